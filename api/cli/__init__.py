@@ -1,0 +1,23 @@
+"""The ``wangge`` command line. Each sub-module registers its commands on :data:`app`."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli import db as db_commands
+
+app = typer.Typer(
+    name="wangge",
+    help="网格 wangge: grids, standard addresses, disputes, risk and maps for a county centre.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (db_commands,):
+    module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``wangge`` script."""
+    app()
