@@ -1,0 +1,14 @@
+"""``GET /api/v1/health``."""
+
+from fastapi import APIRouter
+
+from api.deps import SessionDep
+from geo import features
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(session: SessionDep) -> dict:
+    """Liveness and readiness: the database answers, with versions and row counts."""
+    return {"status": "ok", "database": features.health(session=session)}
