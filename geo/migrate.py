@@ -16,19 +16,20 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` up to ``revision``."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at ``url`` up to ``revision`` (default: every branch head)."""
     command.upgrade(alembic_config(url), revision)
 
 
 def current(url: str) -> str | None:
-    """The revision the database at ``url`` is at (None when never migrated)."""
+    """The revision(s) the database at ``url`` is at, comma-separated (None if never migrated)."""
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
     engine = create_engine(normalise_url(url))
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            heads = MigrationContext.configure(conn).get_current_heads()
+            return ",".join(sorted(heads)) if heads else None
     finally:
         engine.dispose()

@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(database_url(start=False))
 
     @db_app.command("migrate")
-    def migrate_cmd(revision: str = typer.Argument("head")) -> None:
-        """Run the Alembic migrations up to REVISION (default: head)."""
+    def migrate_cmd(revision: str = typer.Argument("heads")) -> None:
+        """Run the Alembic migrations up to REVISION (default: every head)."""
         from geo import migrate
         from geo.db import database_url
 
