@@ -16,6 +16,7 @@ from geo import loading
 from geo.db import transaction
 
 DEFAULT_SEED = 623021
+DEMO_COUNTY = "623021"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import db as db_commands
+from api.cli import serve as serve_commands
 
 app = typer.Typer(
     name="wangge",
@@ -14,7 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (db_commands,):
+for module in (db_commands, serve_commands):
     module.register(app)
 
 
