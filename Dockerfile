@@ -1,0 +1,13 @@
+# The wangge API image: the locked environment, no development tools.
+FROM python:3.11-slim-bookworm
+RUN pip install --no-cache-dir uv
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+COPY geo ./geo
+COPY api ./api
+COPY models ./models
+COPY maps ./maps
+RUN uv sync --frozen --no-dev --no-group bench && rm -rf /root/.cache
+ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
+EXPOSE 8000
+CMD ["wangge", "serve", "--host", "0.0.0.0", "--port", "8000"]
