@@ -1,0 +1,384 @@
+"""Repairing a partition of units into contiguous, balanced regions while moving few households.
+
+The search starts from the current assignment (each unit's current grid) and only repairs it:
+
+1. units without a grid join the grid of their nearest assigned neighbour (graph distance);
+2. pieces of a grid that are cut off from its main part join the neighbour they touch most;
+3. while there are too many grids the lightest merges into its lightest neighbour, while there
+   are too few the heaviest is split (region growing along its principal axis);
+4. every grid outside the household band ``[lo, hi]`` is repaired by pushing boundary units
+   along the shortest chain of neighbouring grids to one with room (or from one with spare
+   households), so that the grids in between give as much as they receive. A unit only leaves a
+   grid that stays connected without it, and among the units on a boundary the search takes one
+   going back to its original grid first, then the one that sits closest to the receiving grid.
+
+The moves are the minimum the balance needs: grids already inside the band are not touched
+unless they lie on a chain. This is the classic transfer-path repair of political districting
+(e.g. Bozkaya, Erkut & Laporte 2003, "A tabu search heuristic and adaptive memory procedure for
+political districting", EJOR 144) restricted to feasibility repair.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+UNASSIGNED = -1
+
+
+@dataclass
+class Partition:
+    """Regions of units: ``labels[u]`` is the region of unit ``u``.
+
+    Regions keep the ids of the initial labels where they survive; regions created by a split
+    get new ids (``parent[new] = old``); ``merged[old] = into`` for regions merged away.
+    """
+
+    labels: np.ndarray
+    parent: dict[int, int] = field(default_factory=dict)
+    merged: dict[int, int] = field(default_factory=dict)
+    unbalanced: list[int] = field(default_factory=list)
+
+
+class _State:
+    def __init__(self, labels, weights, neighbours, xy, original):
+        self.labels = labels
+        self.w = weights
+        self.nb = neighbours
+        self.xy = xy
+        self.orig = original
+        self.members: dict[int, set[int]] = {}
+        for u, r in enumerate(labels):
+            self.members.setdefault(int(r), set()).add(u)
+        self.load = {r: float(weights[list(m)].sum()) for r, m in self.members.items()}
+        self.next_id = max(self.members, default=-1) + 1
+        self.parent: dict[int, int] = {}
+        self.merged: dict[int, int] = {}
+        sizes = [len(n) for n in neighbours]
+        self.src = np.repeat(np.arange(len(neighbours)), sizes)
+        self.dst = (np.concatenate(neighbours) if sizes and sum(sizes) else np.zeros(0)).astype(
+            np.int64
+        )
+
+    def move(self, u: int, to: int) -> None:
+        src = int(self.labels[u])
+        self.members[src].discard(u)
+        self.load[src] -= self.w[u]
+        if not self.members[src]:
+            del self.members[src]
+            del self.load[src]
+        self.members.setdefault(to, set()).add(u)
+        self.load[to] = self.load.get(to, 0.0) + self.w[u]
+        self.labels[u] = to
+
+    def centre(self, r: int) -> np.ndarray:
+        idx = np.fromiter(self.members[r], dtype=np.int64)
+        wts = self.w[idx] + 1e-3
+        return (self.xy[idx] * wts[:, None]).sum(0) / wts.sum()
+
+    def region_neighbours(self) -> dict[int, set[int]]:
+        adj: dict[int, set[int]] = {r: set() for r in self.members}
+        a, b = self.labels[self.src], self.labels[self.dst]
+        cross = a != b
+        if cross.any():
+            span = int(max(a.max(), b.max())) + 1
+            for key in np.unique(a[cross] * span + b[cross]).tolist():
+                adj[key // span].add(key % span)
+        return adj
+
+    def stays_connected_without(self, u: int) -> bool:
+        r = int(self.labels[u])
+        inside = [int(v) for v in self.nb[u] if self.labels[v] == r]
+        if len(self.members[r]) <= 1:
+            return False
+        if len(inside) <= 1:
+            return True
+        goal = set(inside)
+        seen = {inside[0], u}
+        queue = deque([inside[0]])
+        found = 1
+        while queue:
+            x = queue.popleft()
+            for y in self.nb[x]:
+                y = int(y)
+                if y not in seen and self.labels[y] == r:
+                    seen.add(y)
+                    if y in goal:
+                        found += 1
+                        if found == len(goal):
+                            return True
+                    queue.append(y)
+        return False
+
+    def components(self, r: int) -> list[set[int]]:
+        left = set(self.members[r])
+        parts = []
+        while left:
+            start = left.pop()
+            part = {start}
+            queue = deque([start])
+            while queue:
+                x = queue.popleft()
+                for y in self.nb[x]:
+                    y = int(y)
+                    if y in left:
+                        left.discard(y)
+                        part.add(y)
+                        queue.append(y)
+            parts.append(part)
+        return parts
+
+
+def fill_unassigned(labels: np.ndarray, neighbours: list[np.ndarray]) -> np.ndarray:
+    """Give each unassigned unit the label of its nearest assigned unit (breadth-first)."""
+    labels = labels.copy()
+    queue = deque(int(u) for u in np.flatnonzero(labels != UNASSIGNED))
+    while queue:
+        u = queue.popleft()
+        for v in neighbours[u]:
+            if labels[v] == UNASSIGNED:
+                labels[v] = labels[u]
+                queue.append(int(v))
+    return labels
+
+
+def _make_contiguous(state: _State) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for r in list(state.members):
+            if r not in state.members:
+                continue
+            parts = state.components(r)
+            if len(parts) <= 1:
+                continue
+            parts.sort(key=lambda p: (state.w[list(p)].sum(), len(p)), reverse=True)
+            for part in parts[1:]:
+                touching: dict[int, int] = {}
+                for u in part:
+                    for v in state.nb[u]:
+                        rv = int(state.labels[v])
+                        if rv != r:
+                            touching[rv] = touching.get(rv, 0) + 1
+                if not touching:
+                    continue
+                into = max(touching, key=lambda k: (touching[k], -k))
+                for u in part:
+                    state.move(u, into)
+                changed = True
+
+
+def _merge_lightest(state: _State) -> None:
+    adj = state.region_neighbours()
+    r = min(state.members, key=lambda k: (state.load[k], len(state.members[k]), k))
+    if not adj[r]:
+        raise ValueError("cannot merge a region that has no neighbour")
+    into = min(adj[r], key=lambda k: (state.load[k], k))
+    for u in list(state.members[r]):
+        state.move(u, into)
+    state.merged[r] = into
+
+
+def _split_heaviest(state: _State, mean: float) -> None:
+    r = max(
+        (k for k in state.members if len(state.members[k]) > 1),
+        key=lambda k: (state.load[k], k),
+    )
+    parts = max(2, round(state.load[r] / mean))
+    share = state.load[r] / parts
+    idx = np.fromiter(state.members[r], dtype=np.int64)
+    pts = state.xy[idx] - state.xy[idx].mean(0)
+    wts = state.w[idx] + 1e-3
+    cov = (pts * wts[:, None]).T @ pts
+    axis = np.linalg.eigh(cov)[1][:, -1]
+    proj = dict(zip(idx.tolist(), (pts @ axis).tolist(), strict=True))
+    new = state.next_id
+    state.next_id += 1
+    start = min(proj, key=proj.get)
+    heap = [(proj[start], start)]
+    queued = {start}
+    taken = 0.0
+    while heap and (taken < share or taken == 0) and len(state.members[r]) > 1:
+        _, u = heapq.heappop(heap)
+        state.move(u, new)
+        taken += state.w[u]
+        for v in state.nb[u]:
+            v = int(v)
+            if v not in queued and state.labels[v] == r:
+                queued.add(v)
+                heapq.heappush(heap, (proj[v], v))
+    state.parent[new] = r
+    _make_contiguous(state)
+
+
+def _transfer(state: _State, src: int, dst: int, amount: float) -> float:
+    """Move boundary units from ``src`` to ``dst`` until ``amount`` households have moved."""
+    moved = 0.0
+    while moved < amount and src in state.members and len(state.members[src]) > 1:
+        remaining = amount - moved
+        c_src, c_dst = state.centre(src), state.centre(dst)
+        scored = []
+        for u in state.members[src]:
+            if not any(state.labels[v] == dst for v in state.nb[u]):
+                continue
+            going_home = state.orig[u] == dst
+            cost = -1 if going_home else (1 if state.orig[u] == src else 0)
+            too_big = state.w[u] > remaining + max(1.0, 0.5 * remaining)
+            pull = np.linalg.norm(state.xy[u] - c_dst) - np.linalg.norm(state.xy[u] - c_src)
+            scored.append((too_big, cost, pull, u))
+        if not scored:
+            break
+        scored.sort()
+        for _, _, _, u in scored:
+            if state.stays_connected_without(u):
+                state.move(u, dst)
+                moved += state.w[u]
+                break
+        else:
+            break
+    return moved
+
+
+def _path(adj: dict[int, set[int]], start: int, accept) -> list[int] | None:
+    """Shortest chain of regions from ``start`` to the best region ``accept`` scores (> 0)."""
+    prev = {start: None}
+    frontier = [start]
+    while frontier:
+        best, best_score = None, 0.0
+        for r in frontier:
+            if r != start:
+                score = accept(r)
+                if score > best_score:
+                    best, best_score = r, score
+        if best is not None:
+            chain = [best]
+            while prev[chain[-1]] is not None:
+                chain.append(prev[chain[-1]])
+            return chain[::-1]
+        nxt = []
+        for r in frontier:
+            for s in sorted(adj[r]):
+                if s not in prev:
+                    prev[s] = r
+                    nxt.append(s)
+        frontier = nxt
+    return None
+
+
+def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
+    stuck: set[int] = set()
+    for _ in range(max_rounds):
+        bad = {
+            r: max(state.load[r] - hi, lo - state.load[r])
+            for r in state.members
+            if (state.load[r] > hi or state.load[r] < lo) and r not in stuck
+        }
+        if not bad:
+            break
+        r = max(bad, key=lambda k: (bad[k], k))
+        adj = state.region_neighbours()
+        if state.load[r] > hi:
+            need = state.load[r] - hi
+            chain = _path(adj, r, lambda t, need=need: min(need, hi - state.load[t]))
+            if chain is None:
+                stuck.add(r)
+                continue
+            amount = min(need, hi - state.load[chain[-1]])
+        else:
+            need = lo - state.load[r]
+            back = _path(adj, r, lambda t, need=need: min(need, state.load[t] - lo))
+            if back is None:
+                stuck.add(r)
+                continue
+            amount = min(need, state.load[back[-1]] - lo)
+            chain = back[::-1]
+        before = {k: state.load[k] for k in chain}
+        for a, b in pairwise(chain):
+            amount = _transfer(state, a, b, amount)
+            if amount <= 0:
+                break
+        if all(abs(state.load.get(k, 0.0) - before[k]) < 1e-9 for k in chain):
+            stuck.add(r)
+    return sorted(r for r in state.members if state.load[r] > hi or state.load[r] < lo)
+
+
+def repair_partition(
+    *,
+    weights: np.ndarray,
+    neighbours: list[np.ndarray],
+    xy: np.ndarray,
+    initial: np.ndarray,
+    n_regions: int,
+    lo: float,
+    hi: float,
+    random_state: int = 0,
+) -> Partition:
+    """Repair ``initial`` (region per unit, ``-1`` = none) into ``n_regions`` balanced regions.
+
+    Regions are connected in the ``neighbours`` graph, hold between ``lo`` and ``hi`` households
+    wherever the search could reach that, and differ from ``initial`` as little as it could
+    manage. With no initial labels at all the start is a weighted k-means of ``xy``.
+    """
+    weights = np.asarray(weights, dtype=float)
+    initial = np.asarray(initial, dtype=np.int64)
+    n = len(weights)
+    n_regions = max(1, min(n_regions, n))
+    if (initial == UNASSIGNED).all():
+        labels = _kmeans_start(xy, weights, n_regions, random_state)
+        original = np.full(n, UNASSIGNED, dtype=np.int64)
+    else:
+        labels = fill_unassigned(initial, neighbours)
+        original = initial.copy()
+    state = _State(labels.copy(), weights, neighbours, xy, original)
+    _make_contiguous(state)
+    while len(state.members) > n_regions:
+        _merge_lightest(state)
+    mean = weights.sum() / n_regions if weights.sum() > 0 else 1.0
+    while len(state.members) < n_regions:
+        _split_heaviest(state, mean)
+    unbalanced = _balance(state, lo, hi, max_rounds=30 * n_regions + 50)
+    return Partition(state.labels, state.parent, state.merged, unbalanced)
+
+
+def _kmeans_start(xy: np.ndarray, weights: np.ndarray, k: int, random_state: int) -> np.ndarray:
+    """Weighted k-means (Lloyd, k-means++ start): cheap enough for thousands of small calls."""
+    n = len(xy)
+    if k <= 1 or n <= k:
+        return np.arange(n, dtype=np.int64) if n <= k else np.zeros(n, dtype=np.int64)
+    rng = np.random.default_rng(random_state)
+    w = weights + 1e-3
+    centres = [xy[rng.choice(n, p=w / w.sum())]]
+    for _ in range(1, k):
+        d2 = np.min(((xy[:, None, :] - np.array(centres)[None]) ** 2).sum(-1), axis=1) * w
+        centres.append(xy[rng.choice(n, p=d2 / d2.sum())] if d2.sum() > 0 else xy[rng.integers(n)])
+    centres = np.array(centres)
+    labels = np.zeros(n, dtype=np.int64)
+    for _ in range(30):
+        labels_new = np.argmin(((xy[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+        if (labels_new == labels).all() and _ > 0:
+            break
+        labels = labels_new
+        for c in range(k):
+            m = labels == c
+            if m.any():
+                centres[c] = (xy[m] * w[m, None]).sum(0) / w[m].sum()
+    return labels
+
+
+def choose_region_count(*, households: float, current: int, target: float, tolerance: float) -> int:
+    """How many grids a village with ``households`` gets.
+
+    The current count when its mean stays within ``tolerance`` of ``target`` (nothing to merge
+    or split), else the count whose mean lies closest to ``target``.
+    """
+    if households <= 0:
+        return max(1, min(current, 1))
+    if current >= 1 and abs(households / current - target) <= tolerance * target:
+        return current
+    low = max(1, int(households // target))
+    candidates = {low, low + 1}
+    return min(candidates, key=lambda k: (abs(households / k - target), k))

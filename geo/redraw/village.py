@@ -1,0 +1,284 @@
+"""A redraw proposal for one village: grids, their codes, groups, assignment and metrics.
+
+Pure geometry: plain arrays and shapely geometries in, a :class:`VillagePlan` out; storage and
+application live in :mod:`geo.redraw.store`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.redraw.cells import VillageCells, build_cells
+from geo.redraw.groups import GroupRule, majority_label, propose_groups
+from geo.redraw.metrics import grid_metrics
+from geo.redraw.partition import UNASSIGNED, choose_region_count, repair_partition
+
+
+@dataclass(frozen=True)
+class RedrawParams:
+    """Households per grid (``target`` ± ``tolerance`` as a fraction) and per group."""
+
+    target: float
+    tolerance: float = 0.15
+    group: GroupRule = field(default_factory=GroupRule)
+    random_state: int = 0
+
+
+@dataclass
+class VillageInput:
+    """One village as stored: outline, addresses (id, point, houses, current grid and group
+    codes), its current grids and every grid or group code it ever used."""
+
+    code: str
+    geom: BaseGeometry
+    address_ids: np.ndarray
+    points: np.ndarray
+    houses: np.ndarray
+    grid_codes: np.ndarray
+    group_codes: np.ndarray
+    current_grids: dict[str, BaseGeometry]
+    used_grid_codes: set[str] = field(default_factory=set)
+    used_group_codes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class VillagePlan:
+    """The proposal for one village.
+
+    ``grids``: dicts with code, status (kept / split / new), parent_code, households,
+    geometry (EPSG:4326). ``closed``: current grids that disappear, with the grid they merge into.
+    ``address_grid`` / ``address_group``: the proposed codes of each input address.
+    """
+
+    code: str
+    target: float
+    balance_feasible: bool
+    grids: list[dict]
+    closed: list[dict]
+    groups: list[dict]
+    address_ids: np.ndarray
+    address_grid: np.ndarray
+    address_group: np.ndarray
+    metrics: dict
+    cells: VillageCells
+    unit_grid: np.ndarray
+    initial_unit_grid: np.ndarray
+    current_codes: list[str]
+
+
+def band_for(
+    *, households: float, k: int, target: float, tolerance: float
+) -> tuple[float, float, bool]:
+    """Household band ``(lo, hi, feasible)``: around the target when ``k`` grids can meet it,
+    else around the village's own mean (a village too small or too lopsided for the target)."""
+    mean = households / k if k else 0.0
+    if abs(mean - target) <= tolerance * target:
+        return target * (1 - tolerance), target * (1 + tolerance), True
+    return mean * (1 - tolerance), mean * (1 + tolerance), False
+
+
+def initial_assignment(village: VillageInput, cells: VillageCells) -> tuple[np.ndarray, list[str]]:
+    """Per unit, the index (into the sorted current codes) of its current grid, or ``-1``.
+
+    Addresses without a grid of this village count from the current grid that holds their point.
+    """
+    codes = sorted(village.current_grids)
+    known = set(codes)
+    grid_codes = np.array([c if c in known else None for c in village.grid_codes], dtype=object)
+    missing = np.flatnonzero([c is None for c in grid_codes])
+    if len(missing) and codes:
+        geoms = np.array([village.current_grids[c] for c in codes], dtype=object)
+        tree = shapely.STRtree(geoms)
+        pts, polys = tree.query(village.points[missing], predicate="intersects")
+        for p, g in zip(pts, polys, strict=True):
+            if grid_codes[missing[p]] is None:
+                grid_codes[missing[p]] = codes[g]
+    unit_label, present = majority_label(
+        grid_codes, cells.unit_of_address, village.houses, cells.n_units
+    )
+    remap = np.array([codes.index(c) for c in present], dtype=np.int64)
+    unit_label = np.where(
+        unit_label == UNASSIGNED, UNASSIGNED, remap[unit_label] if len(remap) else UNASSIGNED
+    )
+    return unit_label, codes
+
+
+def _next_grid_code(village_code: str, taken: set[str]) -> str:
+    seqs = [
+        int(c[len(village_code) :])
+        for c in taken
+        if c.startswith(village_code) and c[len(village_code) :].isdigit()
+    ]
+    return f"{village_code}{max(seqs, default=0) + 1:03d}"
+
+
+def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
+    """Redraw one village: repair its current grids into balanced, contiguous, compact ones."""
+    houses = np.asarray(village.houses, dtype=float)
+    cells = build_cells(village=village.geom, points=village.points, households=houses)
+    initial, codes = initial_assignment(village, cells)
+    total = float(cells.weight.sum())
+    with_units = len(set(initial[initial != UNASSIGNED].tolist()))
+    k = choose_region_count(
+        households=total, current=with_units, target=params.target, tolerance=params.tolerance
+    )
+    lo, hi, feasible = band_for(
+        households=total, k=k, target=params.target, tolerance=params.tolerance
+    )
+    part = repair_partition(
+        weights=cells.weight,
+        neighbours=cells.neighbours,
+        xy=cells.xy,
+        initial=initial,
+        n_regions=k,
+        lo=lo,
+        hi=hi,
+        random_state=params.random_state,
+    )
+
+    started = set(initial[initial != UNASSIGNED].tolist())
+    regions = sorted(
+        np.unique(part.labels).tolist(), key=lambda r: (r in part.parent or r not in started, r)
+    )
+    taken = set(village.used_grid_codes) | set(codes)
+    code_of: dict[int, str] = {}
+    for r in regions:
+        if r in started and r not in part.parent:
+            code_of[r] = codes[r]
+        else:
+            code_of[r] = _next_grid_code(village.code, taken)
+            taken.add(code_of[r])
+    split_parents = set(part.parent.values())
+    order = sorted(regions, key=lambda r: code_of[r])
+    index_of = {r: i for i, r in enumerate(order)}
+    unit_grid = np.array([index_of[int(r)] for r in part.labels], dtype=np.int64)
+    geoms = np.array(
+        [shapely.union_all(cells.cells[unit_grid == i]) for i in range(len(order))], dtype=object
+    )
+    households = np.bincount(unit_grid, weights=cells.weight, minlength=len(order))
+
+    grids = []
+    for i, r in enumerate(order):
+        kept = r in started and r not in part.parent
+        parent = part.parent.get(r)
+        status = ("split" if r in split_parents else "kept") if kept else "new"
+        grids.append(
+            {
+                "code": code_of[r],
+                "status": status,
+                "parent_code": code_of.get(parent)
+                if parent is not None and parent in code_of
+                else None,
+                "households": round(float(households[i])),
+                "geometry": geoms[i],
+            }
+        )
+    surviving = {g["code"] for g in grids}
+    closed = _closed(village, codes, surviving, grids)
+
+    address_grid = np.array(
+        [grids[unit_grid[u]]["code"] for u in cells.unit_of_address], dtype=object
+    )
+    groups, address_group = propose_groups(
+        cells=cells,
+        unit_grid=unit_grid,
+        grid_codes=[g["code"] for g in grids],
+        address_ids=np.asarray(village.address_ids),
+        houses=houses,
+        old_group_codes=np.asarray(village.group_codes, dtype=object),
+        old_grid_codes=np.asarray(village.grid_codes, dtype=object),
+        used_codes=village.used_group_codes,
+        rule=params.group,
+        random_state=params.random_state,
+    )
+    metrics = grid_metrics(
+        geoms=geoms,
+        households=households,
+        village=cells.village,
+        epsg=cells.epsg,
+        target=params.target,
+        unit_xy=cells.xy,
+        unit_weight=cells.weight,
+        unit_grid=unit_grid,
+        graph_connected=np.ones(len(geoms), bool),
+    )
+    old = np.asarray(village.grid_codes, dtype=object)
+    had = np.array([c in set(codes) for c in old], dtype=bool)
+    moved = had & (old != address_grid)
+    metrics.update(
+        village=village.code,
+        target=params.target,
+        tolerance=params.tolerance,
+        balance_feasible=feasible,
+        households_moved=int(houses[moved].sum()),
+        households_newly_assigned=int(houses[~had].sum()),
+        grids_before=len(codes),
+        grids_kept=sum(g["status"] in ("kept", "split") for g in grids),
+        grids_split=sum(g["status"] == "split" for g in grids),
+        grids_merged=len(closed),
+        grids_new=sum(g["status"] == "new" for g in grids),
+        groups=len(groups),
+        groups_households_min=min((g["households"] for g in groups), default=0),
+        groups_households_max=max((g["households"] for g in groups), default=0),
+        unbalanced_grids=len(part.unbalanced),
+    )
+    return VillagePlan(
+        code=village.code,
+        target=params.target,
+        balance_feasible=feasible,
+        grids=grids,
+        closed=closed,
+        groups=groups,
+        address_ids=np.asarray(village.address_ids),
+        address_grid=address_grid,
+        address_group=address_group,
+        metrics=metrics,
+        cells=cells,
+        unit_grid=unit_grid,
+        initial_unit_grid=initial,
+        current_codes=codes,
+    )
+
+
+def _closed(village: VillageInput, codes: list[str], surviving: set[str], grids: list[dict]):
+    """Current grids with no successor of the same code, and the new grid covering most of them."""
+    closed = []
+    new_geoms = np.array([g["geometry"] for g in grids], dtype=object)
+    for code in codes:
+        if code in surviving:
+            continue
+        overlap = shapely.area(shapely.intersection(new_geoms, village.current_grids[code]))
+        into = grids[int(np.argmax(overlap))]["code"] if len(grids) else None
+        closed.append({"code": code, "merged_into": into})
+    return closed
+
+
+def current_metrics(village: VillageInput, plan: VillagePlan, *, target: float) -> dict:
+    """The same metrics for the village's current grids (households from the current assignment)."""
+    codes = plan.current_codes
+    if not codes:
+        return {}
+    geoms = np.array([village.current_grids[c] for c in codes], dtype=object)
+    index = {c: i for i, c in enumerate(codes)}
+    houses = np.asarray(village.houses, dtype=float)
+    per = np.zeros(len(codes))
+    for c, h in zip(village.grid_codes, houses, strict=True):
+        if c in index:
+            per[index[c]] += h
+    unit_grid = plan.initial_unit_grid
+    ok = unit_grid != UNASSIGNED
+    cells = plan.cells
+    return grid_metrics(
+        geoms=geoms,
+        households=per,
+        village=cells.village,
+        epsg=cells.epsg,
+        target=target,
+        unit_xy=cells.xy[ok],
+        unit_weight=cells.weight[ok],
+        unit_grid=unit_grid[ok],
+    )
