@@ -1,0 +1,284 @@
+"""The command-room map: one county (or more) on a video wall, refreshed from the API.
+
+Each ``add_*`` function takes a GeoDataFrame (columns documented on the payload builders
+in :mod:`maps.payloads`), adds one dataset and its layers to ``m`` (a new map when
+``m`` is None) and returns the map, so layers compose like ``GeoDataFrame.explore``.
+With ``url`` the layer re-fetches its payload from that URL whenever the page refreshes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import folium
+import geopandas as gpd
+
+from maps.assets import AssetOptions
+from maps.base import (
+    Basemap,
+    DataLayer,
+    Dataset,
+    MapScript,
+    OfflineFullscreen,
+    new_figure,
+    new_map,
+    to_js,
+)
+from maps.display import bounds_of
+from maps.payloads import (
+    admin_payload,
+    disputes_payload,
+    facilities_payload,
+    grids_payload,
+    hotspots_payload,
+)
+
+COMMAND_ROOM_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
+COMMAND_ROOM_ASSETS = ["markercluster", "fullscreen"]
+
+
+def blank_map(
+    *,
+    title: str = "网格地图 grid map",
+    bounds: tuple[float, float, float, float] | None = None,
+    basemap: Basemap | None = None,
+    assets: AssetOptions | None = None,
+    dark: bool = True,
+) -> folium.Map:
+    """An empty offline map in its own page (the start of every composed map)."""
+    figure = new_figure(
+        title=title, dark=dark, assets=COMMAND_ROOM_ASSETS, options=assets or AssetOptions()
+    )
+    m = new_map(bounds=bounds, basemap=basemap or Basemap())
+    figure.add_child(m)
+    return m
+
+
+def _map(m: folium.Map | None, frame: gpd.GeoDataFrame | None) -> folium.Map:
+    return m if m is not None else blank_map(bounds=bounds_of([frame]))
+
+
+def add_admin_units(
+    admin_units: gpd.GeoDataFrame | None,
+    *,
+    m: folium.Map | None = None,
+    url: str | None = None,
+    gcj02: bool = False,
+    payload: dict | None = None,
+) -> folium.Map:
+    """County, township and village boundary lines (village names on hover)."""
+    m = _map(m, admin_units)
+    m.add_child(Dataset("admin", payload or admin_payload(admin_units, gcj02=gcj02), url))
+    village = {
+        "mode": "outline",
+        "colour": "#475569",
+        "weight": 0.8,
+        "filter": {"level": "village"},
+    }
+    township = {
+        "mode": "outline",
+        "colour": "#7dd3fc",
+        "weight": 1.8,
+        "filter": {"level": "township"},
+    }
+    county = {"mode": "outline", "colour": "#f8fafc", "weight": 3, "filter": {"level": "county"}}
+    m.add_child(
+        DataLayer(
+            "polygons",
+            "admin",
+            name="村界 villages",
+            options={**village, "role": "villages", "tooltip": "name"},
+        )
+    )
+    m.add_child(
+        DataLayer(
+            "polygons",
+            "admin",
+            name="乡镇界 townships",
+            options={**township, "role": "townships", "tooltip": "name"},
+        )
+    )
+    m.add_child(
+        DataLayer("polygons", "admin", name="县界 county", options={**county, "role": "county"})
+    )
+    return m
+
+
+def add_grid_risk(
+    grids: gpd.GeoDataFrame | None,
+    *,
+    m: folium.Map | None = None,
+    url: str | None = None,
+    scheme: str = "Quantiles",
+    k: int = 5,
+    gcj02: bool = False,
+    payload: dict | None = None,
+) -> folium.Map:
+    """Grids filled by risk class; click for leader, households, open cases, risk, factors."""
+    m = _map(m, grids)
+    m.add_child(
+        Dataset("grids", payload or grids_payload(grids, scheme=scheme, k=k, gcj02=gcj02), url)
+    )
+    m.add_child(
+        DataLayer(
+            "polygons",
+            "grids",
+            name="网格风险 grid risk",
+            options={"role": "grids", "popup": "grid", "fillOpacity": 0.55},
+        )
+    )
+    return m
+
+
+def add_hotspots(
+    hotspots: gpd.GeoDataFrame | None,
+    *,
+    m: folium.Map | None = None,
+    url: str | None = None,
+    gcj02: bool = False,
+    payload: dict | None = None,
+) -> folium.Map:
+    """Flagged grids outlined in the colour of their emerging hot spot class."""
+    m = _map(m, hotspots)
+    m.add_child(Dataset("hotspots", payload or hotspots_payload(hotspots, gcj02=gcj02), url))
+    options = {
+        "role": "hotspots",
+        "mode": "outline",
+        "weight": 3.5,
+        "fillOpacity": 0.12,
+        "popup": "hotspot",
+    }
+    m.add_child(DataLayer("polygons", "hotspots", name="热点 hotspots", options=options))
+    return m
+
+
+def add_disputes(
+    disputes: gpd.GeoDataFrame | None,
+    *,
+    now: dt.datetime,
+    m: folium.Map | None = None,
+    url: str | None = None,
+    gcj02: bool = False,
+    payload: dict | None = None,
+) -> folium.Map:
+    """Open disputes, clustered, coloured by status, overdue ones ringed in red."""
+    m = _map(m, disputes)
+    m.add_child(
+        Dataset("disputes", payload or disputes_payload(disputes, now=now, gcj02=gcj02), url)
+    )
+    options = {"role": "disputes", "cluster": True, "popup": "dispute", "size": 16}
+    m.add_child(DataLayer("points", "disputes", name="在办纠纷 open disputes", options=options))
+    return m
+
+
+def add_facilities(
+    facilities: gpd.GeoDataFrame | None,
+    *,
+    m: folium.Map | None = None,
+    url: str | None = None,
+    gcj02: bool = False,
+    payload: dict | None = None,
+) -> folium.Map:
+    """Centres, police stations, court stations, judicial offices … by kind."""
+    m = _map(m, facilities)
+    m.add_child(Dataset("facilities", payload or facilities_payload(facilities, gcj02=gcj02), url))
+    options = {"role": "facilities", "popup": "facility", "size": 20}
+    m.add_child(
+        DataLayer("points", "facilities", name="机构 facilities", options=options, show=True)
+    )
+    return m
+
+
+def add_command_room_controls(
+    m: folium.Map,
+    *,
+    title: str,
+    subtitle: str = "",
+    refresh_seconds: int = 0,
+) -> folium.Map:
+    """Title and status panel, legend, search, full-screen button, layer control, refresh."""
+    m.add_child(
+        MapScript(
+            f"wangge.addPanel({{map}}, {{title: {to_js(title)}, subtitle: {to_js(subtitle)}}});"
+        )
+    )
+    legend = [{"key": key} for key in ("grids", "hotspots", "disputes", "facilities", "admin")]
+    m.add_child(MapScript(f"wangge.addLegend({{map}}, {to_js(legend)}, 'bottomright');"))
+    m.add_child(MapScript("wangge.addSearch({map}, ['grids', 'villages'], 'topright');"))
+    m.add_child(
+        OfflineFullscreen(
+            position="topleft", title="全屏 full screen", title_cancel="退出全屏 exit"
+        )
+    )
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    if refresh_seconds > 0:
+        m.add_child(MapScript(f"wangge.startRefresh({int(refresh_seconds)});"))
+    return m
+
+
+def command_room_payloads(
+    *,
+    admin_units: gpd.GeoDataFrame | None,
+    grids: gpd.GeoDataFrame | None,
+    disputes: gpd.GeoDataFrame | None,
+    facilities: gpd.GeoDataFrame | None,
+    hotspots: gpd.GeoDataFrame | None,
+    now: dt.datetime,
+    gcj02: bool = False,
+) -> dict[str, dict]:
+    """Every command-room layer payload by name (what the page embeds and re-fetches)."""
+    return {
+        "admin": admin_payload(admin_units, gcj02=gcj02),
+        "grids": grids_payload(grids, gcj02=gcj02),
+        "hotspots": hotspots_payload(hotspots, gcj02=gcj02),
+        "disputes": disputes_payload(disputes, now=now, gcj02=gcj02),
+        "facilities": facilities_payload(facilities, gcj02=gcj02),
+    }
+
+
+def command_room_map(
+    *,
+    admin_units: gpd.GeoDataFrame | None,
+    grids: gpd.GeoDataFrame | None,
+    disputes: gpd.GeoDataFrame | None,
+    facilities: gpd.GeoDataFrame | None,
+    hotspots: gpd.GeoDataFrame | None,
+    now: dt.datetime,
+    title: str = "综治中心 网格态势 command room",
+    subtitle: str = "",
+    data_url: str | None = None,
+    data_query: str = "",
+    refresh_seconds: int = 60,
+    basemap: Basemap | None = None,
+    assets: AssetOptions | None = None,
+    dark: bool = True,
+) -> folium.Map:
+    """The full command-room page.
+
+    With ``data_url`` (e.g. ``/api/v1/maps/layers``) each layer refreshes every
+    ``refresh_seconds`` from ``{data_url}/{layer}{data_query}``; without it the page is a
+    snapshot (a saved file). ``now`` decides which open disputes are overdue.
+    """
+    basemap = basemap or Basemap()
+    gcj02 = basemap.shift_to_gcj02
+    bounds = bounds_of([admin_units, grids], gcj02=gcj02) or bounds_of(
+        [disputes, facilities], gcj02=gcj02
+    )
+    m = blank_map(title=title, bounds=bounds, basemap=basemap, assets=assets, dark=dark)
+
+    def url(layer: str) -> str | None:
+        return f"{data_url.rstrip('/')}/{layer}{data_query}" if data_url else None
+
+    add_grid_risk(grids, m=m, url=url("grids"), gcj02=gcj02)
+    add_admin_units(admin_units, m=m, url=url("admin"), gcj02=gcj02)
+    add_hotspots(hotspots, m=m, url=url("hotspots"), gcj02=gcj02)
+    add_facilities(facilities, m=m, url=url("facilities"), gcj02=gcj02)
+    add_disputes(disputes, now=now, m=m, url=url("disputes"), gcj02=gcj02)
+    return add_command_room_controls(
+        m, title=title, subtitle=subtitle, refresh_seconds=refresh_seconds if data_url else 0
+    )
+
+
+def render_page(m: folium.Map) -> str:
+    """The complete HTML page holding ``m``."""
+    return m.get_root().render()

@@ -1,0 +1,532 @@
+"""Layer payloads: a GeoDataFrame in, a GeoJSON FeatureCollection (a plain dict) out.
+
+The same payload is embedded in a page when it is built and returned by the API when the
+page refreshes, so a layer looks the same either way. Each payload carries a ``wangge``
+foreign member (RFC 7946 §6.1) with what the page needs besides the features: the palette
+behind each feature's ``cls``, the legend, whether the data are synthetic, and notices such
+as "no data yet" that the map shows instead of drawing something it does not have.
+
+Input columns are documented on each function; every one except the geometry is optional
+unless marked required, and a missing frame (``None``) or an empty one gives an empty layer
+with a notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import warnings
+from collections.abc import Callable, Iterable
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import vocab
+from maps.display import DEFAULT_TOLERANCE_DEG, display_geometries, to_wgs84
+
+NO_DATA = "暂无数据 / no data yet"
+NODATA_COLOUR = "#4b5563"
+RISK_PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+OPEN_STATUSES = ("received", "routed", "in_progress", "unresolved")
+STATUS_COLOURS = {
+    "received": "#38bdf8",
+    "routed": "#a78bfa",
+    "in_progress": "#facc15",
+    "unresolved": "#fb7185",
+}
+FACILITY_STYLE = {  # kind -> (colour, glyph)
+    "county_centre": ("#dc2626", "县"),
+    "township_centre": ("#ea580c", "镇"),
+    "village_centre": ("#d97706", "村"),
+    "police_station": ("#2563eb", "警"),
+    "court_station": ("#7c3aed", "法"),
+    "judge_contact_point": ("#9333ea", "官"),
+    "judicial_office": ("#0d9488", "司"),
+    "mediation_committee": ("#16a34a", "调"),
+    "legal_adviser": ("#64748b", "律"),
+}
+# Emerging hot spot categories (Esri, "How Emerging Hot Spot Analysis works").
+HOTSPOT_CLASSES = {
+    "new": ("新增热点 new", "#ff4d4f"),
+    "consecutive": ("连续热点 consecutive", "#ff7a45"),
+    "intensifying": ("加剧热点 intensifying", "#f5222d"),
+    "persistent": ("持续热点 persistent", "#a8071a"),
+    "diminishing": ("减弱热点 diminishing", "#ffa940"),
+    "sporadic": ("零星热点 sporadic", "#fadb14"),
+    "oscillating": ("振荡热点 oscillating", "#b37feb"),
+    "historical": ("历史热点 historical", "#8c8c8c"),
+}
+OTHER_HOTSPOT = ("其他 other", "#eb2f96")
+REVIEW_LABELS = {
+    "pending": "待审核 pending",
+    "confirmed": "已确认 confirmed",
+    "dismissed": "已排除 dismissed",
+}
+SHANGHAI = "Asia/Shanghai"
+
+
+def _is_synthetic(frame: pd.DataFrame | None) -> bool:
+    if frame is None:
+        return False
+    return any(
+        col in frame.columns and bool(frame[col].fillna(False).astype(bool).any())
+        for col in ("synthetic", "synthetic_geom")
+    )
+
+
+def _clean(value: object) -> object:
+    """A JSON-safe scalar: NaN/NaT become None, numpy scalars become Python ones."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is pd.NaT:
+        return None
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_clean(v) for v in value]
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _col(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+
+
+def empty_payload(
+    layer: str, *, title: str, notice: str = NO_DATA, synthetic: bool = False
+) -> dict:
+    """A payload with no features and a notice the map shows in its status panel."""
+    return {
+        "type": "FeatureCollection",
+        "features": [],
+        "wangge": {
+            "layer": layer,
+            "legend_title": title,
+            "legend": [],
+            "palette": [],
+            "synthetic": synthetic,
+            "notices": [f"{title}: {notice}"],
+        },
+    }
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    properties: Callable[[pd.DataFrame], list[dict]],
+    meta: dict,
+    *,
+    tolerance: float,
+    coverage: bool,
+    gcj02: bool,
+) -> dict:
+    """Build the FeatureCollection with display geometries and the given properties."""
+    frame = to_wgs84(frame)
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    geoms = display_geometries(
+        frame.geometry.values, tolerance=tolerance, coverage=coverage, gcj02=gcj02
+    )
+    geojson = shapely.to_geojson(geoms) if len(geoms) else []
+    features = [
+        {"type": "Feature", "geometry": json.loads(g), "properties": p}
+        for g, p in zip(geojson, properties(frame), strict=True)
+    ]
+    meta = {"synthetic": False, "notices": [], **meta}
+    return {"type": "FeatureCollection", "features": features, "wangge": meta}
+
+
+def _records(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict]:
+    """Rows as dicts with output names, JSON-safe values, absent columns as None."""
+    out_cols = {out: _col(frame, src) for out, src in columns.items()}
+    return [{out: _clean(out_cols[out].iloc[i]) for out in columns} for i in range(len(frame))]
+
+
+def classify(
+    values: pd.Series, *, scheme: str = "Quantiles", k: int = 5
+) -> tuple[np.ndarray, list]:
+    """Classes (−1 for missing) and upper bounds of ``values`` with a mapclassify scheme."""
+    y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    cls = np.full(len(y), -1, dtype=int)
+    ok = ~np.isnan(y)
+    if not ok.any():
+        return cls, []
+    unique = np.unique(y[ok])
+    if len(unique) == 1:
+        cls[ok] = 0
+        return cls, [float(unique[0])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns when ties merge classes
+        result = mapclassify.classify(y[ok], scheme=scheme, k=min(k, len(unique)))
+    cls[ok] = result.yb
+    return cls, [float(b) for b in result.bins]
+
+
+def _range_labels(bins: list[float], low: float, digits: int = 2) -> list[str]:
+    labels, lower = [], low
+    for upper in bins:
+        labels.append(f"{lower:.{digits}f} – {upper:.{digits}f}")
+        lower = upper
+    return labels
+
+
+def admin_payload(
+    admin_units: gpd.GeoDataFrame | None,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE_DEG,
+    gcj02: bool = False,
+) -> dict:
+    """County, township and village boundaries.
+
+    Columns: ``code``, ``level`` (required: county | township | village), ``name``,
+    ``synthetic_geom``. Each level is simplified as its own coverage.
+    """
+    title = "行政区划 boundaries"
+    if admin_units is None or admin_units.empty:
+        return empty_payload("admin", title=title)
+    parts = []
+    for level in ("county", "township", "village"):
+        subset = admin_units[admin_units["level"] == level]
+        if subset.empty:
+            continue
+        parts.append(
+            feature_collection(
+                subset,
+                lambda f: _records(f, {"code": "code", "name": "name", "level": "level"}),
+                {},
+                tolerance=tolerance,
+                coverage=True,
+                gcj02=gcj02,
+            )["features"]
+        )
+    notices = []
+    if _is_synthetic(admin_units):
+        notices.append("部分边界为模拟 / some boundaries are synthetic")
+    return {
+        "type": "FeatureCollection",
+        "features": [f for part in parts for f in part],
+        "wangge": {
+            "layer": "admin",
+            "legend_title": title,
+            "legend": [
+                {"colour": "#f8fafc", "label": "县界 county", "shape": "line"},
+                {"colour": "#7dd3fc", "label": "乡镇界 township", "shape": "line"},
+                {"colour": "#475569", "label": "村界 village", "shape": "line"},
+            ],
+            "synthetic": _is_synthetic(admin_units),
+            "notices": notices,
+        },
+    }
+
+
+def _factors_text(value: object, limit: int = 3) -> list[str] | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        return [value]
+    items = list(value) if isinstance(value, Iterable) else [value]
+    out = []
+    for item in items[:limit]:
+        if isinstance(item, dict):
+            name = item.get("label") or item.get("name") or item.get("factor")
+            contrib = item.get("contribution", item.get("value"))
+            out.append(
+                f"{name} ({contrib:+.2f})" if isinstance(contrib, int | float) else str(name)
+            )
+        else:
+            out.append(str(item))
+    return out
+
+
+def grids_payload(
+    grids: gpd.GeoDataFrame | None,
+    *,
+    scheme: str = "Quantiles",
+    k: int = 5,
+    tolerance: float = DEFAULT_TOLERANCE_DEG,
+    gcj02: bool = False,
+) -> dict:
+    """Grids coloured by current risk, with what the grid popup shows.
+
+    Columns: ``code`` and ``name`` (required), ``village``, ``households``, ``population``,
+    ``leader``, ``open_cases``, ``risk`` (model score, higher is riskier), ``risk_rank``,
+    ``factors`` (list of labels or of ``{"label", "contribution"}``), ``synthetic``.
+    Without any ``risk`` the grids are drawn grey and the map says there are no scores yet.
+    """
+    title = "网格风险 grid risk"
+    if grids is None or grids.empty:
+        return empty_payload("grids", title=title)
+    grids = grids.reset_index(drop=True)
+    cls, bins = classify(_col(grids, "risk"), scheme=scheme, k=k)
+    notices = []
+    if not bins:
+        notices.append(f"{title}: 暂无风险评分 / no risk scores yet")
+        legend = [{"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"}]
+    else:
+        low = float(pd.to_numeric(grids["risk"], errors="coerce").min())
+        legend = [
+            {"colour": RISK_PALETTE[i], "label": label}
+            for i, label in enumerate(_range_labels(bins, low, digits=3))
+        ]
+        if (cls < 0).any():
+            legend.append({"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"})
+    factors = [_factors_text(v) for v in _col(grids, "factors")]
+    columns = {
+        "code": "code",
+        "name": "name",
+        "village": "village",
+        "households": "households",
+        "population": "population",
+        "leader": "leader",
+        "open_cases": "open_cases",
+        "risk": "risk",
+        "rank": "risk_rank",
+    }
+
+    def properties(frame: pd.DataFrame) -> list[dict]:
+        rows = _records(frame, columns)
+        for row, i in zip(rows, frame.index, strict=True):
+            row["cls"] = int(cls[i]) if cls[i] >= 0 else None
+            row["factors"] = factors[i]
+        return rows
+
+    return feature_collection(
+        grids,
+        properties,
+        {
+            "layer": "grids",
+            "legend_title": title + ("" if not bins else f" ({scheme})"),
+            "legend": legend,
+            "palette": RISK_PALETTE[: len(bins)],
+            "nodata_colour": NODATA_COLOUR,
+            "synthetic": _is_synthetic(grids),
+            "notices": notices,
+        },
+        tolerance=tolerance,
+        coverage=True,
+        gcj02=gcj02,
+    )
+
+
+def _local_text(value: object, fmt: str) -> str | None:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(SHANGHAI).strftime(fmt)
+
+
+def disputes_payload(
+    disputes: gpd.GeoDataFrame | None,
+    *,
+    now: dt.datetime,
+    open_only: bool = True,
+    gcj02: bool = False,
+) -> dict:
+    """Open disputes as points coloured by status, overdue ones marked.
+
+    Columns: ``status`` (required), ``external_id`` or ``id`` (shown as the case number),
+    ``category``, ``severity``, ``reported_at``, ``deadline``, ``location_text``,
+    ``grid_code``, ``grid_name``, ``leader`` (the grid leader), ``assignee``, ``dispatch``
+    (the dispatch recommendation as text), ``synthetic``. ``now`` decides what is overdue.
+    """
+    title = "在办纠纷 open disputes"
+    if disputes is None or disputes.empty:
+        return empty_payload("disputes", title=title)
+    frame = disputes
+    if open_only:
+        frame = frame[frame["status"].isin(OPEN_STATUSES)]
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    notices = []
+    if len(located) < len(frame):
+        notices.append(f"{title}: {len(frame) - len(located)} 件未定位 / not located")
+    if located.empty:
+        payload = empty_payload("disputes", title=title, synthetic=_is_synthetic(disputes))
+        payload["wangge"]["notices"] = [f"{title}: 暂无在办案件 / no open cases", *notices]
+        return payload
+    located = located.reset_index(drop=True)
+    now_ts = pd.Timestamp(now)
+    now_ts = now_ts.tz_localize("UTC") if now_ts.tzinfo is None else now_ts
+    deadlines = pd.to_datetime(_col(located, "deadline"), utc=True, errors="coerce")
+    late = (deadlines < now_ts).fillna(False).to_numpy(dtype=bool)
+    days_late = ((now_ts - deadlines).dt.total_seconds() / 86400).apply(
+        lambda d: math.ceil(d) if pd.notna(d) and d > 0 else None
+    )
+    statuses = list(STATUS_COLOURS)
+    case_ids = _col(located, "external_id")
+    if case_ids.isna().all():
+        case_ids = _col(located, "id")
+
+    def properties(frame: pd.DataFrame) -> list[dict]:
+        rows = _records(
+            frame,
+            {
+                "grid": "grid_code",
+                "grid_name": "grid_name",
+                "leader": "leader",
+                "assignee": "assignee",
+                "dispatch": "dispatch",
+                "location": "location_text",
+            },
+        )
+        for row, i in zip(rows, frame.index, strict=True):
+            status = frame.at[i, "status"]
+            row["case"] = _clean(case_ids.iloc[i])
+            row["status"] = status
+            row["status_label"] = vocab.DISPUTE_STATUSES.get(status, status)
+            row["cls"] = statuses.index(status) if status in statuses else None
+            category = _clean(_col(frame, "category").iloc[i])
+            severity = _clean(_col(frame, "severity").iloc[i])
+            row["category"] = vocab.DISPUTE_CATEGORIES.get(category, category)
+            row["severity"] = vocab.DISPUTE_SEVERITIES.get(severity, severity)
+            row["reported"] = _local_text(_col(frame, "reported_at").iloc[i], "%Y-%m-%d %H:%M")
+            row["deadline"] = _local_text(_col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
+            row["overdue"] = bool(late[i])
+            row["days_overdue"] = days_late.iloc[i] if late[i] else None
+            row["glyph"] = "!" if late[i] else ""
+            row["title"] = f"{row['case']} {row['status_label']}"
+        return rows
+
+    legend = [
+        {"colour": STATUS_COLOURS[s], "label": f"{vocab.DISPUTE_STATUSES[s]} {s}", "shape": "dot"}
+        for s in statuses
+    ]
+    legend.append(
+        {"colour": "#f43f5e", "label": f"逾期 overdue ({int(late.sum())})", "shape": "line"}
+    )
+    return feature_collection(
+        located,
+        properties,
+        {
+            "layer": "disputes",
+            "legend_title": f"{title} ({len(located)})",
+            "legend": legend,
+            "palette": [STATUS_COLOURS[s] for s in statuses],
+            "synthetic": _is_synthetic(disputes),
+            "notices": notices,
+            "overdue": int(late.sum()),
+        },
+        tolerance=0,
+        coverage=False,
+        gcj02=gcj02,
+    )
+
+
+def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = False) -> dict:
+    """Centres, police stations, court stations, judicial offices … coloured by kind.
+
+    Columns: ``kind`` (required, see :data:`geo.vocab.FACILITY_KINDS`), ``name``, ``code``,
+    ``synthetic``.
+    """
+    title = "机构 facilities"
+    if facilities is None or facilities.empty:
+        return empty_payload("facilities", title=title)
+    kinds = list(FACILITY_STYLE)
+    frame = facilities.reset_index(drop=True)
+
+    def properties(f: pd.DataFrame) -> list[dict]:
+        rows = _records(f, {"code": "code", "name": "name", "kind": "kind"})
+        for row in rows:
+            kind = row["kind"]
+            row["kind_label"] = vocab.FACILITY_KINDS.get(kind, kind)
+            row["cls"] = kinds.index(kind) if kind in kinds else None
+            row["glyph"] = FACILITY_STYLE.get(kind, ("", "·"))[1]
+            row["title"] = row["name"]
+        return rows
+
+    present = [k for k in kinds if (frame["kind"] == k).any()]
+    return feature_collection(
+        frame,
+        properties,
+        {
+            "layer": "facilities",
+            "legend_title": title,
+            "legend": [
+                {
+                    "colour": FACILITY_STYLE[k][0],
+                    "label": f"{FACILITY_STYLE[k][1]} {vocab.FACILITY_KINDS[k]}",
+                }
+                for k in present
+            ],
+            "palette": [FACILITY_STYLE[k][0] for k in kinds],
+            "synthetic": _is_synthetic(facilities),
+        },
+        tolerance=0,
+        coverage=False,
+        gcj02=gcj02,
+    )
+
+
+def hotspot_class_style(name: object) -> tuple[str, str]:
+    """(label, colour) of an emerging hot spot class; unknown names get a generic style."""
+    key = str(name).lower().split()[0] if name else ""
+    key = key.removesuffix("_hot_spot").removesuffix("_hotspot")
+    return HOTSPOT_CLASSES.get(key, (str(name) if name else OTHER_HOTSPOT[0], OTHER_HOTSPOT[1]))
+
+
+def hotspots_payload(
+    hotspots: gpd.GeoDataFrame | None,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE_DEG,
+    gcj02: bool = False,
+) -> dict:
+    """Flagged grids of the latest period, outlined by emerging hot spot class.
+
+    One row per flagged grid, geometry = the grid. Columns: ``code`` and ``name`` (of the
+    grid), ``hotspot_class``, ``score``, ``z``, ``explanation``, ``status`` (review status),
+    ``period_start``, ``synthetic``.
+    """
+    title = "热点 hotspots"
+    if hotspots is None or hotspots.empty:
+        return empty_payload("hotspots", title=title)
+    frame = hotspots.reset_index(drop=True)
+    styles = [hotspot_class_style(c) for c in _col(frame, "hotspot_class")]
+    labels = list(dict.fromkeys(s for s in styles))
+
+    def properties(f: pd.DataFrame) -> list[dict]:
+        rows = _records(
+            f,
+            {
+                "code": "code",
+                "name": "name",
+                "score": "score",
+                "z": "z",
+                "explanation": "explanation",
+            },
+        )
+        for row, i in zip(rows, f.index, strict=True):
+            row["class_label"] = styles[i][0]
+            row["cls"] = labels.index(styles[i])
+            status = _clean(_col(f, "status").iloc[i]) or "pending"
+            row["status_label"] = REVIEW_LABELS.get(status, status)
+            period = _clean(_col(f, "period_start").iloc[i])
+            row["period"] = str(period)[:10] if period is not None else None
+        return rows
+
+    return feature_collection(
+        frame,
+        properties,
+        {
+            "layer": "hotspots",
+            "legend_title": f"{title} ({len(frame)})",
+            "legend": [{"colour": c, "label": lab, "shape": "line"} for lab, c in labels],
+            "palette": [c for _, c in labels],
+            "synthetic": _is_synthetic(hotspots),
+        },
+        tolerance=tolerance,
+        coverage=False,
+        gcj02=gcj02,
+    )

@@ -1,0 +1,422 @@
+/*
+ * wangge map runtime.
+ *
+ * Pages built by the Python package `maps` embed their data as "datasets" (GeoJSON
+ * FeatureCollections with a `wangge` foreign member holding legend, palette and notices).
+ * Layers subscribe to a dataset and redraw whenever it changes, so a page refreshes from
+ * the API by re-fetching the same payloads on an interval, without reloading.
+ */
+(function () {
+  "use strict";
+  var W = (window.wangge = window.wangge || {});
+  W.datasets = {};
+  W.layerIndex = {};
+  W.period = 0;
+  W.periodListeners = [];
+
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(value) {
+    if (value === null || value === undefined) return "";
+    return String(value).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+  W.esc = esc;
+
+  function metaOf(data) { return (data && data.wangge) || {}; }
+
+  /* ---------------------------------------------------------------- datasets */
+
+  W.dataset = function (key, data, url) {
+    var ds = W.datasets[key] || (W.datasets[key] = { key: key, listeners: [] });
+    ds.data = data;
+    ds.url = url || null;
+    if (data) publish(ds);
+    return ds;
+  };
+
+  W.onData = function (key, fn) {
+    var ds = W.datasets[key] || W.dataset(key, null, null);
+    ds.listeners.push(fn);
+    if (ds.data) fn(ds.data);
+  };
+
+  function publish(ds) {
+    ds.listeners.forEach(function (fn) { fn(ds.data); });
+  }
+
+  /* Re-fetch every dataset that has a URL; failures are shown on the map, not thrown. */
+  W.refresh = function () {
+    var jobs = Object.keys(W.datasets).map(function (key) {
+      var ds = W.datasets[key];
+      if (!ds.url) return Promise.resolve();
+      return fetch(ds.url, { cache: "no-store", credentials: "same-origin",
+                             headers: { Accept: "application/geo+json, application/json" } })
+        .then(function (r) {
+          if (!r.ok) throw new Error(ds.key + ": HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (d) { ds.data = d; ds.error = null; publish(ds); })
+        .catch(function (e) { ds.error = String((e && e.message) || e); });
+    });
+    return Promise.all(jobs).then(function () {
+      W.lastRefresh = new Date();
+      W.refreshCount = (W.refreshCount || 0) + 1;
+      W.updateStatus();
+    });
+  };
+
+  W.startRefresh = function (seconds) {
+    if (W.timer) clearInterval(W.timer);
+    if (seconds > 0) W.timer = setInterval(W.refresh, seconds * 1000);
+  };
+
+  /* ------------------------------------------------------------ status panel */
+
+  W.updateStatus = function () {
+    var keys = Object.keys(W.datasets);
+    var synthetic = keys.some(function (k) { return metaOf(W.datasets[k].data).synthetic; });
+    document.querySelectorAll(".wg-synthetic").forEach(function (el) { el.hidden = !synthetic; });
+    var items = [];
+    keys.forEach(function (k) {
+      var ds = W.datasets[k];
+      (metaOf(ds.data).notices || []).forEach(function (n) {
+        items.push('<li class="wg-nodata" data-layer="' + esc(k) + '">' + esc(n) + "</li>");
+      });
+      if (ds.error) items.push('<li class="wg-error" data-layer="' + esc(k) + '">刷新失败 / refresh failed: ' + esc(ds.error) + "</li>");
+    });
+    document.querySelectorAll(".wg-status").forEach(function (el) { el.innerHTML = items.join(""); });
+    var stamp = W.lastRefresh || W.loadedAt;
+    document.querySelectorAll(".wg-updated").forEach(function (el) {
+      el.textContent = stamp ? "数据时间 / data as of " + stamp.toLocaleTimeString("zh-CN", { hour12: false }) : "";
+    });
+  };
+
+  /* --------------------------------------------------------------- colours */
+
+  function colourOf(p, meta) {
+    var palette = meta.palette || [];
+    if (p.cls === null || p.cls === undefined || p.cls < 0 || p.cls >= palette.length) {
+      return meta.nodata_colour || "#4b5563";
+    }
+    return palette[p.cls];
+  }
+  W.colourOf = colourOf;
+
+  /* ---------------------------------------------------------------- popups */
+
+  function row(label, value) {
+    if (value === null || value === undefined || value === "") return "";
+    return "<tr><th>" + esc(label) + "</th><td>" + esc(value) + "</td></tr>";
+  }
+  function table(rows) { return '<table class="wg-kv">' + rows.join("") + "</table>"; }
+  function fmt(x, digits) { return x === null || x === undefined ? null : Number(x).toFixed(digits); }
+
+  W.popups = {
+    grid: function (p) {
+      var factors = (p.factors || []).map(function (f) { return "<li>" + esc(f) + "</li>"; }).join("");
+      return '<div class="wg-popup wg-popup-grid"><h3>' + esc(p.name) + ' <small>' + esc(p.code) + "</small></h3>" +
+        table([row("村/社区 village", p.village), row("网格长 leader", p.leader || "未登记 / not recorded"),
+               row("户数 households", p.households), row("人口 population", p.population),
+               row("在办案件 open cases", p.open_cases),
+               row("风险 risk", p.risk === null || p.risk === undefined ? "暂无评分 / not scored" : fmt(p.risk, 3) + (p.rank ? "（第 " + p.rank + " 位）" : ""))]) +
+        (factors ? '<div class="wg-factors"><b>主要因素 top factors</b><ol>' + factors + "</ol></div>" : "") + "</div>";
+    },
+    dispute: function (p) {
+      var overdue = p.overdue ? '<div class="wg-overdue-note">已逾期 ' + esc(p.days_overdue) + " 天 / overdue</div>" : "";
+      return '<div class="wg-popup wg-popup-dispute"><h3>案件 case ' + esc(p.case) + "</h3>" + overdue +
+        table([row("类别 category", p.category), row("等级 severity", p.severity), row("状态 status", p.status_label),
+               row("受理 reported", p.reported), row("时限 deadline", p.deadline), row("地点 location", p.location),
+               row("网格 grid", p.grid_name ? p.grid_name + " (" + p.grid + ")" : p.grid),
+               row("网格长 grid leader", p.leader || "未登记 / not recorded"),
+               row("承办 assignee", p.assignee)]) +
+        '<div class="wg-dispatch"><b>派单建议 dispatch</b><p>' + esc(p.dispatch || "暂无建议 / no recommendation yet") + "</p></div></div>";
+    },
+    facility: function (p) {
+      return '<div class="wg-popup"><h3>' + esc(p.name) + "</h3>" + table([row("类型 kind", p.kind_label), row("编码 code", p.code)]) + "</div>";
+    },
+    hotspot: function (p) {
+      return '<div class="wg-popup wg-popup-hotspot"><h3>' + esc(p.name) + " <small>" + esc(p.code) + "</small></h3>" +
+        table([row("类型 class", p.class_label), row("周期 period", p.period), row("模型得分 model score", fmt(p.score, 3)),
+               row("Gi* z", fmt(p.z, 2)), row("审核 review", p.status_label)]) +
+        (p.explanation ? '<p class="wg-explain">' + esc(p.explanation) + "</p>" : "") + "</div>";
+    },
+    redraw: function (p) {
+      return '<div class="wg-popup"><h3>' + esc(p.name || p.code) + " <small>" + esc(p.code) + "</small></h3>" +
+        table([row("户数 households", p.households), row("人口 population", p.population),
+               row("变化 change", p.changed ? "调整 / changed" : "未变 / unchanged")]) + "</div>";
+    },
+  };
+
+  /* ---------------------------------------------------------------- layers */
+
+  function matches(f, filter) {
+    if (!filter) return true;
+    return Object.keys(filter).every(function (k) { return f.properties[k] === filter[k]; });
+  }
+
+  function polygonStyle(p, meta, o) {
+    if (o.mode === "outline") {
+      return { color: o.colour || colourOf(p, meta), weight: o.weight || 1, opacity: o.opacity || 0.9,
+               dashArray: o.dash || null, fill: !!o.fillOpacity, fillColor: o.colour || colourOf(p, meta),
+               fillOpacity: o.fillOpacity || 0 };
+    }
+    return { color: o.stroke || "#94a3b8", weight: o.weight || 0.6, opacity: 0.8,
+             fillColor: colourOf(p, meta), fillOpacity: o.fillOpacity === undefined ? 0.6 : o.fillOpacity };
+  }
+
+  /* Polygons of one dataset (optionally filtered), styled from the dataset's palette. */
+  W.polygons = function (map, key, o) {
+    o = o || {};
+    var meta = {};
+    var layer = L.geoJSON(null, {
+      interactive: !!(o.popup || o.tooltip),
+      filter: function (f) { return matches(f, o.filter); },
+      style: function (f) { return polygonStyle(f.properties, meta, o); },
+      onEachFeature: function (f, l) {
+        if (o.popup) l.bindPopup(function () { return W.popups[o.popup](f.properties, meta); }, { maxWidth: 360 });
+        if (o.tooltip) l.bindTooltip(esc(f.properties[o.tooltip]), { sticky: true, className: "wg-tip" });
+        if (o.label && f.properties[o.label] !== undefined) {
+          l.bindTooltip(esc(f.properties[o.label]), { permanent: true, direction: "center", className: "wg-label" });
+        }
+      },
+    });
+    layer.wgKey = key;
+    layer.wgRole = o.role || key;
+    W.layerIndex[layer.wgRole] = layer;
+    W.onData(key, function (d) {
+      meta = metaOf(d);
+      layer.clearLayers();
+      layer.addData(d.features || []);
+    });
+    return layer;
+  };
+
+  function clusterIcon(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var n = children.length;
+    var overdue = children.filter(function (m) { return m.feature.properties.overdue; }).length;
+    var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    return L.divIcon({
+      html: "<div><span>" + n + "</span></div>" + (overdue ? '<b class="wg-od-badge" title="逾期 overdue">' + overdue + "</b>" : ""),
+      className: "marker-cluster marker-cluster-" + size + (overdue ? " wg-cluster-overdue" : ""),
+      iconSize: L.point(40, 40),
+    });
+  }
+
+  /* Point features as small coloured symbols; clustered when o.cluster. */
+  W.points = function (map, key, o) {
+    o = o || {};
+    var meta = {};
+    var group = o.cluster
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: o.clusterRadius || 45,
+                               chunkedLoading: true, iconCreateFunction: clusterIcon })
+      : L.featureGroup();
+    group.wgKey = key;
+    group.wgRole = o.role || key;
+    W.layerIndex[group.wgRole] = group;
+    W.onData(key, function (d) {
+      meta = metaOf(d);
+      group.clearLayers();
+      var markers = (d.features || []).filter(function (f) { return f.geometry && matches(f, o.filter); }).map(function (f) {
+        var p = f.properties;
+        var c = f.geometry.coordinates;
+        var size = o.size || 16;
+        var icon = L.divIcon({
+          className: "wg-pt wg-pt-" + esc(o.role || key) + (p.overdue ? " wg-overdue" : ""),
+          html: '<span style="background:' + esc(colourOf(p, meta)) + '">' + esc(p.glyph || "") + "</span>",
+          iconSize: [size, size],
+        });
+        var marker = L.marker([c[1], c[0]], { icon: icon, keyboard: false, title: p.title || "" });
+        marker.feature = f;
+        if (o.popup) marker.bindPopup(function () { return W.popups[o.popup](p, meta); }, { maxWidth: 360 });
+        return marker;
+      });
+      if (o.cluster) group.addLayers(markers);
+      else markers.forEach(function (m) { group.addLayer(m); });
+    });
+    return group;
+  };
+
+  /* ---------------------------------------------------------------- controls */
+
+  W.addPanel = function (map, o) {
+    var Panel = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "wg-panel");
+        div.innerHTML = '<div class="wg-title">' + esc(o.title) + "</div>" +
+          (o.subtitle ? '<div class="wg-subtitle">' + esc(o.subtitle) + "</div>" : "") +
+          '<div class="wg-synthetic" hidden>模拟数据 · synthetic data</div>' +
+          '<ul class="wg-status"></ul><div class="wg-updated"></div>';
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      },
+    });
+    new Panel({ position: o.position || "topleft" }).addTo(map);
+    W.loadedAt = W.loadedAt || new Date();
+    W.updateStatus();
+  };
+
+  W.addLegend = function (map, entries, position) {
+    var Legend = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "wg-legend-box");
+        entries.forEach(function (e) {
+          var box = L.DomUtil.create("div", "wg-legend", div);
+          box.setAttribute("data-layer", e.key);
+          W.onData(e.key, function (d) {
+            var meta = metaOf(d);
+            var items = (meta.legend || []).map(function (it) {
+              var shape = it.shape === "line" ? "wg-sw-line" : it.shape === "dot" ? "wg-sw-dot" : "wg-sw";
+              return '<li><i class="' + shape + '" style="--c:' + esc(it.colour) + '"></i>' + esc(it.label) + "</li>";
+            }).join("");
+            box.innerHTML = "<b>" + esc(meta.legend_title || e.title || e.key) + "</b>" +
+              (items ? "<ul>" + items + "</ul>" : '<div class="wg-nodata">暂无数据 / no data yet</div>');
+          });
+        });
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      },
+    });
+    new Legend({ position: position || "bottomright" }).addTo(map);
+  };
+
+  /* Search box over grid and village names/codes: zooms to the match and opens its popup. */
+  W.addSearch = function (map, roles, position) {
+    function candidates() {
+      var out = [];
+      roles.forEach(function (role) {
+        var layer = W.layerIndex[role];
+        if (!layer) return;
+        layer.eachLayer(function (l) {
+          var p = l.feature && l.feature.properties;
+          if (p) out.push({ label: p.name + " " + p.code, name: p.name, code: p.code, layer: l });
+        });
+      });
+      return out;
+    }
+    var Search = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "wg-search");
+        var listId = "wg-search-list-" + L.stamp(div);
+        div.innerHTML = '<input type="search" class="wg-search-input" placeholder="搜索网格/村 search grid or village" list="' + listId +
+          '" aria-label="search grid or village"><datalist id="' + listId + '"></datalist><div class="wg-search-msg"></div>';
+        var input = div.querySelector("input");
+        var list = div.querySelector("datalist");
+        var msg = div.querySelector(".wg-search-msg");
+        input.addEventListener("focus", function () {
+          list.innerHTML = candidates().slice(0, 5000).map(function (c) { return '<option value="' + esc(c.label) + '">'; }).join("");
+        });
+        function go() {
+          var q = input.value.trim();
+          if (!q) return;
+          var all = candidates();
+          var hit = all.find(function (c) { return c.label === q || c.code === q || c.name === q; }) ||
+                    all.find(function (c) { return c.label.indexOf(q) >= 0; });
+          if (!hit) { msg.textContent = "未找到 / not found"; return; }
+          msg.textContent = "";
+          map.fitBounds(hit.layer.getBounds(), { maxZoom: 15 });
+          if (hit.layer.getPopup()) hit.layer.openPopup();
+        }
+        input.addEventListener("change", go);
+        input.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
+        L.DomEvent.disableClickPropagation(div);
+        return div;
+      },
+    });
+    new Search({ position: position || "topright" }).addTo(map);
+  };
+
+  W.fitTo = function (map, roles) {
+    var bounds = null;
+    roles.forEach(function (role) {
+      var layer = W.layerIndex[role];
+      if (!layer || !layer.getLayers().length) return;
+      var b = layer.getBounds();
+      bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+    });
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] });
+  };
+
+  /* Keep two maps at the same centre and zoom. */
+  W.syncMaps = function (a, b) {
+    var busy = false;
+    function follow(src, dst) {
+      src.on("move zoomend", function () {
+        if (busy) return;
+        busy = true;
+        dst.setView(src.getCenter(), src.getZoom(), { animate: false });
+        busy = false;
+      });
+    }
+    follow(a, b);
+    follow(b, a);
+  };
+
+  /* ------------------------------------------------------ periods (hotspots) */
+
+  W.onPeriod = function (fn) { W.periodListeners.push(fn); };
+  W.setPeriod = function (i) {
+    W.period = i;
+    W.periodListeners.forEach(function (fn) { fn(i); });
+  };
+
+  /* Grid polygons whose colour comes from a per-period table in the dataset's meta:
+     meta.periods = [...]; meta.values[period][code] = {field: cls, ...}. */
+  W.periodic = function (map, key, o) {
+    var meta = {};
+    function valuesOf(code) {
+      var period = (meta.periods || [])[W.period];
+      var table = (meta.values || {})[period] || {};
+      return table[code] || null;
+    }
+    function style(f) {
+      var v = valuesOf(f.properties.code);
+      var cls = v ? v[o.field] : null;
+      var palette = (meta.palettes || {})[o.field] || [];
+      if (o.mode === "outline") {
+        var on = v && v.flagged;
+        return { color: on ? palette[cls] || "#ff4d4f" : "#000", weight: on ? 3 : 0, opacity: on ? 1 : 0, fill: false };
+      }
+      return { color: "#94a3b8", weight: 0.5, opacity: 0.7,
+               fillColor: cls === null || cls === undefined ? meta.nodata_colour || "#4b5563" : palette[cls], fillOpacity: 0.7 };
+    }
+    var layer = L.geoJSON(null, {
+      style: style,
+      onEachFeature: function (f, l) {
+        l.bindPopup(function () {
+          var v = valuesOf(f.properties.code) || {};
+          var props = Object.assign({}, f.properties, v, { period: (meta.periods || [])[W.period] });
+          return W.popups.hotspot(props, meta);
+        }, { maxWidth: 360 });
+      },
+    });
+    layer.wgKey = key;
+    layer.wgRole = o.role;
+    W.layerIndex[o.role] = layer;
+    W.onData(key, function (d) {
+      meta = metaOf(d);
+      layer.clearLayers();
+      layer.addData(d.features || []);
+    });
+    W.onPeriod(function () { layer.setStyle(style); });
+    return layer;
+  };
+
+  W.addPeriodSlider = function (key, element) {
+    var holder = document.querySelector(element);
+    W.onData(key, function (d) {
+      var periods = metaOf(d).periods || [];
+      if (!periods.length) {
+        holder.innerHTML = '<span class="wg-nodata">暂无周期数据 / no periods yet</span>';
+        return;
+      }
+      if (W.period >= periods.length) W.period = periods.length - 1;
+      holder.innerHTML = '<label>周期 period <input type="range" class="wg-period" min="0" max="' + (periods.length - 1) +
+        '" step="1" value="' + W.period + '"></label> <output class="wg-period-label"></output>';
+      var input = holder.querySelector("input");
+      var out = holder.querySelector("output");
+      function show() { out.textContent = periods[W.period]; }
+      input.addEventListener("input", function () { W.setPeriod(Number(input.value)); show(); });
+      show();
+    });
+  };
+})();

@@ -1,0 +1,47 @@
+"""Helpers for page tests: write a page to the test site, click a feature like a user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# Centre of a feature in page pixels, found through the page's own layer index, so the test
+# then clicks the map there with the mouse (a real click, SVG or canvas alike).
+_FEATURE_CENTRE = """
+([role, code]) => {
+  const layer = wangge.layerIndex[role];
+  const hit = layer.getLayers().find(l => !code || l.feature.properties.code === code);
+  const map = hit._map;
+  const p = map.latLngToContainerPoint(hit.getBounds().getCenter());
+  const box = map.getContainer().getBoundingClientRect();
+  return {x: box.left + p.x, y: box.top + p.y, code: hit.feature.properties.code};
+}
+"""
+
+
+def write_page(site: tuple[Path, str], name: str, html: str) -> str:
+    """Write ``html`` into the test site and return its URL."""
+    root, base = site
+    (root / name).write_text(html, encoding="utf-8")
+    return f"{base}/{name}"
+
+
+def write_json(site: tuple[Path, str], name: str, payload: dict) -> str:
+    """Write a JSON payload into the test site and return its URL path."""
+    root, _ = site
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return "/" + name
+
+
+def click_feature(page, role: str, code: str | None = None) -> str:
+    """Click the centre of a polygon of layer ``role`` (the first, or the one with ``code``)."""
+    spot = page.evaluate(_FEATURE_CENTRE, [role, code])
+    page.mouse.click(spot["x"], spot["y"])
+    return spot["code"]
+
+
+def wait_for_map(page) -> None:
+    """Wait until the page runtime and at least one Leaflet map exist."""
+    page.wait_for_function("() => window.wangge && document.querySelector('.leaflet-container')")
