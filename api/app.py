@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from api import errors
-from api.routers import admin_units, grids, health
+from api.auth import check_settings
+from api.deps import current_user
+from api.middleware import BodyLimit, SecurityHeaders
+from api.routers import admin_units, geocode, grids, health
+from api.routers import auth as auth_routes
+from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
+
+# Routers anyone may call without a token; every other router needs a logged-in user
+# (and may ask for more: api/deps.py `require`, scope checks).
+PUBLIC_ROUTERS = (health, auth_routes)
 
 
 def create_app(*, database_url: str | None = None, settings: ApiSettings | None = None) -> FastAPI:
     """Build the app. ``database_url`` overrides the environment (tests, the demo)."""
     settings = settings or ApiSettings()
+    check_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -35,7 +45,12 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     errors.install(app)
-    for module in (health, admin_units, grids):
-        app.include_router(module.router, prefix="/api/v1")
+    for module in (health, auth_routes, admin_units, grids, geocode):
+        needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
+        app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     return app

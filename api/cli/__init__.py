@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from api.cli import db as db_commands
+from api.cli import geocode as geocode_commands
 from api.cli import serve as serve_commands
+from api.cli import user as user_commands
 
 app = typer.Typer(
     name="wangge",
@@ -15,7 +17,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (db_commands, serve_commands):
+for module in (db_commands, serve_commands, geocode_commands, user_commands):
     module.register(app)
 
 

@@ -1,0 +1,133 @@
+"""``wangge geocode FILE --column COL -o OUT.csv``: address text (or GPS columns) → grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from api.cli.common import engine_in_use, fail, info, progress
+
+OUTPUT_COLUMNS = ("address_code", "grid_code", "level", "score", "lon", "lat")
+CHUNK = 2_000
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV (UTF-8, with or without BOM) or Excel file, every column read as text."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return pd.read_excel(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def _text_rows(session, texts: list[str]) -> list[dict]:
+    from geo.geocode.match import Geocoder
+    from geo.geocode.store import load_gazetteer
+
+    geocoder = Geocoder(load_gazetteer(session=session))
+    info(
+        f"gazetteer: {geocoder.gazetteer.address_count} addresses, "
+        f"{len(geocoder.gazetteer.units)} admin units"
+    )
+    rows = []
+    with progress() as bar:
+        task = bar.add_task("geocoding", total=len(texts))
+        for start in range(0, len(texts), CHUNK):
+            for result in geocoder.geocode_many(texts[start : start + CHUNK]):
+                rows.append({k: getattr(result, k) for k in OUTPUT_COLUMNS})
+            bar.advance(task, min(CHUNK, len(texts) - start))
+    return rows
+
+
+def _point_rows(session, table: pd.DataFrame, lon: str, lat: str, crs: str, tol: float):
+    from geo.geocode.gps import PointError, locate_point
+
+    rows = []
+    with progress() as bar:
+        task = bar.add_task("locating", total=len(table))
+        for number, (x, y) in enumerate(zip(table[lon], table[lat], strict=True), start=2):
+            try:
+                hit = locate_point(session=session, lon=x, lat=y, crs=crs, tolerance_m=tol)
+            except PointError as exc:
+                raise ValueError(f"row {number}, columns {lon}/{lat}: {exc}") from exc
+            rows.append(
+                {
+                    "address_code": hit.address_code,
+                    "grid_code": hit.grid_code,
+                    "level": hit.level,
+                    "score": 1.0 if hit.level != "none" else 0.0,
+                    "lon": hit.lon,
+                    "lat": hit.lat,
+                }
+            )
+            bar.advance(task)
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``geocode`` to ``app``."""
+
+    @app.command()
+    def geocode(
+        file: Path = typer.Argument(..., help="CSV or Excel file"),
+        column: str | None = typer.Option(None, "--column", help="column with address text"),
+        out: Path = typer.Option(..., "-o", "--out", help="output CSV"),
+        crs: str = typer.Option(
+            "wgs84", "--crs", help="CRS of --lon/--lat columns: wgs84 or gcj02"
+        ),
+        lon: str = typer.Option("lon", "--lon", help="longitude column (GPS mode)"),
+        lat: str = typer.Option("lat", "--lat", help="latitude column (GPS mode)"),
+        tolerance: float = typer.Option(
+            100.0, "--tolerance", help="metres to the nearest standard address (GPS mode)"
+        ),
+    ) -> None:
+        """Geocode a file: address text in --column, or GPS fixes in --lon/--lat.
+
+        OUT has the input columns plus address_code, grid_code, level, score, lon, lat
+        (level: address, group, village, township, county or none). In GPS mode lon/lat are
+        the WGS84 point and input lon/lat columns are kept as input_lon/input_lat. Nothing
+        is written when any row is refused.
+        """
+        from sqlalchemy.orm import Session
+
+        try:
+            table = read_table(file)
+        except (OSError, ValueError) as exc:
+            raise fail(str(exc)) from exc
+        gps_columns = (lon, lat) if column is None else ()
+        clash = [c for c in OUTPUT_COLUMNS if c in table.columns and c not in gps_columns]
+        if column is None and not {lon, lat} <= set(table.columns):
+            raise fail(
+                f"{file}: give --column with the address text, or a file with columns "
+                f"{lon!r} and {lat!r} (columns found: {', '.join(table.columns)})"
+            )
+        if column is not None and column not in table.columns:
+            raise fail(f"{file}: no column {column!r} (columns: {', '.join(table.columns)})")
+        if clash:
+            raise fail(f"{file}: the input already has output column(s) {', '.join(clash)}")
+        engine = engine_in_use()
+        try:
+            with Session(engine) as session:
+                if column is not None:
+                    rows = _text_rows(session, table[column].tolist())
+                else:
+                    rows = _point_rows(session, table, lon, lat, crs, tolerance)
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+        finally:
+            engine.dispose()
+        result = pd.DataFrame(rows, columns=list(OUTPUT_COLUMNS))
+        if column is None:  # the input point keeps its values under another name
+            table = table.rename(
+                columns={c: f"input_{c}" for c in (lon, lat) if c in OUTPUT_COLUMNS}
+            )
+        merged = pd.concat([table.reset_index(drop=True), result], axis=1)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        merged.to_csv(out, index=False, encoding="utf-8")
+        levels = result["level"].value_counts().to_dict()
+        info(
+            f"wrote {len(merged)} rows to {out}: "
+            + ", ".join(f"{k} {v}" for k, v in levels.items())
+        )
