@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+from api.security.principal import CASE_ROLES, MANAGER_ROLES, Principal
 
 
 def get_engine(request: Request) -> Engine:
@@ -28,3 +31,106 @@ def get_session(request: Request) -> Iterator[Session]:
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+# --- who is calling ---------------------------------------------------------------------------
+#
+# Every endpoint except /api/v1/health, /api/v1/auth/token, /docs, /openapi.json, /login and
+# the static assets needs a token. Use the aliases below in a handler's signature:
+#
+#     from api.deps import CaseReader, CurrentUser, SessionDep, audit_case, require
+#
+#     @router.get("/disputes/{dispute_id}")
+#     def dispute(dispute_id: int, session: SessionDep, user: CaseReader, request: Request):
+#         row = disputes.get(session=session, dispute_id=dispute_id)
+#         user.check_case(grid_code=row.grid_code, county_code=row.county_code,
+#                         facility_code=row.facility_code)          # 403 outside the scope
+#         audit_case(session, user, request, "read", dispute_id)    # one row per read/change
+#         return disputes.as_json(row, personal=user.sees_personal_data)
+#
+#     @router.get("/stats")                       # any logged-in role, viewer included
+#     def stats(session: SessionDep, user: CurrentUser): ...
+#
+#     @router.post("/redraw", dependencies=[Depends(require("county_centre", "township"))])
+#
+# Lists filter in SQL with ``user.scope_params()`` (``:scope_area``, ``:scope_facility``; see
+# api/security/principal.py for the two WHERE lines). Writes on an area (redraw of a
+# township, a hotspot review) call ``user.check_area(code)``.
+
+TOKEN_COOKIE = "wangge_token"
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def _unauthorised(reason: str) -> HTTPException:
+    return HTTPException(
+        status_code=401, detail=reason, headers={"WWW-Authenticate": 'Bearer realm="wangge"'}
+    )
+
+
+def optional_user(
+    request: Request, token: Annotated[str | None, Depends(_bearer)] = None
+) -> Principal | None:
+    """The caller from ``Authorization: Bearer`` (APIs, GIS tools) or the login cookie
+    (map pages in a browser); None when neither is sent. A bad token is always a 401."""
+    from api.auth import InvalidToken, read_token
+
+    token = token or request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        return None
+    try:
+        return read_token(settings=request.app.state.settings, token=token)
+    except InvalidToken as exc:
+        raise _unauthorised(f"invalid token: {exc}") from exc
+
+
+def current_user(user: Annotated[Principal | None, Depends(optional_user)]) -> Principal:
+    """The caller; 401 when no token was sent."""
+    if user is None:
+        raise _unauthorised("log in first: POST /api/v1/auth/token, then send the bearer token")
+    return user
+
+
+def require(*roles: str):
+    """A dependency that admits only ``roles`` (403 for the others) and returns the caller."""
+
+    def check(user: Annotated[Principal, Depends(current_user)]) -> Principal:
+        if user.role not in roles:
+            raise HTTPException(
+                status_code=403, detail=f"role {user.role!r} may not do this; needs {roles}"
+            )
+        return user
+
+    check.__name__ = "require_" + "_or_".join(roles)
+    return check
+
+
+def audit_case(
+    session: Session,
+    user: Principal,
+    request: Request,
+    action: str,
+    case_id: int | str,
+    detail: dict | None = None,
+    object_type: str = "dispute",
+) -> None:
+    """Write the audit row for a read (``"read"``) or change (``"change"``) of a case."""
+    from geo import audit
+
+    audit.record(
+        session=session,
+        username=user.username,
+        role=user.role,
+        action=action,
+        object_type=object_type,
+        object_id=case_id,
+        detail=detail,
+        client=request.client.host if request.client else None,
+    )
+
+
+OptionalUser = Annotated[Principal | None, Depends(optional_user)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+CaseReader = Annotated[Principal, Depends(require(*CASE_ROLES))]
+CaseWriter = CaseReader
+Manager = Annotated[Principal, Depends(require(*MANAGER_ROLES))]
+CountyCentre = Annotated[Principal, Depends(require("county_centre"))]

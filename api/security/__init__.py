@@ -1,0 +1,1 @@
+"""Access control: who is calling (:mod:`api.security.principal`), login throttling."""

@@ -1,0 +1,117 @@
+"""Users and tokens for HTTP tests of protected endpoints.
+
+``make_role_users(url)`` creates one user per role in the database at ``url`` (committed;
+names are unique per call, so runs never collide) and returns ``{role: RoleUser}`` with a
+token and ready-made headers. Scopes are taken from the data: the first township that has
+grids, its first grid, and a police station (the partner).
+
+Fixtures:
+  ``demo_users``     session: ``{role: RoleUser}`` on ``demo_url`` (served by ``live_server``).
+  ``auth_headers``   session: ``{role: {"Authorization": "Bearer …"}}`` for ``live_server``.
+  ``role_users``     function: the factory itself, for a ``fresh_demo_url`` and ``start_server``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import text
+
+from api.auth import hash_password, issue_token
+from api.security.principal import ROLES, Principal
+from api.settings import ApiSettings
+from geo import users
+from geo.db import make_engine, transaction
+
+_serial = itertools.count()
+
+
+@dataclass
+class RoleUser:
+    """A test account: name, password, role, scope, a token and the headers carrying it."""
+
+    username: str
+    password: str
+    role: str
+    scope_code: str | None
+    token: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def demo_scopes(url: str) -> dict[str, str | None]:
+    """A scope per role taken from the data at ``url``."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            grid = conn.execute(
+                text(
+                    "SELECT code, township_code FROM grid WHERE valid_to IS NULL "
+                    "ORDER BY township_code, code LIMIT 1"
+                )
+            ).one_or_none()
+            facility = conn.execute(
+                text("SELECT code FROM facility ORDER BY kind <> 'police_station', code LIMIT 1")
+            ).scalar()
+    finally:
+        engine.dispose()
+    return {
+        "county_centre": None,
+        "township": grid.township_code if grid else "623021100",
+        "grid_leader": grid.code if grid else "6230211002010001",
+        "partner": facility or "no-facility",
+        "viewer": None,
+    }
+
+
+def make_role_users(
+    url: str, *, settings: ApiSettings | None = None, scopes: dict | None = None
+) -> dict[str, RoleUser]:
+    """Create one user per role in the database at ``url`` and return them with tokens."""
+    settings = settings or ApiSettings()
+    scopes = scopes or demo_scopes(url)
+    tag = f"{os.getpid()}_{next(_serial)}"
+    made: dict[str, RoleUser] = {}
+    engine = make_engine(url, pool_size=1)
+    try:
+        with transaction(engine) as session:
+            for role in ROLES:
+                name, password = f"t_{role}_{tag}", f"pw-{role}-{tag}-secret"
+                users.add_user(
+                    session=session,
+                    username=name,
+                    password_hash=hash_password(password),
+                    role=role,
+                    scope_code=scopes[role],
+                )
+                token = issue_token(
+                    settings=settings,
+                    principal=Principal(username=name, role=role, scope_code=scopes[role]),
+                )
+                made[role] = RoleUser(
+                    name, password, role, scopes[role], token, {"Authorization": f"Bearer {token}"}
+                )
+    finally:
+        engine.dispose()
+    return made
+
+
+@pytest.fixture(scope="session")
+def demo_users(demo_url) -> dict[str, RoleUser]:
+    """One user per role on the shared demo database (the one ``live_server`` serves)."""
+    return make_role_users(demo_url)
+
+
+@pytest.fixture(scope="session")
+def auth_headers(demo_users) -> dict[str, dict[str, str]]:
+    """``{role: headers}`` for calling ``live_server`` as that role."""
+    return {role: user.headers for role, user in demo_users.items()}
+
+
+@pytest.fixture
+def role_users() -> Callable[..., dict[str, RoleUser]]:
+    """``role_users(url, settings=None, scopes=None) -> {role: RoleUser}``."""
+    return make_role_users
