@@ -38,8 +38,14 @@ def load_admin_units(*, session: Session, admin_units) -> int:
         frame = frame.assign(aliases=None)
     if "synthetic_geom" not in frame:
         frame = frame.assign(synthetic_geom=False)
+    # The prefecture above a county is not stored: a county row has no parent in the table.
+    parents = [
+        None if level == "county" else p
+        for level, p in zip(frame["level"], frame["parent_code"], strict=True)
+    ]
     frame = frame.assign(
-        aliases=[list(a) if a is not None and len(a) else None for a in frame["aliases"]]
+        aliases=[list(a) if a is not None and len(a) else None for a in frame["aliases"]],
+        parent_code=parents,
     )
     return copy_frame(session=session, table="admin_unit", frame=frame, columns=ADMIN_COLUMNS)
 
@@ -119,8 +125,12 @@ def load_addresses(
     for column in ("road", "number", "building", "township", "village", "group_no"):
         if column not in frame:
             frame[column] = None
-    frame["group_no"] = [None if pd.isna(g) else int(g) for g in frame["group_no"]]
-    frame["number"] = [None if pd.isna(n) else str(n) for n in frame["number"]]
+    frame["group_no"] = pd.Series(
+        [None if pd.isna(g) else int(g) for g in frame["group_no"]], index=frame.index, dtype=object
+    )
+    frame["number"] = pd.Series(
+        [None if pd.isna(n) else str(n) for n in frame["number"]], index=frame.index, dtype=object
+    )
     return copy_frame(session=session, table="address", frame=frame, columns=ADDRESS_COLUMNS)
 
 
