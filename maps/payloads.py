@@ -14,22 +14,27 @@ with a notice.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import geopandas as gpd
-import mapclassify
-import numpy as np
 import pandas as pd
-import shapely
 
 from geo import vocab
-from maps.display import DEFAULT_TOLERANCE_DEG, display_geometries, to_wgs84
+from maps.display import DEFAULT_TOLERANCE_DEG
+from maps.features import (
+    NODATA_COLOUR,
+    classify,
+    clean,
+    col,
+    empty_payload,
+    feature_collection,
+    is_synthetic,
+    local_text,
+    range_labels,
+    records,
+)
 
-NO_DATA = "暂无数据 / no data yet"
-NODATA_COLOUR = "#4b5563"
 RISK_PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 OPEN_STATUSES = ("received", "routed", "in_progress", "unresolved")
 STATUS_COLOURS = {
@@ -69,119 +74,6 @@ REVIEW_LABELS = {
 SHANGHAI = "Asia/Shanghai"
 
 
-def _is_synthetic(frame: pd.DataFrame | None) -> bool:
-    if frame is None:
-        return False
-    return any(
-        col in frame.columns and bool(frame[col].fillna(False).astype(bool).any())
-        for col in ("synthetic", "synthetic_geom")
-    )
-
-
-def _clean(value: object) -> object:
-    """A JSON-safe scalar: NaN/NaT become None, numpy scalars become Python ones."""
-    if value is None:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(value) else round(float(value), 4)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if value is pd.NaT:
-        return None
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_clean(v) for v in value]
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-def _col(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series:
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
-
-
-def empty_payload(
-    layer: str, *, title: str, notice: str = NO_DATA, synthetic: bool = False
-) -> dict:
-    """A payload with no features and a notice the map shows in its status panel."""
-    return {
-        "type": "FeatureCollection",
-        "features": [],
-        "wangge": {
-            "layer": layer,
-            "legend_title": title,
-            "legend": [],
-            "palette": [],
-            "synthetic": synthetic,
-            "notices": [f"{title}: {notice}"],
-        },
-    }
-
-
-def feature_collection(
-    frame: gpd.GeoDataFrame,
-    properties: Callable[[pd.DataFrame], list[dict]],
-    meta: dict,
-    *,
-    tolerance: float,
-    coverage: bool,
-    gcj02: bool,
-) -> dict:
-    """Build the FeatureCollection with display geometries and the given properties."""
-    frame = to_wgs84(frame)
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    geoms = display_geometries(
-        frame.geometry.values, tolerance=tolerance, coverage=coverage, gcj02=gcj02
-    )
-    geojson = shapely.to_geojson(geoms) if len(geoms) else []
-    features = [
-        {"type": "Feature", "geometry": json.loads(g), "properties": p}
-        for g, p in zip(geojson, properties(frame), strict=True)
-    ]
-    meta = {"synthetic": False, "notices": [], **meta}
-    return {"type": "FeatureCollection", "features": features, "wangge": meta}
-
-
-def _records(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict]:
-    """Rows as dicts with output names, JSON-safe values, absent columns as None."""
-    out_cols = {out: _col(frame, src) for out, src in columns.items()}
-    return [{out: _clean(out_cols[out].iloc[i]) for out in columns} for i in range(len(frame))]
-
-
-def classify(
-    values: pd.Series, *, scheme: str = "Quantiles", k: int = 5
-) -> tuple[np.ndarray, list]:
-    """Classes (−1 for missing) and upper bounds of ``values`` with a mapclassify scheme."""
-    y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    cls = np.full(len(y), -1, dtype=int)
-    ok = ~np.isnan(y)
-    if not ok.any():
-        return cls, []
-    unique = np.unique(y[ok])
-    if len(unique) == 1:
-        cls[ok] = 0
-        return cls, [float(unique[0])]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # mapclassify warns when ties merge classes
-        result = mapclassify.classify(y[ok], scheme=scheme, k=min(k, len(unique)))
-    cls[ok] = result.yb
-    return cls, [float(b) for b in result.bins]
-
-
-def _range_labels(bins: list[float], low: float, digits: int = 2) -> list[str]:
-    labels, lower = [], low
-    for upper in bins:
-        labels.append(f"{lower:.{digits}f} – {upper:.{digits}f}")
-        lower = upper
-    return labels
-
-
 def admin_payload(
     admin_units: gpd.GeoDataFrame | None,
     *,
@@ -204,7 +96,7 @@ def admin_payload(
         parts.append(
             feature_collection(
                 subset,
-                lambda f: _records(f, {"code": "code", "name": "name", "level": "level"}),
+                lambda f: records(f, {"code": "code", "name": "name", "level": "level"}),
                 {},
                 tolerance=tolerance,
                 coverage=True,
@@ -212,7 +104,7 @@ def admin_payload(
             )["features"]
         )
     notices = []
-    if _is_synthetic(admin_units):
+    if is_synthetic(admin_units):
         notices.append("部分边界为模拟 / some boundaries are synthetic")
     return {
         "type": "FeatureCollection",
@@ -225,7 +117,7 @@ def admin_payload(
                 {"colour": "#7dd3fc", "label": "乡镇界 township", "shape": "line"},
                 {"colour": "#475569", "label": "村界 village", "shape": "line"},
             ],
-            "synthetic": _is_synthetic(admin_units),
+            "synthetic": is_synthetic(admin_units),
             "notices": notices,
         },
     }
@@ -269,7 +161,7 @@ def grids_payload(
     if grids is None or grids.empty:
         return empty_payload("grids", title=title)
     grids = grids.reset_index(drop=True)
-    cls, bins = classify(_col(grids, "risk"), scheme=scheme, k=k)
+    cls, bins = classify(col(grids, "risk"), scheme=scheme, k=k)
     notices = []
     if not bins:
         notices.append(f"{title}: 暂无风险评分 / no risk scores yet")
@@ -278,11 +170,11 @@ def grids_payload(
         low = float(pd.to_numeric(grids["risk"], errors="coerce").min())
         legend = [
             {"colour": RISK_PALETTE[i], "label": label}
-            for i, label in enumerate(_range_labels(bins, low, digits=3))
+            for i, label in enumerate(range_labels(bins, low, digits=3))
         ]
         if (cls < 0).any():
             legend.append({"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"})
-    factors = [_factors_text(v) for v in _col(grids, "factors")]
+    factors = [_factors_text(v) for v in col(grids, "factors")]
     columns = {
         "code": "code",
         "name": "name",
@@ -296,7 +188,7 @@ def grids_payload(
     }
 
     def properties(frame: pd.DataFrame) -> list[dict]:
-        rows = _records(frame, columns)
+        rows = records(frame, columns)
         for row, i in zip(rows, frame.index, strict=True):
             row["cls"] = int(cls[i]) if cls[i] >= 0 else None
             row["factors"] = factors[i]
@@ -311,22 +203,13 @@ def grids_payload(
             "legend": legend,
             "palette": RISK_PALETTE[: len(bins)],
             "nodata_colour": NODATA_COLOUR,
-            "synthetic": _is_synthetic(grids),
+            "synthetic": is_synthetic(grids),
             "notices": notices,
         },
         tolerance=tolerance,
         coverage=True,
         gcj02=gcj02,
     )
-
-
-def _local_text(value: object, fmt: str) -> str | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is None:
-        ts = ts.tz_localize("UTC")
-    return ts.tz_convert(SHANGHAI).strftime(fmt)
 
 
 def disputes_payload(
@@ -354,24 +237,24 @@ def disputes_payload(
     if len(located) < len(frame):
         notices.append(f"{title}: {len(frame) - len(located)} 件未定位 / not located")
     if located.empty:
-        payload = empty_payload("disputes", title=title, synthetic=_is_synthetic(disputes))
+        payload = empty_payload("disputes", title=title, synthetic=is_synthetic(disputes))
         payload["wangge"]["notices"] = [f"{title}: 暂无在办案件 / no open cases", *notices]
         return payload
     located = located.reset_index(drop=True)
     now_ts = pd.Timestamp(now)
     now_ts = now_ts.tz_localize("UTC") if now_ts.tzinfo is None else now_ts
-    deadlines = pd.to_datetime(_col(located, "deadline"), utc=True, errors="coerce")
+    deadlines = pd.to_datetime(col(located, "deadline"), utc=True, errors="coerce")
     late = (deadlines < now_ts).fillna(False).to_numpy(dtype=bool)
     days_late = ((now_ts - deadlines).dt.total_seconds() / 86400).apply(
         lambda d: math.ceil(d) if pd.notna(d) and d > 0 else None
     )
     statuses = list(STATUS_COLOURS)
-    case_ids = _col(located, "external_id")
+    case_ids = col(located, "external_id")
     if case_ids.isna().all():
-        case_ids = _col(located, "id")
+        case_ids = col(located, "id")
 
     def properties(frame: pd.DataFrame) -> list[dict]:
-        rows = _records(
+        rows = records(
             frame,
             {
                 "grid": "grid_code",
@@ -384,16 +267,16 @@ def disputes_payload(
         )
         for row, i in zip(rows, frame.index, strict=True):
             status = frame.at[i, "status"]
-            row["case"] = _clean(case_ids.iloc[i])
+            row["case"] = clean(case_ids.iloc[i])
             row["status"] = status
             row["status_label"] = vocab.DISPUTE_STATUSES.get(status, status)
             row["cls"] = statuses.index(status) if status in statuses else None
-            category = _clean(_col(frame, "category").iloc[i])
-            severity = _clean(_col(frame, "severity").iloc[i])
+            category = clean(col(frame, "category").iloc[i])
+            severity = clean(col(frame, "severity").iloc[i])
             row["category"] = vocab.DISPUTE_CATEGORIES.get(category, category)
             row["severity"] = vocab.DISPUTE_SEVERITIES.get(severity, severity)
-            row["reported"] = _local_text(_col(frame, "reported_at").iloc[i], "%Y-%m-%d %H:%M")
-            row["deadline"] = _local_text(_col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
+            row["reported"] = local_text(col(frame, "reported_at").iloc[i], "%Y-%m-%d %H:%M")
+            row["deadline"] = local_text(col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
             row["overdue"] = bool(late[i])
             row["days_overdue"] = days_late.iloc[i] if late[i] else None
             row["glyph"] = "!" if late[i] else ""
@@ -415,7 +298,7 @@ def disputes_payload(
             "legend_title": f"{title} ({len(located)})",
             "legend": legend,
             "palette": [STATUS_COLOURS[s] for s in statuses],
-            "synthetic": _is_synthetic(disputes),
+            "synthetic": is_synthetic(disputes),
             "notices": notices,
             "overdue": int(late.sum()),
         },
@@ -438,7 +321,7 @@ def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = Fal
     frame = facilities.reset_index(drop=True)
 
     def properties(f: pd.DataFrame) -> list[dict]:
-        rows = _records(f, {"code": "code", "name": "name", "kind": "kind"})
+        rows = records(f, {"code": "code", "name": "name", "kind": "kind"})
         for row in rows:
             kind = row["kind"]
             row["kind_label"] = vocab.FACILITY_KINDS.get(kind, kind)
@@ -462,7 +345,7 @@ def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = Fal
                 for k in present
             ],
             "palette": [FACILITY_STYLE[k][0] for k in kinds],
-            "synthetic": _is_synthetic(facilities),
+            "synthetic": is_synthetic(facilities),
         },
         tolerance=0,
         coverage=False,
@@ -493,11 +376,11 @@ def hotspots_payload(
     if hotspots is None or hotspots.empty:
         return empty_payload("hotspots", title=title)
     frame = hotspots.reset_index(drop=True)
-    styles = [hotspot_class_style(c) for c in _col(frame, "hotspot_class")]
+    styles = [hotspot_class_style(c) for c in col(frame, "hotspot_class")]
     labels = list(dict.fromkeys(s for s in styles))
 
     def properties(f: pd.DataFrame) -> list[dict]:
-        rows = _records(
+        rows = records(
             f,
             {
                 "code": "code",
@@ -510,9 +393,9 @@ def hotspots_payload(
         for row, i in zip(rows, f.index, strict=True):
             row["class_label"] = styles[i][0]
             row["cls"] = labels.index(styles[i])
-            status = _clean(_col(f, "status").iloc[i]) or "pending"
+            status = clean(col(f, "status").iloc[i]) or "pending"
             row["status_label"] = REVIEW_LABELS.get(status, status)
-            period = _clean(_col(f, "period_start").iloc[i])
+            period = clean(col(f, "period_start").iloc[i])
             row["period"] = str(period)[:10] if period is not None else None
         return rows
 
@@ -524,7 +407,7 @@ def hotspots_payload(
             "legend_title": f"{title} ({len(frame)})",
             "legend": [{"colour": c, "label": lab, "shape": "line"} for lab, c in labels],
             "palette": [c for _, c in labels],
-            "synthetic": _is_synthetic(hotspots),
+            "synthetic": is_synthetic(hotspots),
         },
         tolerance=tolerance,
         coverage=False,

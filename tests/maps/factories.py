@@ -180,3 +180,55 @@ def hotspots() -> gpd.GeoDataFrame:
             "geometry",
         ]
     ]
+
+
+PERIODS = ["2026-11-02", "2026-11-09", "2026-11-16"]
+
+
+def review_scores() -> pd.DataFrame:
+    """Model score and Gi* z for every grid and three weeks; two or three grids flagged a week."""
+    g = grids()
+    rows = []
+    for k, period in enumerate(PERIODS):
+        for n, code in enumerate(g["code"]):
+            flagged = n in ({15, 14} if k < 2 else {15, 14, 11})
+            rows.append(
+                {
+                    "grid_code": code,
+                    "period_start": pd.Timestamp(period),
+                    "model_score": (n + k) / 18,
+                    "gi_z": -3.0 + 6.0 * n / 15,
+                    "gi_p": 0.01 if abs(-3.0 + 6.0 * n / 15) > 2.58 else 0.2,
+                    "flagged": flagged,
+                    "hotspot_class": "new"
+                    if (flagged and n == 11)
+                    else ("persistent" if flagged else None),
+                    "explanation": f"近四周纠纷 {n} 起 / {n} disputes in four weeks"
+                    if flagged
+                    else None,
+                    "review_status": "confirmed" if (flagged and n == 14) else "pending",
+                    "synthetic": True,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def proposed_grids() -> gpd.GeoDataFrame:
+    """The current grids with the first two merged into a new grid."""
+    g = grids()
+    merged = g.iloc[[0, 1]]
+    new = {
+        "code": "62302110100117",
+        "name": "第17网格",
+        "households": int(merged["households"].sum()),
+        "population": int(merged["population"].sum()),
+        "status": "new",
+        "synthetic": True,
+        "geometry": _mp(unary_union(merged.geometry)),
+    }
+    rest = g.iloc[2:][["code", "name", "households", "population", "synthetic", "geometry"]].assign(
+        status="kept"
+    )
+    return gpd.GeoDataFrame(
+        pd.concat([rest, gpd.GeoDataFrame([new], crs=4326)], ignore_index=True), crs=4326
+    )

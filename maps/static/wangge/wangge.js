@@ -11,7 +11,7 @@
   var W = (window.wangge = window.wangge || {});
   W.datasets = {};
   W.layerIndex = {};
-  W.period = 0;
+  W.period = -1; /* -1: the latest period */
   W.periodListeners = [];
 
   var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -261,14 +261,16 @@
         var div = L.DomUtil.create("div", "wg-legend-box");
         entries.forEach(function (e) {
           var box = L.DomUtil.create("div", "wg-legend", div);
-          box.setAttribute("data-layer", e.key);
+          box.setAttribute("data-layer", e.field ? e.key + "." + e.field : e.key);
           W.onData(e.key, function (d) {
             var meta = metaOf(d);
-            var items = (meta.legend || []).map(function (it) {
+            var entries = e.field ? (meta.legends || {})[e.field] : meta.legend;
+            var title = e.field ? (meta.legend_titles || {})[e.field] : meta.legend_title;
+            var items = (entries || []).map(function (it) {
               var shape = it.shape === "line" ? "wg-sw-line" : it.shape === "dot" ? "wg-sw-dot" : "wg-sw";
               return '<li><i class="' + shape + '" style="--c:' + esc(it.colour) + '"></i>' + esc(it.label) + "</li>";
             }).join("");
-            box.innerHTML = "<b>" + esc(meta.legend_title || e.title || e.key) + "</b>" +
+            box.innerHTML = "<b>" + esc(title || e.title || e.key) + "</b>" +
               (items ? "<ul>" + items + "</ul>" : '<div class="wg-nodata">暂无数据 / no data yet</div>');
           });
         });
@@ -361,10 +363,14 @@
 
   /* Grid polygons whose colour comes from a per-period table in the dataset's meta:
      meta.periods = [...]; meta.values[period][code] = {field: cls, ...}. */
+  W.periodIndex = function (periods) {
+    return W.period < 0 || W.period >= periods.length ? periods.length - 1 : W.period;
+  };
+
   W.periodic = function (map, key, o) {
     var meta = {};
     function valuesOf(code) {
-      var period = (meta.periods || [])[W.period];
+      var period = (meta.periods || [])[W.periodIndex(meta.periods || [])];
       var table = (meta.values || {})[period] || {};
       return table[code] || null;
     }
@@ -384,7 +390,7 @@
       onEachFeature: function (f, l) {
         l.bindPopup(function () {
           var v = valuesOf(f.properties.code) || {};
-          var props = Object.assign({}, f.properties, v, { period: (meta.periods || [])[W.period] });
+          var props = Object.assign({}, f.properties, v, { period: (meta.periods || [])[W.periodIndex(meta.periods || [])] });
           return W.popups.hotspot(props, meta);
         }, { maxWidth: 360 });
       },
@@ -401,6 +407,47 @@
     return layer;
   };
 
+  /* A list of the grids flagged in the current period; a click opens the grid's popup. */
+  W.addFlaggedList = function (map, key, role, position) {
+    var List = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "wg-panel wg-flagged");
+        function render() {
+          var d = (W.datasets[key] || {}).data;
+          var meta = metaOf(d);
+          var period = (meta.periods || [])[W.periodIndex(meta.periods || [])];
+          var table = (meta.values || {})[period] || {};
+          var names = {};
+          ((d && d.features) || []).forEach(function (f) { names[f.properties.code] = f.properties.name; });
+          var rows = Object.keys(table).filter(function (c) { return table[c].flagged; }).map(function (c) {
+            var v = table[c];
+            return '<li data-code="' + esc(c) + '"><b>' + esc(names[c] || c) + "</b> " + esc(v.class_label || "") +
+              ' <span class="wg-review">' + esc(v.status_label || "") + "</span></li>";
+          });
+          div.innerHTML = "<b>预警网格 flagged grids (" + rows.length + ")</b>" +
+            (rows.length ? "<ol>" + rows.join("") + "</ol>" : '<div class="wg-nodata">本期无预警 / none flagged this period</div>');
+        }
+        div.addEventListener("click", function (ev) {
+          var li = ev.target.closest("li[data-code]");
+          if (!li) return;
+          var layer = W.layerIndex[role];
+          layer.eachLayer(function (l) {
+            if (l.feature.properties.code === li.getAttribute("data-code")) {
+              map.fitBounds(l.getBounds(), { maxZoom: 14 });
+              l.openPopup();
+            }
+          });
+        });
+        W.onData(key, render);
+        W.onPeriod(render);
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
+        return div;
+      },
+    });
+    new List({ position: position || "topright" }).addTo(map);
+  };
+
   W.addPeriodSlider = function (key, element) {
     var holder = document.querySelector(element);
     W.onData(key, function (d) {
@@ -409,12 +456,11 @@
         holder.innerHTML = '<span class="wg-nodata">暂无周期数据 / no periods yet</span>';
         return;
       }
-      if (W.period >= periods.length) W.period = periods.length - 1;
       holder.innerHTML = '<label>周期 period <input type="range" class="wg-period" min="0" max="' + (periods.length - 1) +
-        '" step="1" value="' + W.period + '"></label> <output class="wg-period-label"></output>';
+        '" step="1" value="' + W.periodIndex(periods) + '"></label> <output class="wg-period-label"></output>';
       var input = holder.querySelector("input");
       var out = holder.querySelector("output");
-      function show() { out.textContent = periods[W.period]; }
+      function show() { out.textContent = periods[W.periodIndex(periods)]; }
       input.addEventListener("input", function () { W.setPeriod(Number(input.value)); show(); });
       show();
     });

@@ -1,0 +1,152 @@
+"""Building blocks of layer payloads: GeoJSON FeatureCollections with a ``wangge`` member.
+
+A payload is a FeatureCollection (a plain dict) whose ``wangge`` foreign member (RFC 7946
+§6.1) holds what a page needs besides the features: the palette behind each feature's
+``cls``, the legend, whether the data are synthetic, and notices such as "no data yet"
+that the map shows instead of drawing something it does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Callable
+
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+
+from maps.display import display_geometries, to_wgs84
+
+NO_DATA = "暂无数据 / no data yet"
+NODATA_COLOUR = "#4b5563"
+SHANGHAI = "Asia/Shanghai"
+
+
+def is_synthetic(frame: pd.DataFrame | None) -> bool:
+    """True when a ``synthetic`` or ``synthetic_geom`` column says any row is made up."""
+    if frame is None:
+        return False
+    return any(
+        col in frame.columns and bool(frame[col].fillna(False).astype(bool).any())
+        for col in ("synthetic", "synthetic_geom")
+    )
+
+
+def clean(value: object) -> object:
+    """A JSON-safe scalar: NaN/NaT become None, numpy scalars become Python ones."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if value is pd.NaT:
+        return None
+    if isinstance(value, list | tuple | np.ndarray):
+        return [clean(v) for v in value]
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def col(frame: pd.DataFrame, name: str, default: object = None) -> pd.Series:
+    """The column, or a column of ``default`` when the frame lacks it."""
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+
+
+def empty_payload(
+    layer: str, *, title: str, notice: str = NO_DATA, synthetic: bool = False
+) -> dict:
+    """A payload with no features and a notice the map shows in its status panel."""
+    return {
+        "type": "FeatureCollection",
+        "features": [],
+        "wangge": {
+            "layer": layer,
+            "legend_title": title,
+            "legend": [],
+            "palette": [],
+            "synthetic": synthetic,
+            "notices": [f"{title}: {notice}"],
+        },
+    }
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    properties: Callable[[pd.DataFrame], list[dict]],
+    meta: dict,
+    *,
+    tolerance: float,
+    coverage: bool,
+    gcj02: bool,
+) -> dict:
+    """Build the FeatureCollection with display geometries and the given properties."""
+    frame = to_wgs84(frame)
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    geoms = display_geometries(
+        frame.geometry.values, tolerance=tolerance, coverage=coverage, gcj02=gcj02
+    )
+    geojson = shapely.to_geojson(geoms) if len(geoms) else []
+    features = [
+        {"type": "Feature", "geometry": json.loads(g), "properties": p}
+        for g, p in zip(geojson, properties(frame), strict=True)
+    ]
+    meta = {"synthetic": False, "notices": [], **meta}
+    return {"type": "FeatureCollection", "features": features, "wangge": meta}
+
+
+def records(frame: pd.DataFrame, columns: dict[str, str]) -> list[dict]:
+    """Rows as dicts with output names, JSON-safe values, absent columns as None."""
+    out_cols = {out: col(frame, src) for out, src in columns.items()}
+    return [{out: clean(out_cols[out].iloc[i]) for out in columns} for i in range(len(frame))]
+
+
+def classify(
+    values: pd.Series, *, scheme: str = "Quantiles", k: int = 5
+) -> tuple[np.ndarray, list]:
+    """Classes (−1 for missing) and upper bounds of ``values`` with a mapclassify scheme."""
+    y = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    cls = np.full(len(y), -1, dtype=int)
+    ok = ~np.isnan(y)
+    if not ok.any():
+        return cls, []
+    unique = np.unique(y[ok])
+    if len(unique) == 1:
+        cls[ok] = 0
+        return cls, [float(unique[0])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns when ties merge classes
+        result = mapclassify.classify(y[ok], scheme=scheme, k=min(k, len(unique)))
+    cls[ok] = result.yb
+    return cls, [float(b) for b in result.bins]
+
+
+def range_labels(bins: list[float], low: float, digits: int = 2) -> list[str]:
+    """Legend labels "low – b1", "b1 – b2" … for class upper bounds ``bins``."""
+    labels, lower = [], low
+    for upper in bins:
+        labels.append(f"{lower:.{digits}f} – {upper:.{digits}f}")
+        lower = upper
+    return labels
+
+
+def local_text(value: object, fmt: str) -> str | None:
+    """A timestamp formatted in China time (naive values are taken as UTC)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("UTC")
+    return ts.tz_convert(SHANGHAI).strftime(fmt)
