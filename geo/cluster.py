@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import time
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,8 +70,36 @@ def _locked(settings: DatabaseSettings):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _paths(settings: DatabaseSettings) -> tuple[Path, Path, Path]:
+def _reachable_by_server_user(path: Path) -> bool:
+    if os.geteuid() != 0:
+        return True
+    probe = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(path)])
+    return probe.returncode == 0
+
+
+def _server_root(settings: DatabaseSettings) -> Path:
+    """Where the cluster files live: ``data_dir`` itself, or, when the server user cannot reach
+    it (a checkout under a private home directory while running as root), a directory under
+    /var/lib/postgresql tied to this checkout, linked from ``data_dir/pg``."""
     root = settings.data_dir
+    root.mkdir(parents=True, exist_ok=True)
+    link = root / "pg"
+    if link.is_symlink():
+        return link.resolve().parent
+    if link.exists() or _reachable_by_server_user(root):
+        return root
+    key = zlib.crc32(str(root.resolve()).encode())
+    fallback = Path("/var/lib/postgresql/wangge") / f"{key:08x}"
+    fallback.mkdir(parents=True, exist_ok=True)
+    shutil.chown(fallback.parent, "postgres", "postgres")
+    shutil.chown(fallback, "postgres", "postgres")
+    (fallback / "pg").mkdir(exist_ok=True)
+    link.symlink_to(fallback / "pg")
+    return fallback
+
+
+def _paths(settings: DatabaseSettings) -> tuple[Path, Path, Path]:
+    root = _server_root(settings)
     return root / "pg", root / "run", root / "pg.log"
 
 
@@ -128,8 +157,8 @@ def _initdb(settings: DatabaseSettings) -> None:
 def start(settings: DatabaseSettings | None = None) -> str:
     """Create (first time) and start the embedded cluster; return its admin URL. Idempotent."""
     settings = settings or DatabaseSettings()
-    datadir, _, logfile = _paths(settings)
     with _locked(settings):
+        datadir, _, logfile = _paths(settings)
         if is_running(settings):
             return admin_url(settings)
         if not (datadir / "PG_VERSION").exists():
@@ -149,8 +178,8 @@ def start(settings: DatabaseSettings | None = None) -> str:
 def stop(settings: DatabaseSettings | None = None) -> bool:
     """Stop the embedded cluster; False when it was not running."""
     settings = settings or DatabaseSettings()
-    datadir, _, _ = _paths(settings)
     with _locked(settings):
+        datadir, _, _ = _paths(settings)
         if not (datadir / "PG_VERSION").exists() or not is_running(settings):
             return False
         pg_ctl = str(postgres_bindir() / "pg_ctl")
