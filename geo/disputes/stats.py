@@ -1,0 +1,114 @@
+"""The figures the county reports (化解率 and the rest), for any unit and period.
+
+Definitions (also in docs/intake.md):
+
+- **screened** (排查受理): disputes received in the period ``[from, to)``;
+- **resolved** (化解): of those, the ones that reached *resolved* before ``to`` (later
+  states — rated, archived, followed up — still count: the case was resolved);
+- **resolution rate**: resolved / screened, in percent to one decimal (305 screened,
+  291 resolved → 95.4 %);
+- **still open**: of those screened, the ones whose status at ``to`` was received, routed,
+  in progress or unresolved (read from the event history, so a past period reads as it
+  stood then);
+- **overdue** (超期): still open at ``to`` and past their deadline at ``to``;
+  **resolved late**: resolved, but after the deadline;
+- **closed unresolved**: closed (rated/archived) without being resolved, e.g. referred
+  to court;
+- **median days to resolve**: over the resolved ones, report time to resolution;
+- **satisfaction**: mean rating (1–5) of the cases rated by ``to``, and the share rated
+  4 or 5.
+
+A dispute belongs to the township, village and grid of its grid; one not yet on a grid
+counts for its county only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.errors import InvalidRequest
+from geo.sqlfiles import sql
+
+LEVELS = {"county": 6, "township": 9, "village": 12, "grid": None}
+CHILD_LEVEL = {"county": "township", "township": "village", "village": "grid", "grid": None}
+
+
+def _figures(row) -> dict:
+    screened = int(row.screened)
+    resolved = int(row.resolved)
+    rated = int(row.rated)
+    return {
+        "screened": screened,
+        "resolved": resolved,
+        "resolution_rate": round(100.0 * resolved / screened, 1) if screened else None,
+        "still_open": int(row.still_open),
+        "overdue": int(row.overdue),
+        "resolved_late": int(row.resolved_late),
+        "closed_unresolved": int(row.closed_unresolved),
+        "median_days_to_resolve": None
+        if row.median_days_to_resolve is None
+        else round(float(row.median_days_to_resolve), 1),
+        "rated": rated,
+        "mean_satisfaction": None
+        if row.mean_satisfaction is None
+        else round(float(row.mean_satisfaction), 2),
+        "satisfied_share": round(100.0 * int(row.satisfied) / rated, 1) if rated else None,
+    }
+
+
+def dispute_stats(
+    *,
+    session: Session,
+    level: str = "county",
+    code: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> dict:
+    """Figures for one unit (county, township, village or grid) and period, with children."""
+    if level not in LEVELS:
+        raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}")
+    if code is None:
+        if level != "county":
+            raise InvalidRequest(f"a {level} needs its code")
+        codes = (
+            session.execute(
+                text("SELECT code FROM admin_unit WHERE level = 'county' ORDER BY code LIMIT 2")
+            )
+            .scalars()
+            .all()
+        )
+        if len(codes) != 1:
+            raise InvalidRequest("more than one county is stored: give the county code")
+        code = codes[0]
+    if LEVELS[level] is not None and len(code) != LEVELS[level]:
+        raise InvalidRequest(f"a {level} code has {LEVELS[level]} digits, got {code!r}")
+    end = end or dt.datetime.now(dt.UTC)
+    if start is not None and start >= end:
+        raise InvalidRequest("'from' must be before 'to'")
+    rows = session.execute(
+        sql("disputes_stats"), {"level": level, "code": code, "from": start, "to": end}
+    ).all()
+    total = next((r for r in rows if r.is_total == 1), None)
+    empty = {
+        "screened": 0, "resolved": 0, "resolution_rate": None, "still_open": 0, "overdue": 0,
+        "resolved_late": 0, "closed_unresolved": 0, "median_days_to_resolve": None,
+        "rated": 0, "mean_satisfaction": None, "satisfied_share": None,
+    }  # fmt: skip
+    children = []
+    if CHILD_LEVEL[level]:
+        children = [
+            {"level": CHILD_LEVEL[level], "code": r.child_code, **_figures(r)}
+            for r in rows
+            if r.is_total == 0
+        ]
+    return {
+        "level": level,
+        "code": code,
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat(),
+        **(_figures(total) if total is not None else empty),
+        "children": children,
+    }

@@ -1,0 +1,7 @@
+-- Facts the party-details door needs to decide: the dispute's county and grid code, and the
+-- code of the facility it is routed to.
+SELECT d.id, d.county_code, g.code AS grid_code, f.code AS facility_code
+FROM dispute d
+LEFT JOIN grid g ON g.id = d.grid_id
+LEFT JOIN facility f ON f.id = d.assigned_facility_id
+WHERE d.id = :id
