@@ -100,6 +100,7 @@ def build_admin_units(
     """Admin unit records; ``known`` maps the database's codes to their level."""
     label = table.columns.label
     records: list[dict | None] = []
+    codes: list[str | None] = []
     for i, row in enumerate(table.rows):
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
@@ -149,6 +150,7 @@ def build_admin_units(
                 )  # fmt: skip
         if level == "county":
             parent = None  # prefectures and provinces are not kept
+        codes.append(code)
         if len(problems) > start:
             records.append(None)
             continue
@@ -162,7 +164,6 @@ def build_admin_units(
                 "county_code": code[:6],
             }
         )
-    codes = [r["code"] if r else None for r in records]
     for index in _duplicates(codes, table.rows, label("code"), problems):
         records[index] = None
     in_file = {r["code"]: r["level"] for r in records if r}
@@ -193,6 +194,7 @@ def build_grids(
     """Grid records: code = village code (12 digits) + a sequence of 1–4 digits."""
     label = table.columns.label
     records: list[dict | None] = []
+    codes: list[str | None] = []
     for i, row in enumerate(table.rows):
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
@@ -221,6 +223,7 @@ def build_grids(
                 )  # fmt: skip
         households = _whole(table.value("households", i), row, label("households"), problems)
         population = _whole(table.value("population", i), row, label("population"), problems)
+        codes.append(code)
         if len(problems) > start:
             records.append(None)
             continue
@@ -236,7 +239,6 @@ def build_grids(
                 "population": population,
             }
         )
-    codes = [r["code"] if r else None for r in records]
     for index in _duplicates(codes, table.rows, label("code"), problems):
         records[index] = None
     return records
@@ -262,16 +264,17 @@ def _point_records(
 ) -> list[dict | None]:
     label = table.columns.label
     records: list[dict | None] = []
+    codes: list[str | None] = []
     for i, row in enumerate(table.rows):
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
+        codes.append(code)
         record = build(i, row)
         if len(problems) > start or record is None:
             records.append(None)
             continue
         record["code"] = code
         records.append(record)
-    codes = [r["code"] if r else None for r in records]
     for index in _duplicates(codes, table.rows, label("code"), problems):
         records[index] = None
     return records

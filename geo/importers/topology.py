@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import shapely
 
 from geo.errors import RowProblem
-from geo.importers.coords import WGS84, projector, utm_crs_for
+from geo.importers.coords import projector, utm_crs_for
 
 DEFAULT_TOLERANCE_M2 = 1.0
 
@@ -32,11 +32,6 @@ def _where(piece_lonlat) -> str:
     return f"near ({point.x:.5f}, {point.y:.5f})"
 
 
-def _pieces(geom, tolerance: float) -> list:
-    parts = shapely.get_parts(geom)
-    return [p for p in parts if p.area > tolerance]
-
-
 def check_village(
     *,
     village_code: str,
@@ -46,23 +41,32 @@ def check_village(
     tolerance: float,
     problems: list[RowProblem],
 ) -> None:
-    """Append a problem for every overlap, gap and outside piece bigger than ``tolerance``."""
-    utm = utm_crs_for([g.geom for g in grids] + [village_geom])
-    to_utm, back = projector(utm), projector(WGS84, source=utm)
-    projected = [to_utm(g.geom) for g in grids]
-    tree = shapely.STRtree(projected)
-    left, right = tree.query(projected, predicate="intersects")
+    """Append a problem for every overlap, gap and outside piece bigger than ``tolerance``.
+
+    The set operations run in longitude/latitude, where the data is stored and where PostGIS
+    decides which grid covers a point; only the resulting pieces are projected to be measured
+    (projecting first would bend shared edges that have different vertices on each side).
+    """
+    to_utm = projector(utm_crs_for([g.geom for g in grids] + [village_geom]))
+
+    def pieces(geom) -> list[tuple[object, float]]:
+        measured = ((p, to_utm(p).area) for p in shapely.get_parts(geom) if not p.is_empty)
+        return [(p, area) for p, area in measured if area > tolerance]
+
+    geoms = [g.geom for g in grids]
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="intersects")
     for a, b in zip(left, right, strict=True):
         if a >= b:
             continue
         first, second = grids[a], grids[b]
         if first.row is None and second.row is None:
             continue  # both already stored: not this file's doing
-        overlap = shapely.intersection(projected[a], projected[b])
-        area = sum(p.area for p in _pieces(overlap, tolerance))
-        if area <= tolerance:
+        overlap = pieces(shapely.intersection(geoms[a], geoms[b]))
+        if not overlap:
             continue
-        place = _where(back(overlap))
+        area = sum(x for _, x in overlap)
+        place = _where(overlap[0][0])
         for mine, other in ((first, second), (second, first)):
             if mine.row is None:
                 continue
@@ -73,26 +77,23 @@ def check_village(
             )  # fmt: skip
     if village_geom is None:
         return
-    village = to_utm(village_geom)
-    for grid, geom in zip(grids, projected, strict=True):
+    for grid in grids:
         if grid.row is None:
             continue
-        outside = _pieces(shapely.difference(geom, village), tolerance)
-        area = sum(p.area for p in outside)
-        if area > tolerance:
+        outside = pieces(shapely.difference(grid.geom, village_geom))
+        if outside:
+            area = sum(x for _, x in outside)
             problems.append(
                 RowProblem(grid.row, field, f"grid {grid.code} lies {area:,.1f} m² outside its "
-                           f"village {village_code} {_where(back(outside[0]))}")
+                           f"village {village_code} {_where(outside[0][0])}")
             )  # fmt: skip
-    covered = shapely.union_all(projected)
-    for gap in _pieces(shapely.difference(village, covered), tolerance):
-        nearby = [
-            g for g, geom in zip(grids, projected, strict=True) if shapely.distance(geom, gap) < 1.0
-        ]
+    covered = shapely.union_all(geoms)
+    for gap, area in pieces(shapely.difference(village_geom, covered)):
+        nearby = [g for g in grids if shapely.distance(g.geom, gap) < 1e-5]
         rows = [g.row for g in nearby if g.row is not None]
         codes = ", ".join(g.code for g in nearby[:6]) or "none"
         problems.append(
             RowProblem(min(rows) if rows else None, field, f"village {village_code} has a gap "
-                       f"of {gap.area:,.1f} m² that no grid covers {_where(back(gap))} "
+                       f"of {area:,.1f} m² that no grid covers {_where(gap)} "
                        f"(grids around it: {codes})")
         )  # fmt: skip
