@@ -16,6 +16,7 @@ from geo.errors import RowProblem
 from geo.importers.coords import projector, utm_crs_for
 
 DEFAULT_TOLERANCE_M2 = 1.0
+DENSIFY_DEGREES = 1e-4  # about 10 m
 
 
 @dataclass
@@ -50,7 +51,13 @@ def check_village(
     to_utm = projector(utm_crs_for([g.geom for g in grids] + [village_geom]))
 
     def pieces(geom) -> list[tuple[object, float]]:
-        measured = ((p, to_utm(p).area) for p in shapely.get_parts(geom) if not p.is_empty)
+        # Densified first: a long straight lon/lat edge is an arc in UTM, and a sliver between
+        # two such edges with different vertices would otherwise measure tens of m².
+        measured = (
+            (p, to_utm(shapely.segmentize(p, DENSIFY_DEGREES)).area)
+            for p in shapely.get_parts(geom)
+            if not p.is_empty
+        )
         return [(p, area) for p, area in measured if area > tolerance]
 
     geoms = [g.geom for g in grids]

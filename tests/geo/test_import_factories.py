@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -141,7 +142,9 @@ def write_xlsx(path: Path, header: list[str], rows: list[list], sheet: str = "Sh
 def write_vector(path: Path, records: list[dict], geoms: list, crs="EPSG:4326", **kw) -> Path:
     """A GeoPackage, Shapefile or GeoJSON (by suffix) with the given attributes."""
     frame = gpd.GeoDataFrame(records, geometry=list(geoms), crs=crs)
-    frame.to_file(path, engine="pyogrio", **kw)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        frame.to_file(path, engine="pyogrio", **kw)
     return path
 
 
