@@ -10,7 +10,7 @@ from api import errors
 from api.auth import check_settings
 from api.deps import current_user
 from api.middleware import BodyLimit, SecurityHeaders
-from api.routers import admin_units, geocode, grids, health
+from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
@@ -48,7 +48,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     errors.install(app)
-    for module in (health, auth_routes, admin_units, grids, geocode):
+    for module in (health, auth_routes, admin_units, grids, geocode, disputes, signals, stats):
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -42,7 +42,12 @@ def load_base(engine: Engine, county) -> dict[str, int]:
 
 def pipeline_steps() -> list[tuple[str, Callable]]:
     """The ordered steps after the base load; later parts of the system add theirs here."""
-    steps: list[tuple[str, Callable]] = []
+    from geo.disputes.replay import ingest_demo_events, replay_demo_workflow
+
+    steps: list[tuple[str, Callable]] = [
+        ("ingest events", ingest_demo_events),
+        ("replay workflow", replay_demo_workflow),
+    ]
     return steps
 
 

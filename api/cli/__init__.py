@@ -6,6 +6,7 @@ import typer
 
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
+from api.cli import ingest as ingest_commands
 from api.cli import load as load_commands
 from api.cli import serve as serve_commands
 from api.cli import user as user_commands
@@ -18,7 +19,14 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (db_commands, serve_commands, geocode_commands, user_commands, load_commands):
+for module in (
+    db_commands,
+    serve_commands,
+    geocode_commands,
+    user_commands,
+    load_commands,
+    ingest_commands,
+):
     module.register(app)
 
 

@@ -137,6 +137,7 @@ def _times(series: pd.Series) -> pd.Series:
         parsed = series
     else:
         parsed = pd.to_datetime(_text(series), errors="coerce", format="mixed")
+    parsed = parsed.dt.floor("us")  # PostgreSQL keeps microseconds
     if parsed.dt.tz is None:
         return parsed.dt.tz_localize(LOCAL_ZONE, ambiguous="NaT", nonexistent="NaT")
     return parsed

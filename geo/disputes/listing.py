@@ -107,3 +107,11 @@ def signals_page(
         },
     ).one()
     return {"matched": row.matched, "features": row.features}
+
+
+def case_scope(*, session: Session, dispute_id: int) -> dict:
+    """The grid, county and facility codes of a dispute (for the caller's scope check)."""
+    row = session.execute(sql("disputes_scope"), {"id": dispute_id}).mappings().first()
+    if row is None:
+        raise NotFound(f"no dispute with id {dispute_id}")
+    return dict(row)

@@ -1,6 +1,6 @@
 """The demo county's history: events in through intake, outcomes replayed through the loop.
 
-The demo generator gives, per dispute, when it was routed and resolved, the outcome
+The demo generator gives, per dispute, when it was routed, resolved or closed, the outcome
 (resolved | unresolved | open) and the rating. :func:`replay_outcomes` turns each into the
 path a real case would have taken (received → routed → in_progress → resolved | unresolved
 → rated → archived → followed_up), checks every step against the state machine
@@ -38,7 +38,7 @@ START_WORK_DELAY = dt.timedelta(hours=6)
 def _ts(value) -> dt.datetime | None:
     if value is None or pd.isna(value):
         return None
-    stamp = pd.Timestamp(value)
+    stamp = pd.Timestamp(value).floor("us")
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("Asia/Shanghai")
     return stamp.to_pydatetime()
@@ -78,7 +78,10 @@ def path_for(
 def replay_outcomes(
     *, session: Session, outcomes: pd.DataFrame, now: dt.datetime | None = None
 ) -> dict[str, int]:
-    """Replay outcome columns (external_id, routed_at, resolved_at, outcome, satisfaction)."""
+    """Replay outcome columns (external_id, routed_at, resolved_at, outcome, satisfaction).
+
+    For an unresolved outcome ``resolved_at`` is the time the case was declared unresolved.
+    """
     now = now or dt.datetime.now(dt.UTC)
     current = session.execute(
         text(
@@ -189,8 +192,11 @@ def replay_demo_workflow(engine: Engine, county, now: dt.datetime | None = None)
     frame = county.disputes
     if frame is None or frame.empty:
         return {"replayed_disputes": 0}
-    columns = ["external_id", "routed_at", "resolved_at", "outcome", "satisfaction"]
+    columns = ["external_id", "routed_at", "resolved_at", "closed_at", "outcome", "satisfaction"]
     outcomes = frame.reindex(columns=columns)
+    # An unresolved case has no resolution time: it ends when it is closed.
+    unresolved = outcomes["outcome"] == "unresolved"
+    outcomes.loc[unresolved, "resolved_at"] = outcomes.loc[unresolved, "closed_at"]
     with transaction(engine) as session:
         counts = replay_outcomes(session=session, outcomes=outcomes, now=now)
         ids = session.execute(

@@ -1,0 +1,101 @@
+"""``wangge ingest disputes | signals FILE [--crs wgs84|gcj02] [--county CODE] [--layer L]``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.common import engine_in_use, err_console, fail, info, progress
+
+HELP = {
+    "disputes": "Disputes (矛盾纠纷): external_id/编号, reported_at/受理时间, category/类别, "
+    "severity/等级, address/地址 and/or lon/经度, lat/纬度, description/简要情况.",
+    "signals": "Risk signals: external_id/编号, observed_at/发现时间, kind/类型, weight/权重, "
+    "address/地址 and/or lon/经度, lat/纬度, description/简要情况.",
+}
+SHOWN_PROBLEMS = 200
+
+
+def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str | None,
+         as_json: bool) -> None:  # fmt: skip
+    from geo.disputes.intake import ingest_file
+    from geo.errors import InvalidRequest
+
+    engine = engine_in_use()
+    try:
+        with progress() as bar:
+            task = bar.add_task(f"ingest {kind}", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = ingest_file(
+                engine=engine, path=file, kind=kind, crs=crs, county=county, layer=layer,
+                actor="wangge ingest", on_progress=advance,
+            )  # fmt: skip
+    except InvalidRequest as exc:
+        raise fail(f"{file}: {exc}; nothing was written") from None
+    finally:
+        engine.dispose()
+    for problem in report.rejected[:SHOWN_PROBLEMS]:
+        err_console.print(f"  rejected {problem}", highlight=False, soft_wrap=True, markup=False)
+    if len(report.rejected) > SHOWN_PROBLEMS:
+        info(f"  … and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(
+            f"{kind} from {file.name}: {report.received} rows; accepted {len(report.accepted)}, "
+            f"already present {len(report.already_present)}, rejected {len(report.rejected)}, "
+            f"needing a location {len(report.needs_location)}, "
+            f"flagged as likely duplicates {len(report.flagged_duplicates)}"
+        )
+    if report.rejected:
+        info("accepted rows are committed; fix the rejected rows and send the file again "
+             "(rows already stored are skipped)")  # fmt: skip
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``ingest`` command group to ``app``."""
+    ingest_app = typer.Typer(
+        help="Take in disputes or risk signals from .csv, .xlsx or .geojson: good rows are "
+        "committed, bad rows listed with row and reason; re-sending never duplicates.",
+        no_args_is_help=True,
+    )
+    app.add_typer(ingest_app, name="ingest")
+
+    def make(kind: str):
+        def command(
+            file: Annotated[Path, typer.Argument(help="The file to take in.")],
+            crs: Annotated[
+                str | None,
+                typer.Option(
+                    "--crs",
+                    help="Datum of lon/lat when not WGS84: gcj02 (Amap, "
+                    "Tencent). A crs column overrides it per row.",
+                ),
+            ] = None,
+            county: Annotated[
+                str | None,
+                typer.Option(
+                    "--county",
+                    help="County code for rows that land on no grid "
+                    "(default: the only county stored).",
+                ),
+            ] = None,
+            layer: Annotated[str | None, typer.Option("--layer", help="GeoPackage layer.")] = None,
+            as_json: Annotated[
+                bool, typer.Option("--json", help="Print the full report as JSON.")
+            ] = False,
+        ) -> None:
+            _run(kind, file, crs, county, layer, as_json)
+
+        command.__doc__ = HELP[kind]
+        return command
+
+    for kind in HELP:
+        ingest_app.command(kind)(make(kind))

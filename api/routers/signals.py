@@ -1,0 +1,60 @@
+"""``/api/v1/signals``: intake and listing of risk signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Body, Query, Request
+
+from api.deps import CaseReader, CaseWriter, SessionDep
+from api.geojson import GeoJSONResponse
+from api.routers.disputes import CODE, intake
+from geo import vocab
+from geo.disputes import listing
+
+router = APIRouter(tags=["signals"])
+
+
+@router.post("/signals")
+def create_signals(
+    request: Request,
+    session: SessionDep,
+    user: CaseWriter,
+    body: Any = Body(
+        ...,
+        examples=[
+            {
+                "external_id": "SG-2026-0001",
+                "observed_at": "2026-11-20 08:00",
+                "kind": "安全隐患",
+                "lon": 103.353,
+                "lat": 34.693,
+                "description": "危房",
+            }
+        ],
+    ),
+) -> dict:
+    """Intake of one risk signal or ``{"records": [...]}`` (same rules as disputes)."""
+    return intake(request=request, session=session, user=user, body=body, kind="signals")
+
+
+@router.get("/signals", response_class=GeoJSONResponse)
+def list_signals(
+    session: SessionDep,
+    user: CaseReader,
+    kind: str | None = Query(None, description=", ".join(vocab.SIGNAL_KINDS)),
+    grid: str | None = Query(None, pattern=CODE),
+    township: str | None = Query(None, pattern=CODE),
+    start: dt.datetime | None = Query(None, alias="from"),
+    end: dt.datetime | None = Query(None, alias="to"),
+    limit: int = Query(1000, ge=1, le=50_000),
+    offset: int = Query(0, ge=0),
+) -> GeoJSONResponse:
+    """Risk signals in the caller's area as GeoJSON."""
+    page = listing.signals_page(
+        session=session, kind=kind, grid=grid, township=township, start=start, end=end,
+        scope_area=user.area_prefix, limit=limit, offset=offset,
+    )  # fmt: skip
+    head = f'{{"type":"FeatureCollection","numberMatched":{page["matched"]},"features":'
+    return GeoJSONResponse(head + page["features"] + "}")
