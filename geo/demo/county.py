@@ -138,6 +138,8 @@ def generate(
     ]  # fmt: skip
     addresses = places.addresses[address_cols].copy()
     addresses["group_no"] = addresses["group_no"].astype("Int64")
+    for column in ("road", "building"):
+        addresses[column] = addresses[column].astype(object).where(addresses[column].notna(), None)
     addresses = _points_gdf(addresses, frame)
     facilities_gdf = _points_gdf(facilities, frame)
 
@@ -151,6 +153,7 @@ def generate(
         end=end,
         years=years,
         county_code=county_code,
+        county_name=str(div.county["name"]),
         rng=streams["events"],
     )
     for table in (grids, groups, addresses, facilities_gdf, staff, disputes, signals):

@@ -88,7 +88,10 @@ def address_cells(points: np.ndarray, village: BaseGeometry) -> np.ndarray:
         voronoi_cells(points, village), method="structure", keep_collapsed=False
     )
     cells = shapely.set_precision(cells, PRECISION_M)
-    return shapely.intersection(cells, village, grid_size=PRECISION_M)
+    shapely.prepare(village)
+    inside = shapely.contains(village, cells)
+    cells[~inside] = shapely.intersection(cells[~inside], village, grid_size=PRECISION_M)
+    return cells
 
 
 def dissolve(cells: np.ndarray, labels: np.ndarray, k: int) -> list:
@@ -96,7 +99,7 @@ def dissolve(cells: np.ndarray, labels: np.ndarray, k: int) -> list:
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
     return [
-        as_multipolygon(shapely.union_all(cells[order[bounds[j] : bounds[j + 1]]]))
+        as_multipolygon(shapely.coverage_union_all(cells[order[bounds[j] : bounds[j + 1]]]))
         for j in range(k)
     ]
 

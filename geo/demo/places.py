@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo.demo.addresses import address_counts, community_addresses, rural_addresses, town_streets
 from geo.demo.chinese import chinese_numeral
@@ -71,9 +70,9 @@ def _village_sizes(
 
 
 def _address_text(county: str, township: str, village: str, row) -> str:
-    if row.road is None:
+    if not isinstance(row.road, str):
         return f"{county}{township}{village}{chinese_numeral(int(row.group_no))}组{row.number}号"
-    unit = row.building or ""
+    unit = row.building if isinstance(row.building, str) else ""
     return f"{county}{township}{village}{row.road}{row.number}号{unit}"
 
 
@@ -119,12 +118,14 @@ def build_places(
     groups_per_grid = 1 + apportion(group_total - len(sizes), sizes, 0)
 
     address_tables, grid_rows, group_rows = [], [], []
-    g_offset = 0
+    g_offset, row_offset = 0, 0
     village_rows = zip(villages.itertuples(index=False), per_village, strict=True)
     for v, (row, table) in enumerate(village_rows):
-        geom = layout.village_geoms[v]
         pts = table[["x", "y"]].to_numpy()
-        cells = address_cells(pts, geom)
+        houses = table["houses"].to_numpy()
+        residents = table["residents"].to_numpy()
+        grid_seq = table["grid_seq"].to_numpy()
+        cells = address_cells(pts, layout.village_geoms[v])
         vcode, tcode = row.code, tcodes[row.township_index]
         table["county_code"], table["township_code"], table["village_code"] = (
             county_code, tcode, vcode
@@ -134,31 +135,27 @@ def build_places(
             _address_text(county_name, tnames[row.township_index], row.short_name, r)
             for r in table.itertuples(index=False)
         ]
-        table["grid_code"] = [f"{vcode}{s:03d}" for s in table["grid_seq"]]
-        table["household_group_code"] = ""
+        table["grid_code"] = [f"{vcode}{s:03d}" for s in grid_seq]
+        group_code = np.empty(len(table), dtype=object)
         for seq in range(1, int(row.n_grids) + 1):
-            members = np.flatnonzero(table["grid_seq"].to_numpy() == seq)
+            members = np.flatnonzero(grid_seq == seq)
             n_groups = int(min(groups_per_grid[g_offset + seq - 1], len(members)))
             gpts = pts[members]
             glabels = order_north_west(
-                gpts,
-                weighted_kmeans(gpts, table["houses"].to_numpy()[members], n_groups, rng),
-                n_groups,
+                gpts, weighted_kmeans(gpts, houses[members], n_groups, rng), n_groups
             )
             grid_code = f"{vcode}{seq:03d}"
             gcodes = np.array([f"{grid_code}{j + 1:02d}" for j in range(n_groups)])
-            table.loc[table.index[members], "household_group_code"] = gcodes[glabels]
+            group_code[members] = gcodes[glabels]
             group_geoms = dissolve(cells[members], glabels, n_groups)
             for j in range(n_groups):
                 in_group = members[glabels == j]
-                hh = table["houses"].to_numpy()[in_group]
                 group_rows.append(
                     {
                         "code": gcodes[j],
                         "grid_code": grid_code,
-                        "households": int(hh.sum()),
-                        "leader_row": int(in_group[np.argmax(hh)]),
-                        "village_index": v,
+                        "households": int(houses[in_group].sum()),
+                        "leader_row": row_offset + int(in_group[np.argmax(houses[in_group])]),
                         "geometry": group_geoms[j],
                     }
                 )
@@ -169,23 +166,29 @@ def build_places(
                     "county_code": county_code,
                     "township_code": tcode,
                     "village_code": vcode,
-                    "households": int(table["houses"].to_numpy()[members].sum()),
-                    "population": int(table["residents"].to_numpy()[members].sum()),
-                    "geometry": shapely.union_all(group_geoms),
+                    "households": int(houses[members].sum()),
+                    "population": int(residents[members].sum()),
                 }
             )
+        table["household_group_code"] = group_code
         g_offset += int(row.n_grids)
-        table = table.sort_values(["grid_code", "group_no", "road", "number", "building"],
-                                  na_position="first", kind="stable")  # fmt: skip
-        table["code"] = table["grid_code"] + (table.groupby("grid_code").cumcount() + 1).map(
-            "{:04d}".format
-        )
-        for g in (r for r in group_rows if r["village_index"] == v):
-            g["leader_address_code"] = table.loc[g.pop("leader_row"), "code"]
+        row_offset += len(table)
         address_tables.append(table)
 
     addresses = pd.concat(address_tables, ignore_index=True)
-    groups = pd.DataFrame(group_rows).drop(columns="village_index")
+    addresses["number_sort"] = pd.to_numeric(addresses["number"], errors="coerce")
+    order = addresses.sort_values(
+        ["grid_code", "group_no", "road", "number_sort", "building"],
+        na_position="first",
+        kind="stable",
+    ).index
+    sequence = pd.Series(0, index=addresses.index)
+    sequence.loc[order] = addresses.loc[order].groupby("grid_code").cumcount().to_numpy() + 1
+    addresses["code"] = addresses["grid_code"] + sequence.map("{:04d}".format)
+    addresses = addresses.loc[order].drop(columns="number_sort")
+    groups = pd.DataFrame(group_rows)
+    groups["leader_address_code"] = addresses["code"].reindex(groups.pop("leader_row")).to_numpy()
+    addresses = addresses.reset_index(drop=True)
     grids = pd.DataFrame(grid_rows)
     # every level becomes a union of one edge-matched set of groups, so all levels tile exactly
     groups["geometry"] = clean_coverage(groups["geometry"].tolist())
