@@ -51,6 +51,8 @@ class RegionMatch:
     level: str | None
     start: int = -1
     end: int = -1
+    full: bool = False  # named by its full name (卓尼县), not a short form (卓尼)
+    support: int = 0  # how many of its parents the text also names
 
     @property
     def county_code(self) -> str | None:
@@ -80,7 +82,7 @@ class DivisionIndex:
             self._add(normalize(division.name), division, full=True)
         for name, division, full in aliases:
             self._add(normalize(name), division, full=full)
-        self._lengths = sorted({len(k) for k in self._keys}, reverse=True)
+        self._lengths_at = prefix_lengths(self._keys)
         self._by_chain = by_name
 
     def _add(self, key: str, division: Division, *, full: bool) -> None:
@@ -99,7 +101,7 @@ class DivisionIndex:
         found: list[tuple[int, int, list[_Key]]] = []
         position = 0
         while position < len(text):
-            for length in self._lengths:
+            for length in self._lengths_at.get(text[position : position + 2], ()):
                 key = text[position : position + length]
                 entries = self._keys.get(key)
                 if entries and len(key) == length:
@@ -126,7 +128,10 @@ class DivisionIndex:
         A county name shared by several prefectures with nothing to tell them apart (西湖区)
         gives the county alone without parents.
         """
-        text = text if normalised else normalize(text)
+        return self._recognise_normalised(text if normalised else normalize(text))
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one index per process, kept for its life
+    def _recognise_normalised(self, text: str) -> RegionMatch | None:
         mentions = self.mentions(text)
         if not mentions:
             return None
@@ -171,6 +176,8 @@ class DivisionIndex:
                 level=division.level,
                 start=start,
                 end=end,
+                full=bool(rank[3]),
+                support=rank[0],
             )
         county = division.county
         if division.level == "prefecture" and text[end : end + 3] == "市辖区":
@@ -183,7 +190,21 @@ class DivisionIndex:
             level=division.level,
             start=start,
             end=end,
+            full=bool(rank[3]),
+            support=rank[0],
         )
+
+
+def prefix_lengths(keys) -> dict[str, tuple[int, ...]]:
+    """First two characters → lengths of the keys starting with them, longest first.
+
+    Scanning a text then costs one dictionary look-up per position where no name starts,
+    whatever the number of names.
+    """
+    lengths: dict[str, set[int]] = {}
+    for key in keys:
+        lengths.setdefault(key[:2], set()).add(len(key))
+    return {head: tuple(sorted(found, reverse=True)) for head, found in lengths.items()}
 
 
 def _read_tsv(path: Path) -> list[dict[str, str]]:

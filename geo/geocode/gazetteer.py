@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo.geocode.divisions import prefix_lengths
 from geo.geocode.normalize import normalize
 from geo.geocode.parse import parse_tail, township_core, village_core
 
@@ -110,8 +111,12 @@ class NameKey:
     strength: float  # 1.0 for a name with its suffix, less for a bare core
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+def name_grams(text: str) -> set[str]:
+    """Adjacent and skip bigrams (西环路 → 西环, 环路, 西_路): a typo in the middle of a
+    three-character name still leaves one gram shared with the right name."""
+    grams = {text[i : i + 2] for i in range(len(text) - 1)}
+    grams |= {text[i] + "_" + text[i + 2] for i in range(len(text) - 2)}
+    return grams
 
 
 def _spellings(unit: Unit, aliases: Iterable[str]) -> list[tuple[str, float]]:
@@ -134,9 +139,10 @@ def _spellings(unit: Unit, aliases: Iterable[str]) -> list[tuple[str, float]]:
             out.append((core + suffix, 1.0))
         if len(core) >= 2:
             out.append((core, 0.85))
+    bare = {core} if unit.level != "county" else set()
     for alias in aliases:
         alias_n = normalize(alias)
-        out.append((alias_n, 1.0))
+        out.append((alias_n, 0.85 if alias_n in bare else 1.0))
         if unit.level == "village":
             alias_core = village_core(alias)
             if len(alias_core) >= 2:
@@ -183,10 +189,10 @@ class Gazetteer:
                     ]
             if unit.level in ("township", "village"):
                 core = (village_core if unit.level == "village" else township_core)(unit.name)
-                for gram in _bigrams(core) or {core}:
+                for gram in name_grams(core) or {core}:
                     self.bigrams[gram].add(unit.code)
         self.names = dict(self.names)
-        self.name_lengths = sorted({len(k) for k in self.names}, reverse=True)
+        self.name_lengths = prefix_lengths(self.names)
         self.blocks: dict[str, VillageBlock] = defaultdict(VillageBlock)
         self.full_texts: dict[str, list[AddressEntry]] = full_texts or {}
         self._index_addresses(addresses)
@@ -250,11 +256,15 @@ class Gazetteer:
             )
             for r in admin_units.itertuples(index=False)
         ]
-        aliases: dict[str, list[str]] = {}
+        aliases: dict[str, list[str]] = defaultdict(list)
         if "aliases" in admin_units.columns:
             for code, names in zip(admin_units["code"], admin_units["aliases"], strict=True):
                 if isinstance(names, list | tuple | np.ndarray) and len(names):
-                    aliases[str(code)] = [str(n) for n in names]
+                    aliases[str(code)].extend(str(n) for n in names)
+        if "short_name" in admin_units.columns:
+            for code, short in zip(admin_units["code"], admin_units["short_name"], strict=True):
+                if isinstance(short, str) and short:
+                    aliases[str(code)].append(short)
         by_code = {u.code: u for u in units}
         entries, full_texts = _address_entries(addresses, by_code)
         _place_units(units, entries, centres)

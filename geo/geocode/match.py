@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from rapidfuzz import fuzz, process
 
 from geo.geocode.divisions import DivisionIndex, load_divisions
-from geo.geocode.gazetteer import AddressEntry, Gazetteer, NameKey, Unit
+from geo.geocode.gazetteer import AddressEntry, Gazetteer, NameKey, Unit, name_grams
 from geo.geocode.normalize import normalize
 from geo.geocode.parse import (
     LANDMARK_PLACES,
@@ -49,8 +49,11 @@ LEVELS = ("address", "group", "village", "township", "county", "none")
 _FUZZY_CUTOFF_IN_TOWNSHIP = 60.0
 _FUZZY_CUTOFF_COUNTY = 75.0
 _ROAD_CUTOFF = 80.0
+_SEGMENT_MAX = 16  # no village name is longer; bounds the work on long free text
 _LANDMARK_WORDS = sorted(LANDMARK_PLACES + LANDMARK_RELATIONS, key=len, reverse=True)
 _SEGMENT_STOP = re.compile(r"\d|" + "|".join(_LANDMARK_WORDS))
+_SUFFIX_AT = re.compile(r"(?:村民委员会|村委会|社区居委会|居委会|社区|村)*")
+_VILLAGE_SUFFIX = re.compile(r"村民委员会|村委会|社区|居委会|村")
 _SEGMENT_SUFFIX = re.compile(r"(?:村民委员会|村委会|社区居委会|居委会|社区|村)+$")
 
 
@@ -180,7 +183,7 @@ class Geocoder:
         found: list[_Mention] = []
         position = 0
         while position < len(text):
-            for length in self.gazetteer.name_lengths:
+            for length in self.gazetteer.name_lengths.get(text[position : position + 2], ()):
                 if position + length > len(text):
                     continue
                 keys = names.get(text[position : position + length])
@@ -202,11 +205,16 @@ class Geocoder:
         region = self.divisions.recognise(normal, normalised=True)
         if region is None or region.level is None:
             return None
-        covered = any(
-            m.start <= region.start and region.end <= m.end and m.end - m.start > 0
+        length = region.end - region.start
+        overlaps = any(
+            m.start < region.end
+            and region.start < m.end
+            and (not region.full or m.end - m.start >= length)
             for m in mentions
         )
-        if covered:
+        if overlaps or not (region.full or region.support):
+            # A short name (路南, 镇巴) that nothing supports, or a name that runs into a
+            # longer local one, is a piece of a street or village name, not a county.
             return None
         if region.level == "county":
             name = region.county
@@ -292,19 +300,33 @@ class Geocoder:
         result.note = "no place of the gazetteer recognised"
         return result
 
-    def _segment(self, text: str, mentions: list[_Mention]) -> str:
-        """The words where a village name should be: after the last admin name, up to a number."""
-        start = 0
-        for m in mentions:
-            if any(k.level in ("county", "township") for k in m.keys):
-                start = max(start, m.end)
+    def _segments(self, text: str, mentions: list[_Mention]) -> list[str]:
+        """Where a village name should be: after the last admin name, up to a number.
+
+        Two readings: after the last county/township name of any strength, and after the
+        last one written with its suffix (石门乡石门加村: 石门 is the start of the village).
+        """
+        admin = [m for m in mentions if any(k.level in ("county", "township") for k in m.keys)]
+        full = [m for m in admin if any(k.strength >= 1.0 for k in m.keys)]
+        starts = [max((m.end for m in admin), default=0), max((m.end for m in full), default=0)]
         if self.divisions is not None:
             region = self.divisions.recognise(text, normalised=True)
-            if region is not None and region.end > start and region.start <= start:
-                start = region.end
-        rest = text[start:]
-        stop = _SEGMENT_STOP.search(rest)
-        segment = rest[: stop.start()] if stop else rest
+            if region is not None and (region.full or region.support):
+                starts = [max(s, region.end) if region.start <= s else s for s in starts]
+        return list(dict.fromkeys(self._segment_from(text, s) for s in starts))
+
+    @staticmethod
+    def _segment_from(text: str, start: int) -> str:
+        rest = text[start : start + _SEGMENT_MAX]
+        segment = rest
+        for stop in _SEGMENT_STOP.finditer(rest):
+            # a landmark word right at the start belongs to the name (石门口村, not 门口)
+            if stop.start() >= 2 or stop.group()[0].isdigit():
+                segment = rest[: stop.start()]
+                break
+        suffix = _VILLAGE_SUFFIX.search(segment)
+        if suffix is not None and suffix.start() >= 2:
+            segment = segment[: suffix.start()]
         return _SEGMENT_SUFFIX.sub("", segment)
 
     def _fuzzy_village(
@@ -314,13 +336,22 @@ class Geocoder:
         townships: dict[str, float],
         counties: set[str],
     ) -> tuple[Unit, tuple[int, int], float] | None:
-        segment = self._segment(text, mentions)
+        for segment in self._segments(text, mentions):
+            found = self._fuzzy_village_segment(text, segment, townships, counties)
+            if found is not None:
+                return found
+        return None
+
+    def _fuzzy_village_segment(
+        self, text: str, segment: str, townships: dict[str, float], counties: set[str]
+    ) -> tuple[Unit, tuple[int, int] | None, float] | None:
         if len(segment) < 2:
             return None
         gaz = self.gazetteer
-        candidates: set[str] = set()
-        for i in range(len(segment) - 1):
-            candidates |= gaz.bigrams.get(segment[i : i + 2], set())
+        if townships:  # a township holds a few dozen villages: compare with all of them
+            candidates = {c for t in townships for c in gaz.children.get(t, ())}
+        else:
+            candidates = _gram_candidates(gaz, segment)
         choices = {}
         for code in candidates:
             unit = gaz.units[code]
@@ -341,19 +372,20 @@ class Geocoder:
             return None
         _, ratio, code = found[0]
         start = text.find(segment)
-        span = (start, start + len(segment)) if start >= 0 else None
+        span = None
+        if start >= 0:
+            suffix = _SUFFIX_AT.match(text, start + len(segment))
+            span = (start, suffix.end() if suffix else start + len(segment))
         return gaz.units[code], span, ratio / 100.0
 
     def _fuzzy_township(
         self, text: str, mentions: list[_Mention], counties: set[str]
     ) -> tuple[Unit, float] | None:
-        segment = self._segment(text, mentions)
+        segment = self._segments(text, mentions)[0]
         if len(segment) < 2:
             return None
         gaz = self.gazetteer
-        candidates: set[str] = set()
-        for i in range(len(segment) - 1):
-            candidates |= gaz.bigrams.get(segment[i : i + 2], set())
+        candidates = _gram_candidates(gaz, segment)
         choices = {
             code: township_core(gaz.units[code].name)
             for code in candidates
@@ -492,6 +524,14 @@ class Geocoder:
             f"{c.township or ''}{c.name}" for c in result.candidates
         )
         return result
+
+
+def _gram_candidates(gaz: Gazetteer, segment: str) -> set[str]:
+    """Units sharing an adjacent or skip bigram with ``segment`` (see gazetteer.name_grams)."""
+    candidates: set[str] = set()
+    for gram in name_grams(segment):
+        candidates |= gaz.bigrams.get(gram, set())
+    return candidates
 
 
 def _shared_parent(gaz: Gazetteer, units: list[Unit]) -> Unit | None:

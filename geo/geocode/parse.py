@@ -14,6 +14,7 @@ for people checking a result.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -98,6 +99,7 @@ class ParsedAddress:
         return asdict(self)
 
 
+@functools.lru_cache(maxsize=65536)
 def village_core(name: str) -> str:
     """Village or community name without suffix: 范家咀村民委员会 → 范家咀, 店子村村 → 店子."""
     name = normalize(name)
@@ -108,6 +110,7 @@ def village_core(name: str) -> str:
     return stripped if len(stripped) >= 1 else name
 
 
+@functools.lru_cache(maxsize=65536)
 def township_core(name: str) -> str:
     """A township name without 乡/镇/街道: 冶力关镇 → 冶力关 (two-character names keep theirs)."""
     name = normalize(name)
@@ -137,9 +140,11 @@ def parse_tail(text: str) -> ParsedAddress:
             setattr(parsed, attribute, int(value) if attribute == "group" else value)
             rest = rest[: match.start()] + " " + rest[match.end() :]
     road = _ROAD_RE.search(text)
-    if road and not _VILLAGE_SUFFIX_RE.search(road.group(1)):
-        parsed.road = road.group(1)
-        rest = rest.replace(road.group(1), " ", 1)
+    if road and road.group(1).split():
+        name = road.group(1).split()[-1]
+        if not _VILLAGE_SUFFIX_RE.search(name):
+            parsed.road = name
+            rest = rest.replace(name, " ", 1)
     parsed.landmarks = _LANDMARK_RE.findall(rest)
     rest = _LANDMARK_RE.sub(" ", rest)
     parsed.rest = " ".join(rest.split())
