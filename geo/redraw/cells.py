@@ -137,7 +137,11 @@ def _clipped_cells(
     cells_m = shapely.get_parts(shapely.voronoi_polygons(sites, extend_to=frame, ordered=True))
     if len(cells_m) != n:
         raise ValueError(f"Voronoi diagram gave {len(cells_m)} cells for {n} distinct points")
-    cells = shapely.intersection(geoms_to_lonlat(cells_m, epsg), village)
+    cells = geoms_to_lonlat(cells_m, epsg)
+    # Only cells that cross the village outline need the (costly) overlay with it.
+    shapely.prepare(village)
+    crossing = ~shapely.contains_properly(village, cells)
+    cells[crossing] = shapely.intersection(cells[crossing], village)
     lonlat = geoms_to_lonlat(shapely.points(xy), epsg)
     return _absorb_stray_parts(cells, lonlat)
 
@@ -164,28 +168,45 @@ def _absorb_stray_parts(cells: np.ndarray, sites: np.ndarray) -> np.ndarray:
         if not seen[owner[i]]:
             seen[owner[i]] = True
             main_index[owner[i]] = i
-    result = np.array([_polygonal(c) for c in cells], dtype=object)
+    result = cells.copy()
+    mixed = shapely.get_type_id(cells) != 3
+    result[mixed] = [_polygonal(c) for c in cells[mixed]]
     stray = np.setdiff1d(np.arange(len(parts)), main_index[main_index >= 0])
     if len(stray) == 0:
         return result
     mains = {u: [parts[main_index[u]]] for u in range(n) if main_index[u] >= 0}
-    main_ids = np.array(sorted(mains))
-    main_geoms = np.array([parts[main_index[u]] for u in main_ids], dtype=object)
-    tree = shapely.STRtree(main_geoms)
-    for i in stray:
-        piece = parts[i]
-        hits = tree.query(piece, predicate="intersects")
-        if len(hits):
-            shared = shapely.length(
-                shapely.intersection(shapely.boundary(main_geoms[hits]), piece.boundary)
+    owner_of_main = np.array(sorted(mains))
+    pending = [parts[i] for i in stray]
+    # A stray piece joins the cell it shares most boundary with; pieces that only touch other
+    # stray pieces wait for those to be placed; what touches nothing goes to the nearest cell.
+    while pending:
+        current = np.array(
+            [m[0] if len(m) == 1 else shapely.union_all(m) for m in map(mains.get, owner_of_main)],
+            dtype=object,
+        )
+        tree = shapely.STRtree(current)
+        left = []
+        for piece in pending:
+            hits = tree.query(piece, predicate="intersects")
+            shared = (
+                shapely.length(
+                    shapely.intersection(shapely.boundary(current[hits]), piece.boundary)
+                )
+                if len(hits)
+                else np.zeros(0)
             )
-            best = main_ids[hits[int(np.argmax(shared))]]
-        else:
-            best = main_ids[int(np.argmin(shapely.distance(main_geoms, piece)))]
-        mains[best].append(piece)
+            if len(hits) and shared.max() > MIN_SHARED_EDGE_DEG:
+                mains[owner_of_main[hits[int(np.argmax(shared))]]].append(piece)
+            else:
+                left.append(piece)
+        if len(left) == len(pending):
+            for piece in left:
+                nearest = int(np.argmin(shapely.distance(current, piece)))
+                mains[owner_of_main[nearest]].append(piece)
+            break
+        pending = left
     for u, pieces in mains.items():
-        if len(pieces) > 1:
-            result[u] = _polygonal(shapely.union_all(pieces))
+        result[u] = pieces[0] if len(pieces) == 1 else _polygonal(shapely.union_all(pieces))
     for u in range(n):
         if main_index[u] < 0:
             result[u] = shapely.Polygon()
@@ -193,18 +214,31 @@ def _absorb_stray_parts(cells: np.ndarray, sites: np.ndarray) -> np.ndarray:
 
 
 def _adjacency(cells: np.ndarray, xy: np.ndarray) -> list[np.ndarray]:
+    """Units whose cells share a boundary segment.
+
+    Neighbouring Voronoi cells carry the very same vertices along their common edge (also
+    where both were cut by the village outline), so shared edges are found by matching ring
+    segments exactly, without any overlay. A pair whose vertices differ in the last bit would
+    be missed, which can only make the graph sparser, never join cells that do not touch.
+    """
     n = len(cells)
     if n == 1:
         return [np.zeros(0, dtype=np.int64)]
-    tree = shapely.STRtree(cells)
-    left, right = tree.query(cells, predicate="intersects")
-    pair = left < right
-    left, right = left[pair], right[pair]
-    shared = shapely.length(
-        shapely.intersection(shapely.boundary(cells[left]), shapely.boundary(cells[right]))
-    )
-    edge = shared > MIN_SHARED_EDGE_DEG
-    left, right = left[edge], right[edge]
+    parts, owner = shapely.get_parts(cells, return_index=True)
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same_ring = (ring_of[:-1] == ring_of[1:]) & (coords[:-1] != coords[1:]).any(axis=1)
+    a, b = coords[:-1][same_ring], coords[1:][same_ring]
+    cell_of = owner[ring_part[ring_of[:-1][same_ring]]]
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo = np.where(swap[:, None], b, a)
+    hi = np.where(swap[:, None], a, b)
+    keys = np.ascontiguousarray(np.hstack([lo, hi])).view(np.dtype((np.void, 32))).ravel()
+    _, seg = np.unique(keys, return_inverse=True)
+    order = np.lexsort((cell_of, seg.ravel()))
+    seg, cell_of = seg.ravel()[order], cell_of[order]
+    pair = (seg[:-1] == seg[1:]) & (cell_of[:-1] != cell_of[1:])
+    left, right = cell_of[:-1][pair], cell_of[1:][pair]
     left, right = _bridge_components(n, left, right, xy)
     src = np.concatenate([left, right])
     dst = np.concatenate([right, left])
@@ -212,6 +246,19 @@ def _adjacency(cells: np.ndarray, xy: np.ndarray) -> list[np.ndarray]:
     src, dst = src[order], dst[order]
     bounds = np.searchsorted(src, np.arange(n + 1))
     return [np.unique(dst[bounds[u] : bounds[u + 1]]) for u in range(n)]
+
+
+def _adjacency_by_overlay(cells: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of cells sharing a boundary of positive length, by overlay (slow; for checks)."""
+    tree = shapely.STRtree(cells)
+    left, right = tree.query(cells, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    shared = shapely.length(
+        shapely.intersection(shapely.boundary(cells[left]), shapely.boundary(cells[right]))
+    )
+    edge = shared > MIN_SHARED_EDGE_DEG
+    return set(zip(left[edge].tolist(), right[edge].tolist(), strict=True))
 
 
 def _bridge_components(
@@ -230,3 +277,15 @@ def _bridge_components(
         k = int(np.argmin(dist))
         left = np.append(left, inside[nearest[k]])
         right = np.append(right, outside[k])
+
+
+def dissolve(cells: np.ndarray) -> BaseGeometry:
+    """Union of cells that tile an area (a coverage): the fast coverage union when it gives the
+    same area, the general overlay otherwise."""
+    if len(cells) == 1:
+        return cells[0]
+    merged = shapely.coverage_union_all(cells)
+    total = float(shapely.area(cells).sum())
+    if shapely.is_valid(merged) and abs(merged.area - total) <= 1e-9 * max(total, 1e-30):
+        return merged
+    return shapely.union_all(cells)

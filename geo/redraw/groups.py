@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
-from geo.redraw.cells import VillageCells
+from geo.redraw.cells import VillageCells, dissolve
 from geo.redraw.partition import UNASSIGNED, choose_region_count, repair_partition
 
 
@@ -107,7 +106,11 @@ def propose_groups(
         distinct = len(set(initial[initial != UNASSIGNED].tolist()))
         total = float(cells.weight[units].sum())
         k = choose_region_count(
-            households=total, current=distinct, target=rule.size, tolerance=tolerance
+            households=total,
+            current=distinct,
+            target=rule.size,
+            tolerance=tolerance,
+            prefer="target",
         )
         if distinct == 0:
             initial = np.full(len(units), UNASSIGNED, dtype=np.int64)
@@ -173,7 +176,7 @@ def _describe(code, grid_code, members, cells: VillageCells, kept, address_ids, 
     at_unit = np.flatnonzero(cells.unit_of_address == nearest)
     order = np.lexsort((address_ids[at_unit], -np.asarray(houses)[at_unit]))
     leader = int(address_ids[at_unit[order[0]]])
-    geom = shapely.union_all(cells.cells[members])
+    geom = dissolve(cells.cells[members])
     return {
         "code": code,
         "grid_code": grid_code,

@@ -21,6 +21,7 @@ political districting", EJOR 144) restricted to feasibility repair.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -220,20 +221,18 @@ def _transfer(state: _State, src: int, dst: int, amount: float) -> float:
     moved = 0.0
     while moved < amount and src in state.members and len(state.members[src]) > 1:
         remaining = amount - moved
-        c_src, c_dst = state.centre(src), state.centre(dst)
-        scored = []
-        for u in state.members[src]:
-            if not any(state.labels[v] == dst for v in state.nb[u]):
-                continue
-            going_home = state.orig[u] == dst
-            cost = -1 if going_home else (1 if state.orig[u] == src else 0)
-            too_big = state.w[u] > remaining + max(1.0, 0.5 * remaining)
-            pull = np.linalg.norm(state.xy[u] - c_dst) - np.linalg.norm(state.xy[u] - c_src)
-            scored.append((too_big, cost, pull, u))
-        if not scored:
+        on_edge = (state.labels[state.src] == src) & (state.labels[state.dst] == dst)
+        cand = np.unique(state.src[on_edge])
+        if len(cand) == 0:
             break
-        scored.sort()
-        for _, _, _, u in scored:
+        c_src, c_dst = state.centre(src), state.centre(dst)
+        orig = state.orig[cand]
+        cost = np.where(orig == dst, -1, np.where(orig == src, 1, 0))
+        too_big = state.w[cand] > remaining + max(1.0, 0.5 * remaining)
+        pts = state.xy[cand]
+        pull = np.hypot(*(pts - c_dst).T) - np.hypot(*(pts - c_src).T)
+        for i in np.lexsort((pull, cost, too_big)):
+            u = int(cand[i])
             if state.stays_connected_without(u):
                 state.move(u, dst)
                 moved += state.w[u]
@@ -243,8 +242,9 @@ def _transfer(state: _State, src: int, dst: int, amount: float) -> float:
     return moved
 
 
-def _path(adj: dict[int, set[int]], start: int, accept) -> list[int] | None:
-    """Shortest chain of regions from ``start`` to the best region ``accept`` scores (> 0)."""
+def _path(adj: dict[int, set[int]], start: int, accept, usable) -> list[int] | None:
+    """Shortest chain of regions from ``start`` to the best region ``accept`` scores (> 0),
+    along steps ``usable(from, to)`` allows."""
     prev = {start: None}
     frontier = [start]
     while frontier:
@@ -262,7 +262,7 @@ def _path(adj: dict[int, set[int]], start: int, accept) -> list[int] | None:
         nxt = []
         for r in frontier:
             for s in sorted(adj[r]):
-                if s not in prev:
+                if s not in prev and usable(r, s):
                     prev[s] = r
                     nxt.append(s)
         frontier = nxt
@@ -271,6 +271,8 @@ def _path(adj: dict[int, set[int]], start: int, accept) -> list[int] | None:
 
 def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
     stuck: set[int] = set()
+    # Region pairs across which no unit could move (each candidate would cut its grid in two).
+    blocked: set[tuple[int, int]] = set()
     for _ in range(max_rounds):
         bad = {
             r: max(state.load[r] - hi, lo - state.load[r])
@@ -283,26 +285,36 @@ def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
         adj = state.region_neighbours()
         if state.load[r] > hi:
             need = state.load[r] - hi
-            chain = _path(adj, r, lambda t, need=need: min(need, hi - state.load[t]))
+            chain = _path(
+                adj,
+                r,
+                lambda t, need=need: min(need, hi - state.load[t]),
+                lambda a, b: (a, b) not in blocked,
+            )
             if chain is None:
                 stuck.add(r)
                 continue
             amount = min(need, hi - state.load[chain[-1]])
         else:
             need = lo - state.load[r]
-            back = _path(adj, r, lambda t, need=need: min(need, state.load[t] - lo))
+            back = _path(
+                adj,
+                r,
+                lambda t, need=need: min(need, state.load[t] - lo),
+                lambda a, b: (b, a) not in blocked,
+            )
             if back is None:
                 stuck.add(r)
                 continue
             amount = min(need, state.load[back[-1]] - lo)
             chain = back[::-1]
-        before = {k: state.load[k] for k in chain}
         for a, b in pairwise(chain):
             amount = _transfer(state, a, b, amount)
             if amount <= 0:
+                blocked.add((a, b))
                 break
-        if all(abs(state.load.get(k, 0.0) - before[k]) < 1e-9 for k in chain):
-            stuck.add(r)
+        else:
+            blocked.clear()
     return sorted(r for r in state.members if state.load[r] > hi or state.load[r] < lo)
 
 
@@ -369,16 +381,37 @@ def _kmeans_start(xy: np.ndarray, weights: np.ndarray, k: int, random_state: int
     return labels
 
 
-def choose_region_count(*, households: float, current: int, target: float, tolerance: float) -> int:
-    """How many grids a village with ``households`` gets.
+def household_band(target: float, tolerance: float) -> tuple[int, int]:
+    """Whole numbers of households within ``tolerance`` of ``target``: ``(lo, hi)``."""
+    return math.ceil(target * (1 - tolerance) - 1e-9), math.floor(target * (1 + tolerance) + 1e-9)
 
-    The current count when its mean stays within ``tolerance`` of ``target`` (nothing to merge
-    or split), else the count whose mean lies closest to ``target``.
+
+def choose_region_count(
+    *, households: float, current: int, target: float, tolerance: float, prefer: str = "current"
+) -> int:
+    """How many regions (grids, groups) ``households`` are split into.
+
+    Counts whose regions can all hold a whole number of households within ``tolerance`` of
+    ``target`` are feasible. With ``prefer="current"`` the feasible count nearest the current
+    one wins (fewest splits and merges), with ``prefer="target"`` the one whose mean is nearest
+    the target. With no feasible count, the count whose mean lies nearest the target.
     """
     if households <= 0:
-        return max(1, min(current, 1))
-    if current >= 1 and abs(households / current - target) <= tolerance * target:
-        return current
+        return 1
+    lo, hi = household_band(target, tolerance)
+    if hi >= max(lo, 1):
+        first = max(1, math.floor(households / hi))
+        last = math.ceil(households / lo) if lo > 0 else first + 1
+        feasible = [k for k in range(first, last + 1) if k * lo <= households <= k * hi]
+        # Prefer counts that leave room to move (a mean well inside the band): at the very edge
+        # every grid must hit the bound exactly, which whole households rarely allow.
+        roomy = [k for k in feasible if abs(households / k - target) <= 0.6 * tolerance * target]
+        feasible = roomy or feasible
+        if feasible:
+            if prefer == "current" and current in feasible:
+                return current
+            if prefer == "current":
+                return min(feasible, key=lambda k: (abs(k - current), abs(households / k - target)))
+            return min(feasible, key=lambda k: (abs(households / k - target), k))
     low = max(1, int(households // target))
-    candidates = {low, low + 1}
-    return min(candidates, key=lambda k: (abs(households / k - target), k))
+    return min({low, low + 1}, key=lambda k: (abs(households / k - target), k))

@@ -6,16 +6,22 @@ application live in :mod:`geo.redraw.store`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.redraw.cells import VillageCells, build_cells
+from geo.redraw.cells import VillageCells, build_cells, dissolve
 from geo.redraw.groups import GroupRule, majority_label, propose_groups
 from geo.redraw.metrics import grid_metrics
-from geo.redraw.partition import UNASSIGNED, choose_region_count, repair_partition
+from geo.redraw.partition import (
+    UNASSIGNED,
+    choose_region_count,
+    household_band,
+    repair_partition,
+)
 
 
 @dataclass(frozen=True)
@@ -75,10 +81,14 @@ def band_for(
 ) -> tuple[float, float, bool]:
     """Household band ``(lo, hi, feasible)``: around the target when ``k`` grids can meet it,
     else around the village's own mean (a village too small or too lopsided for the target)."""
+    lo, hi = household_band(target, tolerance)
+    if k * lo <= households <= k * hi:
+        return lo, hi, True
     mean = households / k if k else 0.0
-    if abs(mean - target) <= tolerance * target:
-        return target * (1 - tolerance), target * (1 + tolerance), True
-    return mean * (1 - tolerance), mean * (1 + tolerance), False
+    lo, hi = household_band(mean, tolerance)
+    if hi < lo:  # a mean of a few households: the two whole numbers around it
+        lo, hi = math.floor(mean), math.ceil(mean)
+    return lo, hi, False
 
 
 def initial_assignment(village: VillageInput, cells: VillageCells) -> tuple[np.ndarray, list[str]]:
@@ -157,7 +167,7 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     index_of = {r: i for i, r in enumerate(order)}
     unit_grid = np.array([index_of[int(r)] for r in part.labels], dtype=np.int64)
     geoms = np.array(
-        [shapely.union_all(cells.cells[unit_grid == i]) for i in range(len(order))], dtype=object
+        [dissolve(cells.cells[unit_grid == i]) for i in range(len(order))], dtype=object
     )
     households = np.bincount(unit_grid, weights=cells.weight, minlength=len(order))
 
