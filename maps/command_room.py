@@ -24,8 +24,9 @@ from maps.base import (
     new_map,
     to_js,
 )
-from maps.display import bounds_of
+from maps.display import bounds_of, payload_bounds
 from maps.payloads import (
+    FACILITY_STYLE,
     admin_payload,
     disputes_payload,
     facilities_payload,
@@ -155,16 +156,23 @@ def add_hotspots(
 def add_disputes(
     disputes: gpd.GeoDataFrame | None,
     *,
-    now: dt.datetime,
+    now: dt.datetime | None = None,
     m: folium.Map | None = None,
     url: str | None = None,
     gcj02: bool = False,
     payload: dict | None = None,
 ) -> folium.Map:
-    """Open disputes, clustered, coloured by status, overdue ones ringed in red."""
+    """Open disputes, clustered, coloured by status, overdue ones ringed in red.
+
+    ``now`` (default: the current time) decides which cases are overdue.
+    """
     m = _map(m, disputes)
     m.add_child(
-        Dataset("disputes", payload or disputes_payload(disputes, now=now, gcj02=gcj02), url)
+        Dataset(
+            "disputes",
+            payload or disputes_payload(disputes, now=now or dt.datetime.now(dt.UTC), gcj02=gcj02),
+            url,
+        )
     )
     options = {"role": "disputes", "cluster": True, "popup": "dispute", "size": 16}
     m.add_child(DataLayer("points", "disputes", name="在办纠纷 open disputes", options=options))
@@ -182,9 +190,16 @@ def add_facilities(
     """Centres, police stations, court stations, judicial offices … by kind."""
     m = _map(m, facilities)
     m.add_child(Dataset("facilities", payload or facilities_payload(facilities, gcj02=gcj02), url))
-    options = {"role": "facilities", "popup": "facility", "size": 20}
+    # 147 village centres would bury the rest: they get their own layer, off at first.
+    others = [k for k in FACILITY_STYLE if k != "village_centre"]
+    options = {"role": "facilities", "popup": "facility", "size": 17, "filter": {"kind": others}}
+    m.add_child(DataLayer("points", "facilities", name="机构 facilities", options=options))
+    villages = {"role": "village_centres", "popup": "facility", "size": 14}
+    villages["filter"] = {"kind": "village_centre"}
     m.add_child(
-        DataLayer("points", "facilities", name="机构 facilities", options=options, show=True)
+        DataLayer(
+            "points", "facilities", name="村级中心 village centres", options=villages, show=False
+        )
     )
     return m
 
@@ -244,6 +259,29 @@ def command_room_map(
     facilities: gpd.GeoDataFrame | None,
     hotspots: gpd.GeoDataFrame | None,
     now: dt.datetime,
+    basemap: Basemap | None = None,
+    **page_options,
+) -> folium.Map:
+    """The full command-room page from GeoDataFrames (see :func:`command_room_page`).
+
+    ``now`` decides which open disputes are overdue.
+    """
+    basemap = basemap or Basemap()
+    built = command_room_payloads(
+        admin_units=admin_units,
+        grids=grids,
+        disputes=disputes,
+        facilities=facilities,
+        hotspots=hotspots,
+        now=now,
+        gcj02=basemap.shift_to_gcj02,
+    )
+    return command_room_page(built, basemap=basemap, **page_options)
+
+
+def command_room_page(
+    built: dict[str, dict],
+    *,
     title: str = "综治中心 网格态势 command room",
     subtitle: str = "",
     data_url: str | None = None,
@@ -253,27 +291,23 @@ def command_room_map(
     assets: AssetOptions | None = None,
     dark: bool = True,
 ) -> folium.Map:
-    """The full command-room page.
+    """The command-room page from ready payloads (:func:`command_room_payloads`).
 
     With ``data_url`` (e.g. ``/api/v1/maps/layers``) each layer refreshes every
     ``refresh_seconds`` from ``{data_url}/{layer}{data_query}``; without it the page is a
-    snapshot (a saved file). ``now`` decides which open disputes are overdue.
+    snapshot (a saved file).
     """
-    basemap = basemap or Basemap()
-    gcj02 = basemap.shift_to_gcj02
-    bounds = bounds_of([admin_units, grids], gcj02=gcj02) or bounds_of(
-        [disputes, facilities], gcj02=gcj02
-    )
+    bounds = payload_bounds([built[k] for k in ("admin", "grids", "disputes", "facilities")])
     m = blank_map(title=title, bounds=bounds, basemap=basemap, assets=assets, dark=dark)
 
     def url(layer: str) -> str | None:
         return f"{data_url.rstrip('/')}/{layer}{data_query}" if data_url else None
 
-    add_grid_risk(grids, m=m, url=url("grids"), gcj02=gcj02)
-    add_admin_units(admin_units, m=m, url=url("admin"), gcj02=gcj02)
-    add_hotspots(hotspots, m=m, url=url("hotspots"), gcj02=gcj02)
-    add_facilities(facilities, m=m, url=url("facilities"), gcj02=gcj02)
-    add_disputes(disputes, now=now, m=m, url=url("disputes"), gcj02=gcj02)
+    add_grid_risk(None, m=m, url=url("grids"), payload=built["grids"])
+    add_admin_units(None, m=m, url=url("admin"), payload=built["admin"])
+    add_hotspots(None, m=m, url=url("hotspots"), payload=built["hotspots"])
+    add_facilities(None, m=m, url=url("facilities"), payload=built["facilities"])
+    add_disputes(None, m=m, url=url("disputes"), payload=built["disputes"])
     return add_command_room_controls(
         m, title=title, subtitle=subtitle, refresh_seconds=refresh_seconds if data_url else 0
     )

@@ -8,6 +8,8 @@ shared edges once, so the tiling survives. Coordinates are then rounded to 1e-5 
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -84,3 +86,13 @@ def bounds_of(frames: list[gpd.GeoDataFrame | None], *, gcj02: bool = False) -> 
         lon, lat = wgs84_to_gcj02([box[0], box[2]], [box[1], box[3]])
         box = (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1]))
     return box
+
+
+def payload_bounds(payloads: list[dict]) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) of the first payload that has features (already displayed)."""
+    for payload in payloads:
+        features = payload.get("features") or []
+        if features:
+            geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
+            return tuple(float(v) for v in shapely.total_bounds(geoms))
+    return None

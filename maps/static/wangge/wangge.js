@@ -150,7 +150,10 @@
 
   function matches(f, filter) {
     if (!filter) return true;
-    return Object.keys(filter).every(function (k) { return f.properties[k] === filter[k]; });
+    return Object.keys(filter).every(function (k) {
+      var want = filter[k];
+      return Array.isArray(want) ? want.indexOf(f.properties[k]) >= 0 : f.properties[k] === want;
+    });
   }
 
   function polygonStyle(p, meta, o) {

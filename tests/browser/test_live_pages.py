@@ -1,0 +1,134 @@
+"""The map pages served by the real app over real HTTP, on the demo county."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from api.auth import issue_token
+from api.deps import TOKEN_COOKIE
+from api.security.principal import Principal
+from api.settings import ApiSettings
+from geo.db import make_engine
+from tests.browser.pages import click_feature, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+_OPEN_A_DISPUTE = """
+() => new Promise(resolve => {
+  const group = wangge.layerIndex.disputes;
+  const marker = group.getLayers()[0];
+  group.zoomToShowLayer(marker, () => {
+    marker.openPopup();
+    resolve(marker.feature.properties.case);
+  });
+})
+"""
+
+
+def _log_in(page, base_url: str, role: str = "county_centre", scope: str | None = None) -> None:
+    principal = Principal(username=f"map_{role}", role=role, scope_code=scope)
+    token = issue_token(settings=ApiSettings(), principal=principal)
+    page.context.add_cookies([{"name": TOKEN_COOKIE, "value": token, "url": base_url}])
+
+
+def test_pages_need_a_login(live_server):
+    with httpx.Client(base_url=live_server, timeout=60, follow_redirects=False) as http:
+        for path in ("/maps/command-room", "/maps/hotspots", "/maps/hotspots/report"):
+            assert http.get(path).status_code in (303, 401), path
+        assert http.get("/api/v1/maps/layers/grids").status_code == 401
+        assert http.get("/static/vendor/leaflet/leaflet.js").status_code == 200
+
+
+def test_command_room_on_the_demo_county(page, live_server, artifacts):
+    _log_in(page, live_server)
+    page.goto(f"{live_server}/maps/command-room")
+    wait_for_map(page)
+    assert page.locator(".wg-synthetic").is_visible()
+    scored = page.evaluate(
+        "wangge.datasets.grids.data.features.filter(f => f.properties.risk !== null).length"
+    )
+    if scored:
+        assert page.locator(".wg-legend[data-layer=grids] li").count() >= 2
+    else:  # the model has not scored yet: the map must say so rather than colour anything
+        assert "暂无风险评分" in page.locator(".wg-status").inner_text()
+    assert page.locator(".wg-legend[data-layer=facilities] li").count() >= 3
+    assert page.evaluate("wangge.layerIndex.grids.getLayers().length") > 100
+    assert page.evaluate("wangge.layerIndex.villages.getLayers().length") > 100
+    assert page.evaluate("wangge.layerIndex.disputes.getLayers().length") > 0
+    # the page refreshes every layer from the API without reloading
+    page.evaluate("window.sameLoad = true")
+    page.evaluate("wangge.refresh()")
+    page.wait_for_function("() => wangge.refreshCount >= 1")
+    assert page.locator(".wg-error").count() == 0
+    assert page.evaluate("window.sameLoad") is True
+
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "command-room-demo.png"))
+    click_feature(page, "grids")
+    grid = page.locator(".leaflet-popup-content .wg-popup-grid")
+    grid.wait_for()
+    assert "网格长" in grid.inner_text() and "户数" in grid.inner_text()
+
+    case = page.evaluate(_OPEN_A_DISPUTE)
+    dispute = page.locator(".leaflet-popup-content .wg-popup-dispute")
+    dispute.wait_for()
+    assert case in dispute.inner_text() and "派单建议" in dispute.inner_text()
+
+
+def test_viewer_sees_the_map_but_no_cases(page, live_server):
+    _log_in(page, live_server, role="viewer")
+    page.goto(f"{live_server}/maps/command-room")
+    wait_for_map(page)
+    assert page.evaluate("wangge.layerIndex.disputes.getLayers().length") == 0
+    assert "无权查看案件" in page.locator(".wg-status").inner_text()
+
+
+def test_hotspot_review_and_report_on_the_demo_county(page, live_server, artifacts):
+    _log_in(page, live_server)
+    page.goto(f"{live_server}/maps/hotspots")
+    wait_for_map(page)
+    assert page.locator(".leaflet-container").count() == 2
+    assert page.locator(".wg-legend[data-layer='review.gi'] li").count() == 7
+    click_feature(page, "model")
+    page.locator(".leaflet-popup-content .wg-popup-hotspot").wait_for()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "hotspots-demo.png"))
+
+    page.goto(f"{live_server}/maps/hotspots/report")
+    assert page.locator("h1").inner_text().startswith("临潭县")
+    assert page.locator(".synthetic").count() == 1
+    page.screenshot(path=str(artifacts / "hotspot-report-demo.png"), full_page=True)
+
+
+def test_redraw_plan_page(page, fresh_demo_url, start_server, artifacts):
+    from geo.redraw import propose
+
+    engine = make_engine(fresh_demo_url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            village = session.execute(
+                text(
+                    "SELECT village_code FROM grid WHERE valid_to IS NULL"
+                    " GROUP BY village_code HAVING count(*) >= 4 ORDER BY village_code LIMIT 1"
+                )
+            ).scalar_one()
+            plan = propose(session=session, scope=village, target=60)
+            session.commit()
+    finally:
+        engine.dispose()
+    base = start_server(fresh_demo_url)
+    _log_in(page, base)
+    page.goto(f"{base}/maps/redraw/{plan['plan']}")
+    wait_for_map(page)
+    assert page.locator(".leaflet-container").count() == 2
+    assert page.evaluate("wangge.layerIndex.current.getLayers().length") >= 4
+    assert page.evaluate("wangge.layerIndex.proposed.getLayers().length") >= 1
+    assert page.locator(".wg-label").count() >= 5
+    click_feature(page, "proposed")
+    page.locator(".leaflet-popup-content").wait_for()
+    assert "户数" in page.locator(".leaflet-popup-content").inner_text()
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / "redraw-demo.png"))
