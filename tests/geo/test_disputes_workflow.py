@@ -38,11 +38,15 @@ def _new(world, external_id="W-1", **record) -> int:
 
 
 def _force_status(session, dispute_id, status):
-    session.execute(text("UPDATE dispute SET status = :s WHERE id = :i"), {"s": status, "i": dispute_id})
+    session.execute(
+        text("UPDATE dispute SET status = :s WHERE id = :i"), {"s": status, "i": dispute_id}
+    )
 
 
 def _version(session, dispute_id) -> int:
-    return session.execute(text("SELECT version FROM dispute WHERE id = :i"), {"i": dispute_id}).scalar()
+    return session.execute(
+        text("SELECT version FROM dispute WHERE id = :i"), {"i": dispute_id}
+    ).scalar()
 
 
 def test_the_loop_is_a_connected_machine_from_received_to_followed_up():
@@ -61,7 +65,11 @@ def test_every_legal_transition_is_taken_and_recorded(world, from_status, to_sta
     dispute_id = _new(world)
     _force_status(world.session, dispute_id, from_status)
     done = workflow.transition(
-        session=world.session, dispute_id=dispute_id, to=to_status, version=1, actor="clerk 7",
+        session=world.session,
+        dispute_id=dispute_id,
+        to=to_status,
+        version=1,
+        actor="clerk 7",
         **PAYLOAD.get(to_status, {}),
     )
     assert (done.from_status, done.to_status, done.version) == (from_status, to_status, 2)
@@ -86,7 +94,11 @@ def test_every_illegal_transition_is_refused_naming_from_to_and_the_options(
     _force_status(world.session, dispute_id, from_status)
     with pytest.raises(workflow.IllegalTransition) as refused:
         workflow.transition(
-            session=world.session, dispute_id=dispute_id, to=to_status, version=1, actor="clerk",
+            session=world.session,
+            dispute_id=dispute_id,
+            to=to_status,
+            version=1,
+            actor="clerk",
             **PAYLOAD.get(to_status, {}),
         )
     message = str(refused.value)
@@ -106,14 +118,20 @@ def test_a_full_case_walks_the_loop_and_leaves_one_event_per_step(world):
     path = ["routed", "in_progress", "resolved", "rated", "archived", "followed_up"]
     for version, status in enumerate(path, start=1):
         workflow.transition(
-            session=world.session, dispute_id=dispute_id, to=status, version=version,
-            actor="township centre", **PAYLOAD.get(status, {}),
+            session=world.session,
+            dispute_id=dispute_id,
+            to=status,
+            version=version,
+            actor="township centre",
+            **PAYLOAD.get(status, {}),
         )
     events = world.session.execute(
         text("SELECT from_status, to_status FROM dispute_event WHERE dispute_id = :i ORDER BY id"),
         {"i": dispute_id},
     ).all()
-    assert [tuple(e) for e in events] == list(zip([None, "received", *path[:-1]], ["received", *path]))
+    assert [tuple(e) for e in events] == list(
+        zip([None, "received", *path[:-1]], ["received", *path], strict=False)
+    )
     row = world.session.execute(
         text("SELECT satisfaction, assignee FROM dispute WHERE id = :i"), {"i": dispute_id}
     ).one()
@@ -123,13 +141,28 @@ def test_a_full_case_walks_the_loop_and_leaves_one_event_per_step(world):
 def test_unresolved_cases_can_be_re_routed(world):
     dispute_id = _new(world)
     for version, (status, extra) in enumerate(
-        [("in_progress", {}), ("unresolved", {"note": "no agreement"}),
-         ("routed", {"facility": "jo-y"}), ("in_progress", {}), ("resolved", {})], start=1
+        [
+            ("in_progress", {}),
+            ("unresolved", {"note": "no agreement"}),
+            ("routed", {"facility": "jo-y"}),
+            ("in_progress", {}),
+            ("resolved", {}),
+        ],
+        start=1,
     ):
-        workflow.transition(session=world.session, dispute_id=dispute_id, to=status,
-                            version=version, actor="centre", **extra)
+        workflow.transition(
+            session=world.session,
+            dispute_id=dispute_id,
+            to=status,
+            version=version,
+            actor="centre",
+            **extra,
+        )
     facility = world.session.execute(
-        text("SELECT f.code FROM dispute d JOIN facility f ON f.id = d.assigned_facility_id WHERE d.id = :i"),
+        text(
+            "SELECT f.code FROM dispute d JOIN facility f ON f.id = d.assigned_facility_id"
+            " WHERE d.id = :i"
+        ),
         {"i": dispute_id},
     ).scalar()
     assert facility == "jo-y"
@@ -152,20 +185,34 @@ def test_payload_rules_are_enforced(world, to_status, payload, words):
     start = {"unresolved": "in_progress", "rated": "resolved"}.get(to_status, "received")
     _force_status(world.session, dispute_id, start)
     with pytest.raises(InvalidRequest, match=words):
-        workflow.transition(session=world.session, dispute_id=dispute_id, to=to_status,
-                            version=1, actor="clerk", **payload)
+        workflow.transition(
+            session=world.session,
+            dispute_id=dispute_id,
+            to=to_status,
+            version=1,
+            actor="clerk",
+            **payload,
+        )
 
 
 def test_a_stale_version_is_a_conflict_saying_the_case_changed(world):
     dispute_id = _new(world)
-    workflow.transition(session=world.session, dispute_id=dispute_id, to="in_progress",
-                        version=1, actor="a")
-    with pytest.raises(Conflict, match="changed since you read it.*version 1.*version 2"):
-        workflow.transition(session=world.session, dispute_id=dispute_id, to="resolved",
-                            version=1, actor="b")
+    workflow.transition(
+        session=world.session, dispute_id=dispute_id, to="in_progress", version=1, actor="a"
+    )
+    with pytest.raises(Conflict, match=r"changed since you read it.*version 1.*version 2"):
+        workflow.transition(
+            session=world.session, dispute_id=dispute_id, to="resolved", version=1, actor="b"
+        )
     with pytest.raises(NotFound):
-        workflow.transition(session=world.session, dispute_id=10**12, to="routed", version=1,
-                            actor="a", assignee="x")
+        workflow.transition(
+            session=world.session,
+            dispute_id=10**12,
+            to="routed",
+            version=1,
+            actor="a",
+            assignee="x",
+        )
 
 
 def test_deadlines_follow_the_time_limit_table():
@@ -175,7 +222,9 @@ def test_deadlines_follow_the_time_limit_table():
         (c, s) for c in vocab.DISPUTE_CATEGORIES for s in vocab.DISPUTE_SEVERITIES
     }
     at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    assert deadline_for(category="debt", severity="major", reported_at=at) == at + dt.timedelta(days=38)
+    assert deadline_for(category="debt", severity="major", reported_at=at) == at + dt.timedelta(
+        days=38
+    )
 
 
 def test_overdue_means_open_and_past_the_deadline(world):
@@ -191,11 +240,17 @@ def test_escalation_goes_to_the_township_then_the_county_with_events(world):
     major = _new(world, "E-2", reported_at="2026-11-01 09:00", severity="major")
     done = _new(world, "E-3", reported_at="2026-11-01 09:00")
     _force_status(world.session, done, "resolved")
-    first = supervision.escalate_overdue(session=world.session, now=dt.datetime(2026, 11, 9, tzinfo=dt.UTC))
+    first = supervision.escalate_overdue(
+        session=world.session, now=dt.datetime(2026, 11, 9, tzinfo=dt.UTC)
+    )
     assert first == {"township": 1, "county": 0}
-    later = supervision.escalate_overdue(session=world.session, now=dt.datetime(2026, 11, 13, tzinfo=dt.UTC))
+    later = supervision.escalate_overdue(
+        session=world.session, now=dt.datetime(2026, 11, 13, tzinfo=dt.UTC)
+    )
     assert later == {"township": 0, "county": 1}  # 4.6 days over a 7-day limit
-    again = supervision.escalate_overdue(session=world.session, now=dt.datetime(2026, 11, 14, tzinfo=dt.UTC))
+    again = supervision.escalate_overdue(
+        session=world.session, now=dt.datetime(2026, 11, 14, tzinfo=dt.UTC)
+    )
     assert again == {"township": 0, "county": 0}
     state = world.session.execute(
         text("SELECT supervision, version FROM dispute WHERE id = :i"), {"i": minor}
@@ -203,8 +258,10 @@ def test_escalation_goes_to_the_township_then_the_county_with_events(world):
     assert state.supervision["escalated_to"] == "county"
     assert [e["to"] for e in state.supervision["escalations"]] == ["township", "county"]
     events = world.session.execute(
-        text("SELECT action, from_status, to_status, note FROM dispute_event"
-             " WHERE dispute_id = :i AND action = 'escalate' ORDER BY id"),
+        text(
+            "SELECT action, from_status, to_status, note FROM dispute_event"
+            " WHERE dispute_id = :i AND action = 'escalate' ORDER BY id"
+        ),
         {"i": minor},
     ).all()
     assert [e.note.split(";")[0] for e in events] == ["to township", "to county"]
@@ -217,14 +274,27 @@ def test_escalation_goes_to_the_township_then_the_county_with_events(world):
 
 def test_flags_and_reminders_are_recorded_and_versioned(world):
     dispute_id = _new(world)
-    version = supervision.supervise(session=world.session, dispute_id=dispute_id, version=1,
-                                    act="flag", actor="county centre", note="watch this one")
-    version = supervision.supervise(session=world.session, dispute_id=dispute_id, version=version,
-                                    act="remind", actor="county centre", note="due Friday")
+    version = supervision.supervise(
+        session=world.session,
+        dispute_id=dispute_id,
+        version=1,
+        act="flag",
+        actor="county centre",
+        note="watch this one",
+    )
+    version = supervision.supervise(
+        session=world.session,
+        dispute_id=dispute_id,
+        version=version,
+        act="remind",
+        actor="county centre",
+        note="due Friday",
+    )
     assert version == 3
     with pytest.raises(Conflict):
-        supervision.supervise(session=world.session, dispute_id=dispute_id, version=1,
-                              act="remind", actor="x")
+        supervision.supervise(
+            session=world.session, dispute_id=dispute_id, version=1, act="remind", actor="x"
+        )
     state = world.session.execute(
         text("SELECT supervision FROM dispute WHERE id = :i"), {"i": dispute_id}
     ).scalar()
@@ -253,8 +323,12 @@ def test_two_sessions_on_the_same_version_one_wins_one_gets_a_conflict(fresh_dem
                 barrier.wait()
                 try:
                     outcomes[name] = workflow.transition(
-                        session=session, dispute_id=dispute_id, to=to, version=version,
-                        actor=name, **extra,
+                        session=session,
+                        dispute_id=dispute_id,
+                        to=to,
+                        version=version,
+                        actor=name,
+                        **extra,
                     )
                 except Conflict as exc:
                     outcomes[name] = exc
@@ -277,11 +351,17 @@ def test_two_sessions_on_the_same_version_one_wins_one_gets_a_conflict(fresh_dem
             ).one()
             assert row.version == version + 1
             assert row.status == outcomes[winners[0]].to_status
-            actors = session.execute(
-                text("SELECT actor FROM dispute_event WHERE dispute_id = :i AND at > now() - interval '1 hour'"
-                     " AND actor IN ('alice', 'bob')"),
-                {"i": dispute_id},
-            ).scalars().all()
+            actors = (
+                session.execute(
+                    text(
+                        "SELECT actor FROM dispute_event WHERE dispute_id = :i"
+                        " AND actor IN ('alice', 'bob')"
+                    ),
+                    {"i": dispute_id},
+                )
+                .scalars()
+                .all()
+            )
             assert actors == winners
     finally:
         engine.dispose()
@@ -289,20 +369,30 @@ def test_two_sessions_on_the_same_version_one_wins_one_gets_a_conflict(fresh_dem
 
 def _seed_case(session) -> int:
     grid = session.execute(
-        text("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y"
-             " FROM grid WHERE valid_to IS NULL ORDER BY code LIMIT 1")
+        text(
+            "SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y"
+            " FROM grid WHERE valid_to IS NULL ORDER BY code LIMIT 1"
+        )
     ).one()
     from geo.disputes.intake import ingest_records
     from geo.disputes.locate import Locator
 
     report = ingest_records(
         session=session,
-        records=[{"external_id": "CONC-1", "reported_at": "2026-11-10", "category": "debt",
-                  "lon": grid.x, "lat": grid.y}],
+        records=[
+            {
+                "external_id": "CONC-1",
+                "reported_at": "2026-11-10",
+                "category": "debt",
+                "lon": grid.x,
+                "lat": grid.y,
+            }
+        ],
         kind="disputes",
         locator=Locator.load(session=session),
     )
     dispute_id = report.accepted["CONC-1"]
-    workflow.transition(session=session, dispute_id=dispute_id, to="in_progress", version=1,
-                        actor="setup")
+    workflow.transition(
+        session=session, dispute_id=dispute_id, to="in_progress", version=1, actor="setup"
+    )
     return dispute_id
