@@ -89,7 +89,10 @@ class AddressEntry:
 
 @dataclass
 class VillageBlock:
-    """The addresses of one village, keyed the ways a query can name them."""
+    """The addresses of one village, keyed the ways a query can name them.
+
+    Townships and counties have a block too, holding only their street addresses.
+    """
 
     by_group_number: dict[tuple[int, str], list[AddressEntry]] = field(
         default_factory=lambda: defaultdict(list)
@@ -209,8 +212,13 @@ class Gazetteer:
                 if entry.group is not None:
                     block.by_group_number[(entry.group, entry.number)].append(entry)
                 if entry.road:
-                    block.by_road_number[(entry.road, entry.number)].append(entry)
-                    block.roads.add(entry.road)
+                    # streets run across communities: a street address is also looked up
+                    # in the township and the county when the community is not named
+                    for code in (entry.village_code, entry.township_code, entry.county_code):
+                        if code:
+                            area = self.blocks[code]
+                            area.by_road_number[(entry.road, entry.number)].append(entry)
+                            area.roads.add(entry.road)
                 block.by_number[entry.number].append(entry)
             if entry.group is not None:
                 group_points[(entry.village_code, entry.group)].append(entry)
@@ -225,7 +233,7 @@ class Gazetteer:
         return self.units.get(code) if code else None
 
     def village_block(self, code: str) -> VillageBlock | None:
-        """The address block of a village, if it has addresses."""
+        """The address block of a village (or the street block of a township or county)."""
         return self.blocks.get(code)
 
     @classmethod

@@ -284,6 +284,11 @@ class Geocoder:
             return self._within_village(result, text, village, spans, score, method)
         if townships:
             best = max(townships, key=townships.get)
+            street = self._street_address(text, used_spans, [best])
+            if street is not None:
+                return self._address_result(
+                    result, street, score=townships[best] * 0.95, method="street"
+                )
             if len([c for c, s in townships.items() if s == townships[best]]) > 1:
                 return self._ambiguous(result, text, [gaz.units[c] for c in townships], mentions[0])
             return self._unit_result(result, gaz.units[best], townships[best], method)
@@ -291,6 +296,12 @@ class Geocoder:
         if fuzzy_township is not None:
             unit, ratio = fuzzy_township
             return self._unit_result(result, unit, ratio, "fuzzy")
+        areas = sorted(counties) or sorted(gaz.county_codes)
+        street = self._street_address(text, used_spans, areas)
+        if street is not None:
+            # a street address unique in the county; less sure when the county is not named
+            score = 0.9 if counties else 0.7
+            return self._address_result(result, street, score=score, method="street")
         if counties:
             return self._unit_result(result, gaz.units[sorted(counties)[0]], 1.0, method)
         if self.divisions is not None:
@@ -425,6 +436,22 @@ class Geocoder:
             return result
         at_centre = any(w in parsed.landmarks for w in VILLAGE_CENTRE_WORDS)
         return self._unit_result(result, village, score * (1.0 if at_centre else 0.9), method)
+
+    def _street_address(
+        self, text: str, spans: list[tuple[int, int]], areas: list[str]
+    ) -> AddressEntry | None:
+        """A street address (road + number [+ unit]) unique in one of ``areas``."""
+        parsed = parse_tail(_cut(text, spans))
+        if not parsed.road or parsed.number is None:
+            return None
+        found = []
+        for code in areas:
+            unit = self.gazetteer.unit(code)
+            if unit is not None:
+                entry, factor = self._find_address(unit, parsed)
+                if entry is not None and factor >= 1.0:
+                    found.append(entry)
+        return found[0] if len(found) == 1 else None
 
     def _find_address(self, village: Unit, parsed) -> tuple[AddressEntry | None, float]:
         block = self.gazetteer.village_block(village.code)
