@@ -45,8 +45,8 @@ SPRING_FESTIVAL = {
 }  # fmt: skip
 WEEKDAY_INTAKE = np.array([1.15, 1.1, 1.1, 1.1, 1.15, 0.7, 0.55])
 AR_RHO = 0.95
-AR_SD = 0.45
-EPISODES_PER_GRID_YEAR = 0.03
+AR_SD = 0.5
+EPISODES_PER_GRID_YEAR = 0.05
 BRANCHING_RESOLVED = 0.16
 BRANCHING_UNRESOLVED = 0.9
 REPEAT_SHARE = 0.55
@@ -84,7 +84,7 @@ def seasonal_factors(days: pd.DatetimeIndex) -> dict[str, np.ndarray]:
     festivals = [
         pd.Timestamp(SPRING_FESTIVAL.get(y, f"{y}-02-05")) + pd.Timedelta(days=4) for y in years
     ]
-    homecoming = 1 + 1.8 * _bump(days, festivals, 11.0)
+    homecoming = 1 + 2.2 * _bump(days, festivals, 11.0)
     ploughing = _bump(days, [pd.Timestamp(f"{y}-04-01") for y in years], 18.0)
     harvest = _bump(days, [pd.Timestamp(f"{y}-08-31") for y in years], 20.0)
     land = 0.55 + 1.8 * (ploughing + harvest)
@@ -132,7 +132,7 @@ def latent_risk(
         rng.choice(n, size=n_episodes, p=p), rng.integers(0, n_weeks, n_episodes), strict=True
     ):
         length = int(rng.integers(3, 9))
-        amp = rng.uniform(1.0, 1.8)
+        amp = rng.uniform(1.2, 2.2)
         weeks = slice(start, min(n_weeks, start + length))
         episodes[weeks, g] = np.maximum(episodes[weeks, g], amp)
         for nb in cov.adjacency[g].indices:

@@ -38,7 +38,7 @@ def build_staff(
                 "name": f"{vocab.STAFF_ROLES[role]}{per_role[role]:04d}（模拟）",
                 "role": role,
                 "unit_code": unit,
-                "phone": synthetic_phone(int(county_code) * 10_000 + len(rows)),
+                "phone": synthetic_phone(int(county_code) % 1000 * 100_000 + len(rows)),
                 "grid_codes": grid_codes,
                 "household_group_code": group,
             }
