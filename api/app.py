@@ -13,6 +13,7 @@ from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import maps as maps_routes
+from api.routers import redraw as redraw_routes
 from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
 
@@ -52,6 +53,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     for module in (health, auth_routes, admin_units, grids, geocode, disputes, signals, stats):
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
+    app.include_router(redraw_routes.router, prefix="/api/v1")
     maps_routes.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -48,7 +48,9 @@ def inputs_from_frames(
         if found is None or found.empty:
             continue
         current = grids_by_village.get(row.code)
-        current_grids = {} if current is None else dict(zip(current["code"], current.geometry, strict=True))
+        current_grids = (
+            {} if current is None else dict(zip(current["code"], current.geometry, strict=True))
+        )
         inputs.append(
             VillageInput(
                 code=row.code,

@@ -318,6 +318,29 @@ def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
     return sorted(r for r in state.members if state.load[r] > hi or state.load[r] < lo)
 
 
+def _send_home(state: _State, lo: float, hi: float, max_passes: int = 5) -> None:
+    """Move units that the balancing pushed out of their original grid back into it wherever
+    that grid borders them and both grids stay connected and inside the band: fewer households
+    moved, and the grids' old, usually more compact, outline comes back."""
+    for _ in range(max_passes):
+        changed = False
+        away = np.flatnonzero((state.orig != UNASSIGNED) & (state.orig != state.labels))
+        for u in away.tolist():
+            home, here = int(state.orig[u]), int(state.labels[u])
+            if home not in state.members:
+                continue
+            if not any(state.labels[v] == home for v in state.nb[u]):
+                continue
+            w = state.w[u]
+            if state.load[home] + w > hi or state.load[here] - w < lo:
+                continue
+            if state.stays_connected_without(u):
+                state.move(u, home)
+                changed = True
+        if not changed:
+            return
+
+
 def repair_partition(
     *,
     weights: np.ndarray,
@@ -353,6 +376,8 @@ def repair_partition(
     while len(state.members) < n_regions:
         _split_heaviest(state, mean)
     unbalanced = _balance(state, lo, hi, max_rounds=30 * n_regions + 50)
+    if not unbalanced:
+        _send_home(state, lo, hi)
     return Partition(state.labels, state.parent, state.merged, unbalanced)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from scipy.optimize import linear_sum_assignment
 from shapely.geometry.base import BaseGeometry
 
 from geo.redraw.cells import VillageCells, build_cells, dissolve
@@ -150,39 +151,27 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         random_state=params.random_state,
     )
 
-    started = set(initial[initial != UNASSIGNED].tolist())
-    regions = sorted(
-        np.unique(part.labels).tolist(), key=lambda r: (r in part.parent or r not in started, r)
-    )
-    taken = set(village.used_grid_codes) | set(codes)
-    code_of: dict[int, str] = {}
-    for r in regions:
-        if r in started and r not in part.parent:
-            code_of[r] = codes[r]
-        else:
-            code_of[r] = _next_grid_code(village.code, taken)
-            taken.add(code_of[r])
-    split_parents = set(part.parent.values())
-    order = sorted(regions, key=lambda r: code_of[r])
-    index_of = {r: i for i, r in enumerate(order)}
+    code_of, parent_of = _codes_by_matching(village, cells, part.labels, codes)
+    regions = sorted(code_of, key=code_of.get)
+    index_of = {r: i for i, r in enumerate(regions)}
     unit_grid = np.array([index_of[int(r)] for r in part.labels], dtype=np.int64)
     geoms = np.array(
-        [dissolve(cells.cells[unit_grid == i]) for i in range(len(order))], dtype=object
+        [dissolve(cells.cells[unit_grid == i]) for i in range(len(regions))], dtype=object
     )
-    households = np.bincount(unit_grid, weights=cells.weight, minlength=len(order))
-
+    households = np.bincount(unit_grid, weights=cells.weight, minlength=len(regions))
+    kept_codes = set(codes)
+    split_parents = {p for r, p in parent_of.items() if code_of[r] not in kept_codes}
     grids = []
-    for i, r in enumerate(order):
-        kept = r in started and r not in part.parent
-        parent = part.parent.get(r)
-        status = ("split" if r in split_parents else "kept") if kept else "new"
+    for i, r in enumerate(regions):
+        code = code_of[r]
+        status = "new"
+        if code in kept_codes:
+            status = "split" if code in split_parents else "kept"
         grids.append(
             {
-                "code": code_of[r],
+                "code": code,
                 "status": status,
-                "parent_code": code_of.get(parent)
-                if parent is not None and parent in code_of
-                else None,
+                "parent_code": parent_of.get(r) if status == "new" else None,
                 "households": round(float(households[i])),
                 "geometry": geoms[i],
             }
@@ -252,6 +241,43 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         initial_unit_grid=initial,
         current_codes=codes,
     )
+
+
+def _codes_by_matching(
+    village: VillageInput, cells: VillageCells, labels: np.ndarray, codes: list[str]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Codes for the proposed regions: current codes go to the regions that share most
+    households with them under a one-to-one (Hungarian) matching, so that as few households as
+    possible see their grid code change; the other regions get the next free sequence.
+
+    Returns ``{region: code}`` and ``{region: current code it took most households from}``.
+    """
+    regions = np.unique(labels).tolist()
+    row = {r: i for i, r in enumerate(regions)}
+    col = {c: j for j, c in enumerate(codes)}
+    shared = np.zeros((len(regions), len(codes)))
+    address_region = labels[cells.unit_of_address]
+    for region, code, houses in zip(
+        address_region, village.grid_codes, village.houses, strict=True
+    ):
+        if code in col:
+            shared[row[int(region)], col[code]] += houses + 1e-3
+    code_of: dict[int, str] = {}
+    if codes:
+        for i, j in zip(*linear_sum_assignment(-shared), strict=True):
+            if shared[i, j] > 0:
+                code_of[regions[i]] = codes[j]
+    taken = set(village.used_grid_codes) | set(codes)
+    for r in regions:
+        if r not in code_of:
+            code_of[r] = _next_grid_code(village.code, taken)
+            taken.add(code_of[r])
+    parent_of = {
+        r: codes[int(np.argmax(shared[row[r]]))]
+        for r in regions
+        if codes and shared[row[r]].max() > 0
+    }
+    return code_of, parent_of
 
 
 def _closed(village: VillageInput, codes: list[str], surviving: set[str], grids: list[dict]):
