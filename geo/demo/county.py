@@ -51,6 +51,16 @@ class DemoCounty:
         }
 
 
+def _region_prefix(county: pd.Series) -> str:
+    """How people write the county's prefecture in an address: 甘南藏族自治州 → 甘南州."""
+    parent = county.get("parent_name")
+    if not isinstance(parent, str) or not parent:
+        return ""
+    if parent.endswith("自治州"):
+        return parent[:2] + "州"
+    return parent
+
+
 def _seat_index(townships: pd.DataFrame) -> int:
     """The township holding the county town: a 城关镇 if there is one, else the first code."""
     hits = np.flatnonzero(townships["name"].str.contains("城关").to_numpy())
@@ -154,6 +164,7 @@ def generate(
         years=years,
         county_code=county_code,
         county_name=str(div.county["name"]),
+        county_region=_region_prefix(div.county),
         rng=streams["events"],
     )
     for table in (grids, groups, addresses, facilities_gdf, staff, disputes, signals):

@@ -170,6 +170,7 @@ def build_events(
     years: int,
     county_code: str,
     county_name: str,
+    county_region: str,
     rng: np.random.Generator,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Disputes (intake rows + outcomes + truth) and signals over ``years`` years up to ``end``."""
@@ -213,7 +214,7 @@ def build_events(
     cases["parent_pos"] = np.where(parent >= 0, position[np.maximum(parent, 0)], -1)
     cases = cases.iloc[order].reset_index(drop=True)
     disputes = _dispute_rows(
-        cases, places, addresses, frame, start, days, county_code, county_name, rng
+        cases, places, addresses, frame, start, days, county_code, (county_name, county_region), rng
     )
     signals = build_signals(
         risk=risk[MAX_LAG_WEEKS:],
@@ -229,13 +230,14 @@ def build_events(
         expected_total=targets.signals_per_year * years,
         county_code=county_code,
         county_name=county_name,
+        county_region=county_region,
         rng=rng,
     )
     return disputes, signals
 
 
 def _dispute_rows(
-    cases, places, addresses, frame, start, days, county_code, county_name, rng
+    cases, places, addresses, frame, start, days, county_code, county_names, rng
 ) -> pd.DataFrame:
     """The intake file: one row per case with what the clerk recorded, the outcome and truth."""
     n = len(cases)
@@ -275,7 +277,8 @@ def _dispute_rows(
             continue
         texts.append(
             noisy_address(
-                county=county_name,
+                county=county_names[0],
+                region=county_names[1],
                 township=row.township,
                 village=row.village,
                 village_aliases=aliases.get(row.village_code),

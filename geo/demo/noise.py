@@ -1,9 +1,9 @@
 """Address text the way a clerk types it, and GPS the way a phone reports it.
 
-From a standard address the clerk may drop the county or the township, use another name of the
-village (its bare name or a variant spelling), write numbers in Chinese (三组十二号) or full-width
-digits, say 社 for 组 as people do in Gansu, describe the place by a landmark (村委会旁边,
-卫生院对面) instead of a number, or add stray spaces and "附近".
+From a standard address the clerk may add the prefecture (甘南州) or drop the county or the
+township, use another name of the village (its bare name or a variant spelling), write numbers in
+Chinese (三组十二号) or full-width digits, say 社 for 组 as people do in Gansu, describe the place
+by a landmark (村委会旁边, 卫生院对面) instead of a number, or add stray spaces and "附近".
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from geo.demo.inputs import VARIANT_CHARACTERS
 RURAL_LANDMARKS = ["村委会旁边", "村委会对面", "卫生院对面", "小学附近", "清真寺后面", "村口",
                    "大桥旁", "商店门口", "水磨房附近"]  # fmt: skip
 TOWN_LANDMARKS = ["农贸市场旁", "县医院对面", "客运站附近", "步行街口", "邮政局旁边", "广场东侧"]
-PROVINCE_PREFIX = "甘肃省甘南州"
 GPS_JITTER_M = (10.0, 50.0)
 
 
@@ -53,6 +52,7 @@ def _typo(text: str, rng: np.random.Generator) -> str:
 def noisy_address(
     *,
     county: str,
+    region: str = "",
     township: str,
     village: str,
     village_aliases: list[str] | None,
@@ -64,7 +64,7 @@ def noisy_address(
 ) -> str:
     """One address as a clerk might type it (see the module docstring for the kinds of noise)."""
     r = rng.uniform()
-    prefix = PROVINCE_PREFIX + county if r < 0.1 else county if r < 0.45 else ""
+    prefix = region + county if r < 0.1 else county if r < 0.45 else ""
     town = township if rng.uniform() < 0.7 else ""
     r = rng.uniform()
     use_alias = r >= 0.85 and bool(village_aliases)

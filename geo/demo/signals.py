@@ -38,6 +38,7 @@ def build_signals(
     expected_total: float,
     county_code: str,
     county_name: str,
+    county_region: str,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
     """One row per signal: external_id, observed_at, kind, weight, address, lon, lat, truth."""
@@ -71,7 +72,7 @@ def build_signals(
     aliases = places.villages.set_index("code")["aliases"]
     texts = [
         noisy_address(
-            county=county_name, township=r.township, village=r.village,
+            county=county_name, region=county_region, township=r.township, village=r.village,
             village_aliases=aliases.get(r.village_code), group_no=r.group_no, road=r.road,
             number=r.number, building=r.building, rng=rng,
         ) if keep else None
