@@ -37,7 +37,7 @@ BUNDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!data:|https?:|/)([^'")]+)\1\s*\)""")
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!data:|https?:|/|#)([^'")]+)\1\s*\)""")
 _MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
 

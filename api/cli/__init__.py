@@ -8,6 +8,7 @@ from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
 from api.cli import ingest as ingest_commands
 from api.cli import load as load_commands
+from api.cli import map as map_commands
 from api.cli import redraw as redraw_commands
 from api.cli import serve as serve_commands
 from api.cli import user as user_commands
@@ -27,6 +28,7 @@ for module in (
     user_commands,
     load_commands,
     ingest_commands,
+    map_commands,
     redraw_commands,
 ):
     module.register(app)

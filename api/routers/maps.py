@@ -71,7 +71,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: bool) -> dict:
+def layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: bool) -> dict:
+    """One layer's payload for ``user`` (what a page embeds and re-fetches)."""
     scope = user.scope_params()
     area = scope["scope_area"]
     if layer == "admin":
@@ -140,7 +141,7 @@ def map_layer(
     """One map layer as GeoJSON with display metadata (what the map pages refresh from)."""
     county = _county(session, user, county)
     gcj02 = settings.to_basemap().shift_to_gcj02
-    body = _layer_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
+    body = layer_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
     return JSONResponse(body, media_type="application/geo+json")
 
 
@@ -158,7 +159,7 @@ def command_room_view(
     county = _county(session, user, county)
     basemap = settings.to_basemap()
     built = {
-        layer: _layer_payload(
+        layer: layer_payload(
             layer, session=session, user=user, county=county, gcj02=basemap.shift_to_gcj02
         )
         for layer in ("admin", "grids", "hotspots", "disputes", "facilities")

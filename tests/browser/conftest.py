@@ -80,7 +80,8 @@ def page(browser):
 
     def route(r):
         host = urlsplit(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK:
+        local = r.request.url.startswith(("data:", "blob:", "about:", "file:"))
+        if local or host in LOOPBACK:
             r.continue_()
         else:
             outside.append(r.request.url)

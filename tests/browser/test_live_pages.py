@@ -132,3 +132,32 @@ def test_redraw_plan_page(page, fresh_demo_url, start_server, artifacts):
     assert "户数" in page.locator(".leaflet-popup-content").inner_text()
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "redraw-demo.png"))
+
+
+def test_cli_writes_a_standalone_page_that_works_offline(page, demo_url, monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    output = tmp_path / "command-room.html"
+    result = CliRunner().invoke(app, ["map", "command-room", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    html = output.read_text(encoding="utf-8")
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html  # all inlined
+    page.goto(output.as_uri())
+    wait_for_map(page)
+    assert page.evaluate("wangge.layerIndex.grids.getLayers().length") > 100
+    assert page.locator(".wg-synthetic").is_visible()
+    click_feature(page, "grids")
+    page.locator(".leaflet-popup-content .wg-popup-grid").wait_for()
+
+    linked = tmp_path / "linked" / "page.html"
+    result = CliRunner().invoke(
+        app, ["map", "command-room", "-o", str(linked), "--assets", "assets"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "linked" / "assets" / "vendor" / "leaflet" / "leaflet.js").exists()
+    page.goto(linked.as_uri())
+    wait_for_map(page)
+    assert page.evaluate("wangge.layerIndex.grids.getLayers().length") > 100

@@ -1,0 +1,180 @@
+"""``wangge map``: write the map pages to standalone HTML files (no server needed).
+
+By default every script and stylesheet is inlined, so the file opens anywhere, offline.
+``--assets DIR`` copies the assets into a folder next to the file and links them instead
+(smaller pages when several are saved); ``--assets /static`` or a URL links a server's copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from api.cli.common import engine_in_use, fail, info
+
+LOCAL_OPERATOR_ROLE = "county_centre"
+
+
+def _asset_options(assets: str, output: Path):
+    from maps.assets import AssetOptions, copy_static
+
+    if assets == "inline":
+        return AssetOptions(inline=True)
+    if assets.startswith(("http://", "https://", "/")):
+        return AssetOptions(base_url=assets)
+    folder = (output.parent / assets).resolve()
+    copy_static(folder)
+    return AssetOptions(base_url=Path(assets).as_posix())
+
+
+def _write(output: Path, html: str) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(html, encoding="utf-8")
+    info(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.2f} MB)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``map command-room | hotspots | report | redraw`` to ``app``."""
+    group = typer.Typer(help="Write map pages to HTML files.", no_args_is_help=True)
+    app.add_typer(group, name="map")
+    output_opt = typer.Option(..., "-o", "--output", help="HTML file to write")
+    county_opt = typer.Option(None, "--county", help="county code (default: the first loaded)")
+    assets_opt = typer.Option(
+        "inline", "--assets", help="inline | a folder next to the file | a base URL"
+    )
+
+    def _context(county: str | None):
+        from api.routers.maps import map_settings
+        from api.security.principal import Principal
+        from geo import maps_data
+
+        engine = engine_in_use()
+        user = Principal(username="cli", role=LOCAL_OPERATOR_ROLE)
+        return engine, user, map_settings(), maps_data
+
+    @group.command("command-room")
+    def command_room_cmd(
+        output: Path = output_opt, county: str | None = county_opt, assets: str = assets_opt
+    ) -> None:
+        """The command-room map as a snapshot of the current data."""
+        from sqlalchemy.orm import Session
+
+        from api.routers.maps import layer_payload
+        from geo.errors import WanggeError
+        from maps.command_room import command_room_page, render_page
+
+        engine, user, settings, maps_data = _context(county)
+        basemap = settings.to_basemap()
+        try:
+            with Session(engine) as session:
+                code = county or maps_data.default_county(session=session)
+                built = {
+                    layer: layer_payload(
+                        layer,
+                        session=session,
+                        user=user,
+                        county=code,
+                        gcj02=basemap.shift_to_gcj02,
+                    )
+                    for layer in ("admin", "grids", "hotspots", "disputes", "facilities")
+                }
+                name = maps_data.county_name(session=session, county=code)
+        except WanggeError as exc:
+            raise fail(str(exc)) from exc
+        finally:
+            engine.dispose()
+        m = command_room_page(
+            built,
+            title=f"{name} 综治中心 网格态势",
+            subtitle=f"快照 snapshot {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+            basemap=basemap,
+            assets=_asset_options(assets, output),
+        )
+        _write(output, render_page(m))
+
+    @group.command("hotspots")
+    def hotspots_cmd(
+        output: Path = output_opt, county: str | None = county_opt, assets: str = assets_opt
+    ) -> None:
+        """The hotspot review map (model risk and Gi* side by side, period slider)."""
+        from sqlalchemy.orm import Session
+
+        from maps.command_room import render_page
+        from maps.hotspots import hotspot_review_map
+
+        engine, _, settings, maps_data = _context(county)
+        try:
+            with Session(engine) as session:
+                code = county or maps_data.default_county(session=session)
+                grids = maps_data.grids(session=session, county=code)
+                scores = maps_data.review_scores(session=session, county=code)
+                admin = maps_data.admin_units(session=session, county=code)
+        finally:
+            engine.dispose()
+        m = hotspot_review_map(
+            grids=grids,
+            scores=scores,
+            admin_units=admin,
+            basemap=settings.to_basemap(),
+            assets=_asset_options(assets, output),
+        )
+        _write(output, render_page(m))
+
+    @group.command("report")
+    def report_cmd(
+        output: Path = output_opt,
+        county: str | None = county_opt,
+        period: str | None = typer.Option(None, help="YYYY-MM-DD (default: the latest)"),
+    ) -> None:
+        """The printable A4 hotspot review report."""
+        from sqlalchemy.orm import Session
+
+        from maps.report import hotspot_report_html
+
+        engine, _, _, maps_data = _context(county)
+        try:
+            with Session(engine) as session:
+                code = county or maps_data.default_county(session=session)
+                html = hotspot_report_html(
+                    grids=maps_data.grids(session=session, county=code),
+                    scores=maps_data.review_scores(session=session, county=code),
+                    period=period,
+                    area_name=maps_data.county_name(session=session, county=code),
+                    generated_at=dt.datetime.now(),
+                )
+        finally:
+            engine.dispose()
+        _write(output, html)
+
+    @group.command("redraw")
+    def redraw_cmd(
+        plan: int = typer.Argument(..., help="redraw plan id"),
+        output: Path = output_opt,
+        assets: str = assets_opt,
+    ) -> None:
+        """A redraw plan: current and proposed grids side by side."""
+        from sqlalchemy.orm import Session
+
+        from geo.errors import NotFound
+        from maps.command_room import render_page
+        from maps.redraw import redraw_map
+
+        engine, _, settings, maps_data = _context(None)
+        try:
+            with Session(engine) as session:
+                current, proposed, summary = maps_data.plan_grids(session=session, plan_id=plan)
+        except NotFound as exc:
+            raise fail(str(exc)) from exc
+        finally:
+            engine.dispose()
+        m = redraw_map(
+            current=current,
+            proposed=proposed,
+            plan_label=f"#{summary['plan']} {summary['scope']} ({summary['status']})",
+            metrics=summary["metrics"],
+            basemap=settings.to_basemap(),
+            assets=_asset_options(assets, output),
+        )
+        _write(output, render_page(m))

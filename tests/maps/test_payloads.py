@@ -1,0 +1,110 @@
+"""Layer payloads, display geometry and assets: pure functions, no browser."""
+
+from __future__ import annotations
+
+import re
+
+import factories as f
+import numpy as np
+import shapely
+
+from geo.crs import wgs84_to_gcj02
+from maps.assets import BUNDLES, AssetOptions, asset_html
+from maps.command_room import command_room_map, command_room_payloads, render_page
+from maps.display import display_geometries
+from maps.payloads import disputes_payload, grids_payload, hotspot_class_style
+from maps.redraw import changed_codes
+
+
+def _wavy_tiling(n: int = 6) -> np.ndarray:
+    """n x n cells whose shared edges carry many small zigzags (like digitised boundaries)."""
+    xs = np.linspace(0, 0.3, 61)
+
+    def edge(y0, k):
+        return [(x, y0 + (0.0004 if (i + k) % 2 else 0.0)) for i, x in enumerate(xs)]
+
+    lines = [edge(0.05 * j, j) for j in range(n + 1)]
+    cells = []
+    step = 60 // n
+    for j in range(n):
+        for i in range(n):
+            bottom = lines[j][i * step : (i + 1) * step + 1]
+            top = lines[j + 1][i * step : (i + 1) * step + 1][::-1]
+            cells.append(shapely.Polygon(bottom + top))
+    return np.array(cells, dtype=object)
+
+
+def test_display_simplification_keeps_the_tiling_and_cuts_vertices():
+    cells = _wavy_tiling()
+    simple = display_geometries(cells, tolerance=0.003)
+    assert shapely.get_num_coordinates(simple).sum() < shapely.get_num_coordinates(cells).sum() / 2
+    union_before = shapely.union_all(cells).area
+    assert abs(shapely.union_all(simple).area - union_before) < 1e-9  # no gaps
+    assert sum(shapely.area(simple)) - union_before < 1e-9  # no overlaps
+
+
+def test_coordinates_are_rounded_and_shifted_for_amap():
+    point = np.array([shapely.Point(103.353456789, 34.692345678)], dtype=object)
+    plain = display_geometries(point)
+    assert (plain[0].x, plain[0].y) == (103.35346, 34.69235)
+    shifted = display_geometries(point, gcj02=True)
+    lon, lat = wgs84_to_gcj02(103.353456789, 34.692345678)
+    assert (shifted[0].x, shifted[0].y) == (round(float(lon), 5), round(float(lat), 5))
+
+
+def test_grid_payload_classes_legend_and_no_scores_notice():
+    scored = grids_payload(f.grids())
+    classes = {feat["properties"]["cls"] for feat in scored["features"]}
+    assert classes == {0, 1, 2, 3, 4}
+    assert len(scored["wangge"]["legend"]) == 5 and scored["wangge"]["synthetic"] is True
+    unscored = grids_payload(f.grids(with_risk=False, synthetic=False))
+    assert {feat["properties"]["cls"] for feat in unscored["features"]} == {None}
+    assert any("暂无风险评分" in n for n in unscored["wangge"]["notices"])
+    assert unscored["wangge"]["synthetic"] is False
+
+
+def test_dispute_payload_keeps_open_cases_and_marks_overdue():
+    payload = disputes_payload(f.disputes(), now=f.NOW)
+    cases = {feat["properties"]["case"]: feat["properties"] for feat in payload["features"]}
+    assert set(cases) == {"D-001", "D-002", "D-003"}
+    assert cases["D-002"]["overdue"] is True and cases["D-002"]["days_overdue"] == 3
+    assert cases["D-001"]["overdue"] is False and cases["D-001"]["status_label"] == "兜底受理"
+    assert any("1 件未定位" in n for n in payload["wangge"]["notices"])
+
+
+def test_missing_layers_give_empty_payloads_with_notices():
+    built = command_room_payloads(
+        admin_units=None, grids=None, disputes=None, facilities=None, hotspots=None, now=f.NOW
+    )
+    for layer, payload in built.items():
+        assert payload["features"] == [], layer
+        assert any("暂无数据" in n for n in payload["wangge"]["notices"]), layer
+
+
+def test_hotspot_classes_have_labels_and_colours():
+    assert hotspot_class_style("new")[0].startswith("新增热点")
+    assert hotspot_class_style("Persistent Hot Spot")[0].startswith("持续热点")
+    assert hotspot_class_style("something else")[0] == "something else"
+
+
+def test_pages_link_nothing_outside_and_inline_when_asked():
+    frames = dict(
+        admin_units=f.admin_units(),
+        grids=f.grids(),
+        disputes=f.disputes(),
+        facilities=f.facilities(),
+        hotspots=f.hotspots(),
+        now=f.NOW,
+    )
+    linked = render_page(command_room_map(**frames))
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", linked)
+    assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in linked
+    inline = asset_html(list(BUNDLES), AssetOptions(inline=True))
+    assert "<script src" not in inline and "url(images/" not in inline
+    assert "sourceMappingURL" not in inline
+
+
+def test_redraw_changes_are_found_by_code_and_shape():
+    current_changed, proposed_changed = changed_codes(f.grids(), f.proposed_grids())
+    assert current_changed == {"62302110100101", "62302110100102"}
+    assert proposed_changed == {"62302110100117"}
