@@ -48,20 +48,24 @@ def _run(kind: str, file: Path, crs: str | None, layer: str | None, tolerance: f
             )  # fmt: skip
     except ImportRejected as rejected:
         errors = [p for p in rejected.problems if p.severity == "error"]
-        for problem in rejected.problems:
-            if problem.severity != "error":
-                info(f"warning: {problem}")
         for problem in errors:
             err_console.print(f"  {problem}", highlight=False, soft_wrap=True, markup=False)
+        for problem in rejected.problems:
+            if problem.severity != "error":  # hints such as "looks like GCJ-02" come last
+                err_console.print(
+                    f"warning: {problem}", highlight=False, soft_wrap=True, markup=False
+                )
         raise fail(
             f"{file}: {len(errors)} problem(s); the file was refused, nothing was written"
         ) from None
     finally:
         engine.dispose()
     for problem in report.warnings:
-        info(f"warning: {problem}")
+        err_console.print(f"warning: {problem}", highlight=False, soft_wrap=True, markup=False)
     for problem in report.outside_grids:
-        info(f"outside every grid: {problem}")
+        err_console.print(
+            f"outside every grid: {problem}", highlight=False, soft_wrap=True, markup=False
+        )
     if report.ignored_columns:
         info(f"columns not used: {', '.join(report.ignored_columns)}")
     line = (

@@ -106,7 +106,7 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
                 str(path),
                 [RowProblem(None, "--layer", f"no layer '{layer}' (layers: {', '.join(layers)})")],
             )
-        frame = pyogrio.read_dataframe(path, layer=layer)
+        frame = pyogrio.read_dataframe(path, layer=layer, encoding=_shapefile_encoding(path))
     except pyogrio.errors.DataSourceError as error:
         raise ImportRejected(str(path), [RowProblem(None, None, f"cannot read: {error}")]) from None
     headers = [c for c in frame.columns if c != frame.geometry.name]
@@ -128,6 +128,30 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
         geometry_from="file",
         problems=problems,
     )
+
+
+def _shapefile_encoding(path: Path) -> str | None:
+    """GB18030 for a Shapefile with no .cpg whose attributes are not UTF-8, else GDAL's choice.
+
+    Chinese desktop GIS often writes the .dbf in the local code page and no .cpg, which GDAL
+    would read as Latin-1 and turn every Chinese name into mojibake.
+    """
+    if path.suffix.lower() != ".shp":
+        return None
+    if any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        return None
+    dbf = next(
+        (path.with_suffix(s) for s in (".dbf", ".DBF") if path.with_suffix(s).exists()), None
+    )
+    if dbf is None:
+        return None
+    raw = dbf.read_bytes()
+    header_length = int.from_bytes(raw[8:10], "little") if len(raw) >= 10 else len(raw)
+    try:
+        raw[header_length:].decode("utf-8")
+    except UnicodeDecodeError:
+        return "GB18030"
+    return None
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[int], list[list]]:

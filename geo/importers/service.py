@@ -11,10 +11,16 @@ from sqlalchemy.orm import Session
 from geo.errors import ImportRejected, RowProblem
 from geo.importers import existing
 from geo.importers.columns import GEOMETRY_REQUIRED, POLYGON_KINDS
-from geo.importers.coords import choose_crs, clean_points, clean_polygons, to_wgs84
+from geo.importers.coords import GCJ_NAMES, choose_crs, clean_points, clean_polygons, to_wgs84
 from geo.importers.fields import BUILDERS
 from geo.importers.reading import SourceTable, read_source
-from geo.importers.spatial import county_area, gcj_suspicion, looks_gcj, place_points
+from geo.importers.spatial import (
+    county_area,
+    gcj_polygon_suspicion,
+    gcj_suspicion,
+    looks_gcj,
+    place_points,
+)
 from geo.importers.topology import DEFAULT_TOLERANCE_M2, GridPiece, check_village
 from geo.importers.writing import WriteCounts, write_admin_units, write_grids, write_points
 
@@ -106,7 +112,7 @@ def _records_or_empty(table: SourceTable) -> list[dict]:
 
 
 def _check_grids(
-    *, session: Session, records, geoms, rows, field_name, tolerance, problems
+    *, session: Session, records, geoms, rows, field_name, tolerance, problems, gcj_given
 ) -> None:
     by_village: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
@@ -116,6 +122,7 @@ def _check_grids(
         return
     outlines = existing.unit_geometries(session, by_village)
     stored = existing.current_grids(session, by_village)
+    already = len(problems)
     for village, members in sorted(by_village.items()):
         if any(geoms[i] is None for i in members):
             continue  # the row's own problem is reported already
@@ -141,6 +148,21 @@ def _check_grids(
             tolerance=tolerance,
             problems=problems,
         )
+    if gcj_given or not any("outside its village" in p.reason for p in problems[already:]):
+        return
+    pairs = [
+        (geoms[i], outlines[records[i]["village_code"]])
+        for i, record in enumerate(records)
+        if record is not None and geoms[i] is not None and record["village_code"] in outlines
+    ]
+    given, converted = gcj_polygon_suspicion(pairs)
+    if converted < 0.5 * given:
+        problems.append(
+            RowProblem(None, field_name, f"read as GCJ-02, the grids would stick out of their "
+                       f"villages {given / max(converted, 1e-18):.0f} times less: they look "
+                       "drawn on an Amap/Tencent map. If so, load the file with --crs gcj02",
+                       "warning")
+        )  # fmt: skip
 
 
 def import_file(
@@ -181,6 +203,7 @@ def import_file(
             field_name=field_name,
             tolerance=tolerance_m2,
             problems=problems,
+            gcj_given=bool(crs) and crs.strip().lower() in GCJ_NAMES,
         )
     elif kind in ("addresses", "facilities"):
         villages = [

@@ -149,3 +149,21 @@ def gcj_suspicion(
 def looks_gcj(moved_in: int, moved_out: int) -> bool:
     """True when converting from GCJ-02 fits the reference clearly better."""
     return moved_in >= GCJ_MIN_POINTS and moved_in >= GCJ_RATIO * max(moved_out, 1)
+
+
+def gcj_polygon_suspicion(pairs: list[tuple[object, object]]) -> tuple[float, float]:
+    """Area (degrees²) of polygons outside their outlines, as given and read as GCJ-02.
+
+    ``pairs`` holds (polygon, outline). Grids drawn on an Amap or Tencent base map and read as
+    WGS84 stick out of their villages on one side; read as GCJ-02 they fall back in.
+    """
+
+    def from_gcj(xy: np.ndarray) -> np.ndarray:
+        x, y = gcj02_to_wgs84(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    given = converted = 0.0
+    for polygon, outline in pairs:
+        given += shapely.difference(polygon, outline).area
+        converted += shapely.difference(shapely.transform(polygon, from_gcj), outline).area
+    return given, converted

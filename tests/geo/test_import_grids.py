@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import shapely
 from sqlalchemy import text
@@ -19,6 +20,7 @@ from test_import_factories import (
     write_xlsx,
 )
 
+from geo.crs import wgs84_to_gcj02
 from geo.errors import ImportRejected
 from geo.importers import import_file
 
@@ -192,3 +194,49 @@ def test_bad_grid_codes_and_unknown_village_are_named(lintan, tmp_path):
     named = {(p.row, p.field) for p in problems}
     assert {(2, "网格编码"), (3, "网格编码"), (4, "网格编码"), (5, "村编码"), (6, "户数")} <= named
     assert (7, "网格编码") in named and "first on row 6" in str(problems)
+
+
+def test_grids_drawn_on_a_gcj02_map_are_refused_with_a_hint_then_load_with_crs(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+
+    def to_gcj(xy):
+        x, y = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    shifted = [shapely.transform(shapely.segmentize(g, 0.001), to_gcj) for g in geoms]
+    path = write_vector(tmp_path / "amap_grids.gpkg", records, shifted)
+    with pytest.raises(ImportRejected) as info:
+        import_file(session=lintan, kind="grids", path=path)
+    hints = [p for p in info.value.problems if p.severity == "warning" and "GCJ-02" in p.reason]
+    assert hints and "--crs gcj02" in hints[0].reason
+    report = import_file(session=lintan, kind="grids", path=path, crs="gcj02")
+    assert report.inserted == 4
+
+
+def test_a_geopackage_with_several_layers_needs_layer(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+    path = tmp_path / "county.gpkg"
+    write_vector(path, records, geoms, layer="grids")
+    write_vector(path, [{"note": "x"}], [shapely.Point(103.61, 34.71)], layer="other")
+    problems = _refused(lintan, path)
+    assert [p.field for p in problems] == ["--layer"] and "grids, other" in problems[0].reason
+    assert import_file(session=lintan, kind="grids", path=path, layer="grids").inserted == 4
+
+
+def test_an_xlsx_sheet_is_chosen_with_layer(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+    header = ["网格编码", "WKT"]
+    rows = [[r["网格编码"], g.wkt] for r, g in zip(records, geoms, strict=True)]
+    path = write_xlsx(tmp_path / "book.xlsx", header, rows, sheet="网格")
+    assert import_file(session=lintan, kind="grids", path=path, layer="网格").inserted == 4
+    assert [p.field for p in _refused(lintan, path, layer="Sheet9")] == ["--layer"]
+
+
+def test_a_gbk_shapefile_without_cpg_keeps_its_chinese_names(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+    records = [{"code": r["网格编码"], "name": r["网格名称"]} for r in records]
+    path = write_vector(tmp_path / "gbk.shp", records, geoms, encoding="GBK")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    assert import_file(session=lintan, kind="grids", path=path).inserted == 4
+    names = lintan.execute(text("SELECT name FROM grid ORDER BY code")).scalars().all()
+    assert names == [r["name"] for r in records]
