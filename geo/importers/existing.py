@@ -16,22 +16,23 @@ _COUNTY_GEOMS = text(
     "WHERE level = 'county' AND geom IS NOT NULL ORDER BY code"
 )
 _ADMIN_ROWS = text(
-    "SELECT code, level, parent_code, name, short_name, county_code, "
+    "SELECT code, level, parent_code, name, short_name, county_code, synthetic_geom, "
     "ST_AsBinary(geom) AS wkb FROM admin_unit WHERE code = ANY(:codes)"
 )
 _CURRENT_GRIDS = text(
     "SELECT id, code, name, county_code, township_code, village_code, households, population, "
-    "leader_id, ST_AsBinary(geom) AS wkb FROM grid "
+    "leader_id, synthetic, ST_AsBinary(geom) AS wkb FROM grid "
     "WHERE valid_to IS NULL AND village_code = ANY(:villages) ORDER BY code"
 )
 _POINT_ROWS = {
     "address": text(
         "SELECT id, code, county_code, township_code, village_code, full_text, township, "
-        "village, group_no, road, number, building, houses, residents, grid_id, "
+        "village, group_no, road, number, building, houses, residents, grid_id, synthetic, "
         "ST_AsBinary(geom) AS wkb FROM address WHERE code = ANY(:codes)"
     ),
     "facility": text(
-        "SELECT id, code, county_code, kind, name, admin_code, ST_AsBinary(geom) AS wkb "
+        "SELECT id, code, county_code, kind, name, admin_code, synthetic, "
+        "ST_AsBinary(geom) AS wkb "
         "FROM facility WHERE code = ANY(:codes)"
     ),
 }

@@ -93,7 +93,7 @@ def _geometries(
         )
     geoms = clean_points(geoms, rows=table.rows, field=field_name, problems=problems)
     if not choice.gcj02 and not _errors(problems):
-        villages = [r.get("village_code") for r in _records_or_empty(table)]
+        villages = table.values.get("village_code") or [None] * len(table)
         moved_in, moved_out = gcj_suspicion(session=session, points=geoms, village_codes=villages)
         if looks_gcj(moved_in, moved_out):
             problems.append(
@@ -104,11 +104,6 @@ def _geometries(
                            "warning")
             )  # fmt: skip
     return geoms
-
-
-def _records_or_empty(table: SourceTable) -> list[dict]:
-    villages = table.values.get("village_code") or [None] * len(table)
-    return [{"village_code": v} for v in villages]
 
 
 def _check_grids(

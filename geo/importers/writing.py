@@ -2,9 +2,12 @@
 
 A row whose values all equal the stored ones is not touched at all (so re-importing a file
 changes nothing, down to the row versions). Columns the file does not have keep their
-stored values. Grids keep history: a new geometry for a current code closes the stored row
-(``valid_to``) and opens a new one from the same instant; other changes (name, counts) are
-made in place, since they do not change where the grid is.
+stored values. A row written from a county's file is real data: a synthetic row (or
+synthetic outline) it matches loses its ``synthetic`` mark.
+
+Grids keep history: a new geometry for a current code closes the stored row (``valid_to``)
+and opens a new one from the same instant; other changes (name, counts) are made in place,
+since they do not change where the grid is.
 """
 
 from __future__ import annotations
@@ -55,7 +58,9 @@ _UPDATE_ADMIN = text(
     "UPDATE admin_unit SET level = :level, parent_code = :parent_code, name = :name, "
     "short_name = :short_name, county_code = :county_code, geom = CASE "
     "WHEN CAST(:wkb AS text) IS NULL THEN geom "
-    "ELSE ST_GeomFromEWKB(decode(CAST(:wkb AS text), 'hex')) END WHERE code = :code"
+    "ELSE ST_GeomFromEWKB(decode(CAST(:wkb AS text), 'hex')) END, "
+    "synthetic_geom = CASE WHEN CAST(:wkb AS text) IS NULL THEN synthetic_geom ELSE false END "
+    "WHERE code = :code"
 )
 
 
@@ -79,7 +84,9 @@ def write_admin_units(
             continue
         if "short_name" not in present:
             record = {**record, "short_name": old["short_name"]}
-        geometry_changed = geom is not None and not same_geometry(old["geom"], geom)
+        geometry_changed = geom is not None and (
+            old["synthetic_geom"] or not same_geometry(old["geom"], geom)
+        )
         if _differs(old, record, compare) or geometry_changed:
             updates.append({**record, "wkb": _hex(geom) if geometry_changed else None})
         else:
@@ -99,8 +106,8 @@ _GRID_COLUMNS = [
     "population", "leader_id", "valid_from", "geom",
 ]  # fmt: skip
 _UPDATE_GRID = text(
-    "UPDATE grid SET name = :name, households = :households, population = :population "
-    "WHERE id = :id"
+    "UPDATE grid SET name = :name, households = :households, population = :population, "
+    "synthetic = false WHERE id = :id"
 )
 _CLOSE_GRIDS = text("UPDATE grid SET valid_to = :at WHERE id = ANY(:ids)")
 
@@ -128,7 +135,7 @@ def write_grids(
             closing.append(old["id"])
             leader = old["leader_id"]
             inserts.append([*(merged[c] for c in _GRID_COLUMNS[:7]), leader, at, _hex(geom)])
-        elif _differs(old, merged, ["name", "households", "population"]):
+        elif old["synthetic"] or _differs(old, merged, ["name", "households", "population"]):
             updates.append({**merged, "id": old["id"]})
         else:
             counts.unchanged += 1
@@ -163,12 +170,16 @@ _POINT_COLUMNS = {
     ],
     "facility": ["code", "county_code", "kind", "name", "admin_code"],
 }  # fmt: skip
+# Address and facility fields that a file may leave out (the stored value then stays).
+_OPTIONAL = {
+    "township", "village", "group_no", "road", "number", "building", "houses", "residents",
+}  # fmt: skip
 _POINT_DEFAULTS = {"houses": 1, "residents": 0}
 _UPDATE_POINTS = {
     table: text(
         f"UPDATE {table} SET "  # table and columns come from the fixed lists above
         + ", ".join(f"{c} = :{c}" for c in columns[1:])
-        + ", geom = ST_GeomFromEWKB(decode(:wkb, 'hex')) WHERE id = :id"
+        + ", synthetic = false, geom = ST_GeomFromEWKB(decode(:wkb, 'hex')) WHERE id = :id"
     )
     for table, columns in _POINT_COLUMNS.items()
 }
@@ -197,7 +208,11 @@ def write_points(
                 merged[name] = old[name] if old is not None else default
         if old is None:
             inserts.append([*(merged[c] for c in columns), _hex(geom)])
-        elif _differs(old, merged, columns) or not same_geometry(old["geom"], geom):
+        elif (
+            old["synthetic"]
+            or _differs(old, merged, columns)
+            or not same_geometry(old["geom"], geom)
+        ):
             updates.append({**{c: merged[c] for c in columns}, "id": old["id"], "wkb": _hex(geom)})
         else:
             counts.unchanged += 1
@@ -209,9 +224,3 @@ def write_points(
         session.execute(_UPDATE_POINTS[table], updates)
         counts.updated = len(updates)
     return counts
-
-
-# Address and facility fields that a file may leave out (the stored value then stays).
-_OPTIONAL = {
-    "township", "village", "group_no", "road", "number", "building", "houses", "residents",
-}  # fmt: skip
