@@ -192,9 +192,10 @@ def add_facilities(
     m.add_child(Dataset("facilities", payload or facilities_payload(facilities, gcj02=gcj02), url))
     # 147 village centres would bury the rest: they get their own layer, off at first.
     others = [k for k in FACILITY_STYLE if k != "village_centre"]
-    options = {"role": "facilities", "popup": "facility", "size": 17, "filter": {"kind": others}}
+    options = {"role": "facilities", "popup": "facility", "size": 12, "vector": True}
+    options["filter"] = {"kind": others}
     m.add_child(DataLayer("points", "facilities", name="机构 facilities", options=options))
-    villages = {"role": "village_centres", "popup": "facility", "size": 14}
+    villages = {"role": "village_centres", "popup": "facility", "size": 9, "vector": True}
     villages["filter"] = {"kind": "village_centre"}
     m.add_child(
         DataLayer(
