@@ -13,9 +13,12 @@ from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import maps as maps_routes
+from api.routers import ogc as ogc_routes
 from api.routers import redraw as redraw_routes
+from api.routers import tiles as tile_routes
 from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
+from geo.tiles import TileCache
 
 # Routers anyone may call without a token; every other router needs a logged-in user
 # (and may ask for more: api/deps.py `require`, scope checks).
@@ -49,11 +52,14 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
+    app.state.tile_cache = TileCache()
     errors.install(app)
     for module in (health, auth_routes, admin_units, grids, geocode, disputes, signals, stats):
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
     app.include_router(redraw_routes.router, prefix="/api/v1")
+    app.include_router(ogc_routes.router)
+    app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -109,7 +109,7 @@ def audit_case(
     user: Principal,
     request: Request,
     action: str,
-    case_id: int | str,
+    case_id: int | str | None,
     detail: dict | None = None,
     object_type: str = "dispute",
 ) -> None:

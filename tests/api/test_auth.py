@@ -17,7 +17,7 @@ from api.settings import DEFAULT_SECRET, ApiSettings
 from geo import audit
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(live_server):
     with httpx.Client(base_url=live_server, timeout=60) as http:
         yield http

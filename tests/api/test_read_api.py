@@ -7,8 +7,9 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def client(live_server):
-    with httpx.Client(base_url=live_server, timeout=60) as http:
+def client(live_server, auth_headers):
+    headers = auth_headers["county_centre"]
+    with httpx.Client(base_url=live_server, timeout=60, headers=headers) as http:
         yield http
 
 
