@@ -6,12 +6,14 @@ import shutil
 
 import pytest
 from sqlalchemy import text
-from test_import_factories import BOUNDARY, DIVISIONS, VILLAGE_A, grid_boxes, write_csv
+from test_import_factories import BOUNDARY, DIVISIONS, ROOT, VILLAGE_A, grid_boxes, write_csv
 from typer.testing import CliRunner
 
 from api.cli import app
 from geo import migrate
 from geo.db import make_engine
+
+EXAMPLES = ROOT / "tests/fixtures/import"
 
 
 @pytest.fixture
@@ -66,3 +68,20 @@ def test_refused_file_exits_non_zero_with_every_problem_on_stderr(private_url, t
     assert "nothing was written" in result.stderr
     assert result.stdout == ""
     assert _count(private_url, "grid") == 0
+
+
+def test_the_shipped_examples_load_in_order_and_reload_unchanged(private_url):
+    steps = [
+        ("admin-units", BOUNDARY, 1),
+        ("admin-units", EXAMPLES / "admin_units_example.csv", 3),
+        ("grids", EXAMPLES / "grids_example.csv", 8),
+        ("addresses", EXAMPLES / "addresses_example.csv", 4),
+        ("facilities", EXAMPLES / "facilities_example.csv", 3),
+    ]
+    for kind, path, rows in steps:
+        result = _load(kind, path)
+        assert result.exit_code == 0, result.output
+        assert f"inserted {rows}, updated 0, unchanged 0" in result.stdout
+    for kind, path, rows in steps:
+        assert f"inserted 0, updated 0, unchanged {rows}" in _load(kind, path).stdout
+    assert _count(private_url, "address WHERE grid_id IS NOT NULL") == 4
