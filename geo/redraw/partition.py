@@ -216,13 +216,26 @@ def _split_heaviest(state: _State, mean: float) -> None:
     _make_contiguous(state)
 
 
-def _transfer(state: _State, src: int, dst: int, amount: float) -> float:
-    """Move boundary units from ``src`` to ``dst`` until ``amount`` households have moved."""
+def _transfer(
+    state: _State,
+    src: int,
+    dst: int,
+    amount: float,
+    *,
+    dst_ceiling: float = np.inf,
+    src_floor: float = -np.inf,
+) -> float:
+    """Move boundary units from ``src`` to ``dst`` until ``amount`` households have moved,
+    never taking ``dst`` above ``dst_ceiling`` nor ``src`` below ``src_floor``."""
     moved = 0.0
     while moved < amount and src in state.members and len(state.members[src]) > 1:
         remaining = amount - moved
         on_edge = (state.labels[state.src] == src) & (state.labels[state.dst] == dst)
         cand = np.unique(state.src[on_edge])
+        fits = (state.load[dst] + state.w[cand] <= dst_ceiling) & (
+            state.load[src] - state.w[cand] >= src_floor
+        )
+        cand = cand[fits]
         if len(cand) == 0:
             break
         c_src, c_dst = state.centre(src), state.centre(dst)
@@ -308,8 +321,16 @@ def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
                 continue
             amount = min(need, state.load[back[-1]] - lo)
             chain = back[::-1]
-        for a, b in pairwise(chain):
-            amount = _transfer(state, a, b, amount)
+        steps = list(pairwise(chain))
+        for step, (a, b) in enumerate(steps):
+            amount = _transfer(
+                state,
+                a,
+                b,
+                amount,
+                dst_ceiling=hi if step == len(steps) - 1 else np.inf,
+                src_floor=lo if step == 0 and state.load[a] >= lo else -np.inf,
+            )
             if amount <= 0:
                 blocked.add((a, b))
                 break
@@ -376,6 +397,10 @@ def repair_partition(
     while len(state.members) < n_regions:
         _split_heaviest(state, mean)
     unbalanced = _balance(state, lo, hi, max_rounds=30 * n_regions + 50)
+    for _ in range(3):  # a fresh start from where the search stalled often gets further
+        if not unbalanced:
+            break
+        unbalanced = _balance(state, lo, hi, max_rounds=10 * n_regions + 20)
     if not unbalanced:
         _send_home(state, lo, hi)
     return Partition(state.labels, state.parent, state.merged, unbalanced)

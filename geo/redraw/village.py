@@ -85,11 +85,11 @@ def band_for(
     lo, hi = household_band(target, tolerance)
     if k * lo <= households <= k * hi:
         return lo, hi, True
+    # No count of grids fits the target: every grid then deviates by at least as much as the
+    # mean does, so grids as equal as whole households allow keep the worst deviation lowest.
     mean = households / k if k else 0.0
-    lo, hi = household_band(mean, tolerance)
-    if hi < lo:  # a mean of a few households: the two whole numbers around it
-        lo, hi = math.floor(mean), math.ceil(mean)
-    return lo, hi, False
+    spread = max(2.0, 0.05 * mean)
+    return math.floor(mean - spread), math.ceil(mean + spread), False
 
 
 def initial_assignment(village: VillageInput, cells: VillageCells) -> tuple[np.ndarray, list[str]]:

@@ -1,0 +1,168 @@
+"""Grid redraw side by side: current grids, the proposal, and spopt from scratch (SYNTHETIC data).
+
+On one township of the demo county (every village of it):
+  current        the grids as stored
+  proposal       geo.redraw (repair of the current grids, fewest households moved)
+  spopt max-p    spopt MaxPHeuristic, threshold = lower household bound, 3 construction
+                 iterations and 1 annealing round (the defaults do not finish in minutes)
+  spopt k-means  spopt RegionKMeansHeuristic with the proposal's number of grids
+spopt households moved are counted under the best one-to-one matching of its regions to the
+current grids. Then the whole county is proposed through the database (plan stored, rolled back)
+and timed.
+
+    DATABASE_URL=postgresql+psycopg://…/db_with_demo uv run python bench/redraw_compare.py \
+        [--township 623021202] [--no-kmeans]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from geo.db import database_url, make_engine, session_factory
+from geo.redraw import propose
+from geo.redraw.compare import compare_village
+from geo.redraw.store import default_targets, load_scope
+from geo.redraw.village import RedrawParams
+
+COLUMNS = (
+    ("grids", "grids"),
+    ("hh_min", "households_min"),
+    ("hh_max", "households_max"),
+    ("max_dev", "max_deviation"),
+    ("in_tol", "within_tolerance"),
+    ("PP_mean", "polsby_popper_mean"),
+    ("contig", "contiguous"),
+    ("inside", "within_village"),
+    ("moved", "households_moved"),
+    ("dist_m", "mean_distance_m"),
+    ("seconds", "seconds"),
+)
+
+
+def aggregate(rows: list[dict], key: str, tolerance: float, seconds: float) -> dict:
+    """Township figures of one method from per-village comparisons."""
+    parts = [r[key] for r in rows if key in r]
+    households = np.concatenate([m["households"] for m in parts])
+    deviation = np.concatenate([m["deviation"] for m in parts])
+    pp = np.concatenate([m["polsby_popper"] for m in parts])
+    weights = np.array([sum(m["households"]) for m in parts], float)
+    dist = np.array([m["mean_distance_m"] for m in parts])
+    return {
+        "grids": len(households),
+        "households_min": int(households.min()),
+        "households_max": int(households.max()),
+        "max_deviation": round(float(np.abs(deviation).max()), 3),
+        "within_tolerance": f"{(np.abs(deviation) <= tolerance + 1e-9).mean():.0%}",
+        "polsby_popper_mean": round(float(pp.mean()), 3),
+        "contiguous": all(m["contiguous"] for m in parts),
+        "within_village": all(m["within_village"] for m in parts),
+        "households_moved": int(sum(m["households_moved"] for m in parts)),
+        "mean_distance_m": round(float((dist * weights).sum() / weights.sum()), 1),
+        "seconds": round(seconds, 2),
+    }
+
+
+def print_table(title: str, table: dict[str, dict]) -> None:
+    """Methods as rows, metrics as columns."""
+    print(f"\n{title}")
+    print(f"{'method':16}" + "".join(f"{h:>10}" for h, _ in COLUMNS))
+    for name, m in table.items():
+        print(f"{name:16}" + "".join(f"{m[k]!s:>10}" for _, k in COLUMNS))
+
+
+def main() -> None:
+    """Run the comparison and print it."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--township", default="623021202")
+    parser.add_argument("--county", default="623021")
+    parser.add_argument("--tolerance", type=float, default=0.15)
+    parser.add_argument("--no-kmeans", action="store_true")
+    args = parser.parse_args()
+    engine = make_engine(database_url(), pool_size=1)
+    sessions = session_factory(engine)
+    with sessions() as session:
+        inputs, villages = load_scope(session=session, scope=args.township)
+        targets = default_targets(session=session, county=args.county)
+    urban = {v["code"] for v in villages if (v["short_name"] or "").endswith("社区")}
+    methods = ("maxp",) if args.no_kmeans else ("maxp", "kmeans")
+    rows, seconds = [], {"proposal": 0.0, "spopt_maxp": 0.0, "spopt_kmeans": 0.0}
+    for village in inputs:
+        target = targets["urban" if village.code in urban else "rural"]
+        row = compare_village(
+            village, RedrawParams(target=target, tolerance=args.tolerance), methods=methods
+        )
+        for k, v in row["seconds"].items():
+            seconds[k] += v
+        rows.append(row)
+        print(
+            f"  {village.code}: {len(village.houses)} addresses, "
+            f"{int(village.houses.sum())} households, target {target:g}, "
+            + ", ".join(f"{k} {v:.1f}s" for k, v in row["seconds"].items()),
+            flush=True,
+        )
+    table = {
+        "current": aggregate(rows, "current", args.tolerance, 0.0),
+        "proposal": aggregate(rows, "proposal", args.tolerance, seconds["proposal"]),
+        "spopt max-p": aggregate(rows, "spopt_maxp", args.tolerance, seconds["spopt_maxp"]),
+    }
+    if "kmeans" in methods:
+        table["spopt k-means"] = aggregate(
+            rows, "spopt_kmeans", args.tolerance, seconds["spopt_kmeans"]
+        )
+    households = int(sum(v.houses.sum() for v in inputs))
+    print_table(
+        f"township {args.township} (SYNTHETIC demo data): {len(inputs)} villages, "
+        f"{sum(len(v.houses) for v in inputs)} addresses, {households} households, "
+        f"targets {targets} ±{args.tolerance:.0%}",
+        table,
+    )
+    ours = table["proposal"]
+    for name in ("spopt max-p", "spopt k-means"):
+        if name in table:
+            theirs = table[name]
+            print(
+                f"{name} / proposal: households moved "
+                f"{theirs['households_moved'] / max(ours['households_moved'], 1):.2f}x, "
+                f"max deviation {theirs['max_deviation'] / max(ours['max_deviation'], 1e-9):.2f}x,"
+                f" time {theirs['seconds'] / max(ours['seconds'], 1e-9):.0f}x"
+            )
+
+    with sessions() as session:
+        started = time.perf_counter()
+        county = propose(session=session, scope=args.county, tolerance=args.tolerance)
+        wall = time.perf_counter() - started
+        session.rollback()
+    print(
+        f"\nwhole county {args.county} through the database (load, propose, store; rolled back): "
+        f"{wall:.1f} s wall, {county['seconds']} s in the proposal"
+    )
+    keys = (
+        "grids",
+        "households_min",
+        "households_max",
+        "max_deviation",
+        "max_deviation_where_feasible",
+        "villages_balance_infeasible",
+        "grids_within_tolerance_share",
+        "contiguous",
+        "within_village",
+        "households_moved",
+        "households_total",
+        "grids_kept",
+        "grids_split",
+        "grids_merged",
+        "grids_new",
+        "groups",
+        "polsby_popper_mean",
+        "mean_distance_m",
+    )
+    for key in keys:
+        print(f"  {key:30} {county[key]}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
