@@ -43,10 +43,12 @@ def load_base(engine: Engine, county) -> dict[str, int]:
 def pipeline_steps() -> list[tuple[str, Callable]]:
     """The ordered steps after the base load; later parts of the system add theirs here."""
     from geo.disputes.replay import ingest_demo_events, replay_demo_workflow
+    from geo.staff.roster_demo import load_demo_roster
 
     steps: list[tuple[str, Callable]] = [
         ("ingest events", ingest_demo_events),
         ("replay workflow", replay_demo_workflow),
+        ("duty roster", load_demo_roster),
     ]
     return steps
 

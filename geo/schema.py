@@ -418,3 +418,4 @@ class GridPlan(Base):
     reviewed_by: Mapped[str | None] = mapped_column(Text)
     applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 from geo import schema_auth  # noqa: E402, F401  (users, audit log, layer versions)
+from geo import schema_staff  # noqa: E402, F401  (duty roster)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from geo import vocab
 from geo.errors import NotFound
 from geo.sqlfiles import sql
+from geo.staff.forces import forces_for_dispute
 
 LEAD_BY_SEVERITY = {
     "minor": "grid_leader",
@@ -188,4 +189,6 @@ def recommend(*, session: Session, dispute_id: int) -> dict:
         "lead": lead,
         "partners": partners,
         "recommendations": ranked,
+        # on duty now at the case's centres, and the nearest forces of the kinds it needs
+        "forces": forces_for_dispute(session=session, dispute=ctx, partners=partners),
     }

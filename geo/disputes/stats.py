@@ -66,8 +66,12 @@ def dispute_stats(
     code: str | None = None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    category: str | None = None,
 ) -> dict:
-    """Figures for one unit (county, township, village or grid) and period, with children."""
+    """Figures for one unit (county, township, village or grid) and period, with children.
+
+    ``category`` (one of :data:`geo.vocab.DISPUTE_CATEGORIES`) restricts the figures to it.
+    """
     if level not in LEVELS:
         raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}")
     if code is None:
@@ -89,7 +93,8 @@ def dispute_stats(
     if start is not None and start >= end:
         raise InvalidRequest("'from' must be before 'to'")
     rows = session.execute(
-        sql("disputes_stats"), {"level": level, "code": code, "from": start, "to": end}
+        sql("disputes_stats"),
+        {"level": level, "code": code, "from": start, "to": end, "category": category},
     ).all()
     total = next((r for r in rows if r.is_total == 1), None)
     empty = {

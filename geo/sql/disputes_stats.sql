@@ -17,6 +17,7 @@ WITH scope AS (
     LEFT JOIN grid g ON g.id = d.grid_id
     WHERE d.reported_at < CAST(:to AS timestamptz)
       AND (CAST(:from AS timestamptz) IS NULL OR d.reported_at >= CAST(:from AS timestamptz))
+      AND (CAST(:category AS text) IS NULL OR d.category = CAST(:category AS text))
       AND CASE CAST(:level AS text)
               WHEN 'county' THEN d.county_code = CAST(:code AS text)
               WHEN 'township' THEN g.township_code = CAST(:code AS text)

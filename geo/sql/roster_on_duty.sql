@@ -1,0 +1,18 @@
+-- Who is on duty at :at: shifts with starts_at <= :at < ends_at (half-open, so at a shift
+-- boundary exactly one shift of a post holds), per centre, optionally one centre or county,
+-- within an area scope (the centre's unit code starts with the scope, or the scope lies in
+-- the centre's unit: a grid user sees its township's and county's centres).
+SELECT f.code AS centre_code, f.name AS centre_name, f.kind AS centre_kind,
+       f.admin_code AS centre_unit, d.id AS shift_id, d.post, d.starts_at, d.ends_at,
+       s.id AS staff_id, s.code AS staff_code, s.name, s.role, d.synthetic
+FROM duty_shift d
+JOIN facility f ON f.id = d.centre_id
+JOIN staff s ON s.id = d.staff_id
+WHERE d.starts_at <= CAST(:at AS timestamptz) AND CAST(:at AS timestamptz) < d.ends_at
+  AND (CAST(:centre_id AS bigint) IS NULL OR d.centre_id = CAST(:centre_id AS bigint))
+  AND (CAST(:county AS text) IS NULL OR d.county_code = CAST(:county AS text))
+  AND (CAST(:scope_area AS text) IS NULL
+       OR f.admin_code LIKE CAST(:scope_area AS text) || '%'
+       OR CAST(:scope_area AS text) LIKE f.admin_code || '%')
+ORDER BY f.kind <> 'county_centre', f.code,
+         array_position(ARRAY['leader', 'officer', 'standby'], d.post::text), s.code

@@ -1,0 +1,2 @@
+-- A staff member's id by code.
+SELECT id FROM staff WHERE code = :code

@@ -1,0 +1,201 @@
+"""The duty roster (值班备勤) of the county and township centres.
+
+A shift is one person on one post (``leader`` 带班领导, ``officer`` 值班员, ``standby`` 备勤)
+at one centre over the half-open interval ``[starts_at, ends_at)``. "Who is on duty at
+*t*" is every shift with ``starts_at <= t < ends_at``: at 08:00 the night shift that ends at
+08:00 is over and the day shift that starts at 08:00 holds; a night shift from 20:00 to
+08:00 the next day holds at 23:59 and at 00:00 alike. A person cannot hold two shifts that
+overlap. The outgoing leader writes a handover note (交班记录) on their shift; the people on
+duty see the latest note written before their shift.
+
+A centre is named by its facility code (``623021100-township_centre``) or by the code of the
+county or township it serves (``623021100``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from geo.errors import Conflict, InvalidRequest, NotFound
+from geo.schema_staff import DUTY_POSTS
+from geo.sqlfiles import sql
+
+MAX_SHIFT = dt.timedelta(hours=48)
+
+
+def _aware(at: dt.datetime, name: str) -> dt.datetime:
+    if at.tzinfo is None:
+        raise InvalidRequest(f"{name} needs a time zone (e.g. 2026-11-20T08:00+08:00)")
+    return at
+
+
+def find_centre(*, session: Session, code: str) -> dict:
+    """The centre facility named by ``code`` (facility code, or county/township code)."""
+    row = session.execute(sql("roster_centre"), {"code": code}).mappings().first()
+    if row is None:
+        raise NotFound(f"no county or township centre with code {code!r}")
+    return dict(row)
+
+
+def on_duty(
+    *,
+    session: Session,
+    at: dt.datetime,
+    centre: str | None = None,
+    county: str | None = None,
+    scope_area: str | None = None,
+) -> dict:
+    """Who is on duty at ``at``, grouped by centre, with the latest handover note."""
+    at = _aware(at, "at")
+    found = find_centre(session=session, code=centre) if centre else None
+    params = {
+        "at": at,
+        "centre_id": found["id"] if found else None,
+        "county": county,
+        "scope_area": scope_area,
+    }
+    rows = [dict(r) for r in session.execute(sql("roster_on_duty"), params).mappings()]
+    centres: dict[str, dict] = {}
+    for row in rows:
+        entry = centres.setdefault(
+            row["centre_code"],
+            {
+                "centre": row["centre_code"],
+                "name": row["centre_name"],
+                "kind": row["centre_kind"],
+                "unit": row["centre_unit"],
+                "on_duty": [],
+                "synthetic": False,
+            },
+        )
+        entry["synthetic"] = entry["synthetic"] or bool(row["synthetic"])
+        entry["on_duty"].append(
+            {
+                "shift_id": row["shift_id"],
+                "post": row["post"],
+                "post_label": DUTY_POSTS[row["post"]],
+                "staff_id": row["staff_id"],
+                "staff_code": row["staff_code"],
+                "name": row["name"],
+                "role": row["role"],
+                "from": row["starts_at"].isoformat(),
+                "to": row["ends_at"].isoformat(),
+            }
+        )
+    ids = (
+        session.execute(sql("roster_centre_ids"), {"codes": list(centres)}).scalars().all()
+        if centres
+        else []
+    )
+    notes = {
+        r["centre_code"]: r
+        for r in session.execute(
+            sql("roster_last_handover"), {"centre_ids": list(ids), "at": at}
+        ).mappings()
+    }
+    for code, entry in centres.items():
+        note = notes.get(code)
+        entry["handover"] = (
+            None
+            if note is None
+            else {
+                "shift_id": note["shift_id"],
+                "at": note["ends_at"].isoformat(),
+                "by": note["handover_by"] or note["handed_over_by_staff"],
+                "note": note["handover_note"],
+            }
+        )
+    return {
+        "at": at.isoformat(),
+        "centre": found["code"] if found else None,
+        "centres": list(centres.values()),
+        "synthetic": any(c["synthetic"] for c in centres.values()),
+    }
+
+
+def shifts(
+    *, session: Session, centre: str, start: dt.datetime, end: dt.datetime, limit: int = 2000
+) -> dict:
+    """The shifts of one centre overlapping ``[start, end)``."""
+    start, end = _aware(start, "from"), _aware(end, "to")
+    if end <= start:
+        raise InvalidRequest("'to' must be after 'from'")
+    found = find_centre(session=session, code=centre)
+    rows = session.execute(
+        sql("roster_shifts"),
+        {"centre_id": found["id"], "from": start, "to": end, "limit": limit},
+    ).mappings()
+    items = []
+    for row in rows:
+        item = dict(row)
+        for key in ("starts_at", "ends_at", "handover_at"):
+            if item[key] is not None:
+                item[key] = item[key].isoformat()
+        items.append(item)
+    return {"centre": found["code"], "name": found["name"], "unit": found["admin_code"],
+            "items": items}  # fmt: skip
+
+
+def add_shift(
+    *,
+    session: Session,
+    centre: str,
+    staff_code: str,
+    post: str,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> dict:
+    """Put a person on duty at a centre over ``[start, end)``; refuse overlaps (409)."""
+    start, end = _aware(start, "from"), _aware(end, "to")
+    if post not in DUTY_POSTS:
+        raise InvalidRequest(f"post must be one of {', '.join(DUTY_POSTS)}")
+    if end <= start:
+        raise InvalidRequest("a shift must end after it starts")
+    if end - start > MAX_SHIFT:
+        raise InvalidRequest("a shift may last at most 48 hours")
+    found = find_centre(session=session, code=centre)
+    staff_id = session.execute(sql("staff_id_by_code"), {"code": staff_code}).scalar_one_or_none()
+    if staff_id is None:
+        raise NotFound(f"no staff member with code {staff_code!r}")
+    clash = (
+        session.execute(sql("roster_overlap"), {"staff_id": staff_id, "from": start, "to": end})
+        .mappings()
+        .first()
+    )
+    if clash is not None:
+        raise Conflict(
+            f"{staff_code} is already on duty at {clash['centre_code']} from "
+            f"{clash['starts_at'].isoformat()} to {clash['ends_at'].isoformat()}"
+        )
+    shift_id = session.execute(
+        sql("roster_insert"),
+        {"county": found["county_code"], "centre_id": found["id"], "staff_id": staff_id,
+         "post": post, "from": start, "to": end},
+    ).scalar_one()  # fmt: skip
+    return {"shift_id": shift_id, "centre": found["code"], "staff_code": staff_code,
+            "post": post, "from": start.isoformat(), "to": end.isoformat()}  # fmt: skip
+
+
+def hand_over(*, session: Session, shift_id: int, note: str, actor: str) -> dict:
+    """Write the handover note of a shift (交班记录)."""
+    note = note.strip()
+    if not note:
+        raise InvalidRequest("the handover note is empty")
+    row = (
+        session.execute(sql("roster_handover"), {"id": shift_id, "note": note, "actor": actor})
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no shift with id {shift_id}")
+    return {"shift_id": row["id"], "note": note, "by": actor}
+
+
+def centre_unit_of_shift(*, session: Session, shift_id: int) -> str:
+    """The county/township code of the centre a shift belongs to (for scope checks)."""
+    unit = session.execute(sql("roster_shift_unit"), {"id": shift_id}).scalar_one_or_none()
+    if unit is None:
+        raise NotFound(f"no shift with id {shift_id}")
+    return unit
