@@ -224,6 +224,13 @@ def import_file(
                 record["grid_id"] = spot.grid_id
                 if record["village_code"] is None and spot.grid_code is not None:
                     record["village_code"] = spot.grid_code[:12]
+                elif spot.grid_code is not None and spot.grid_code[:12] != record["village_code"]:
+                    problems.append(
+                        RowProblem(row, field_name, f"{record['code']} says village "
+                                   f"{record['village_code']} but its point lies in grid "
+                                   f"{spot.grid_code} of village {spot.grid_code[:12]}",
+                                   "warning")
+                    )  # fmt: skip
                 village = known.get(record["village_code"] or "")
                 record["township_code"] = village["parent_code"] if village else None
                 if spot.grid_id is None:

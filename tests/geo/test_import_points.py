@@ -184,3 +184,13 @@ def test_missing_required_columns_are_named(lintan_grids, tmp_path):
     problems = _refused(lintan_grids, path)
     assert {p.field for p in problems} == {"code", "full_text"}
     assert all(p.row == 1 for p in problems)
+
+
+def test_a_point_in_another_village_than_its_row_says_gets_a_warning(lintan_grids, tmp_path):
+    rows = _rows()
+    rows[2][2] = VILLAGE_A  # the point (103.625, 34.705) lies in 城南社区
+    report = import_file(
+        session=lintan_grids, kind="addresses", path=write_csv(tmp_path / "v.csv", HEADER, rows)
+    )
+    assert report.inserted == 3
+    assert [(w.row, "lies in grid" in w.reason) for w in report.warnings if w.row] == [(4, True)]
