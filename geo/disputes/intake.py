@@ -305,15 +305,18 @@ def ingest_dataframe(
     kind: str,
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[int, int], None] | None = None,
+    locator: Locator | None = None,
     **options,
 ) -> IntakeReport:
     """Ingest an in-memory frame in committed chunks (the file path, the demo, the bench).
 
     Repeated external ids across chunks are caught too: a later chunk sees the earlier
-    one's rows in the table and reports them as already present.
+    one's rows in the table and reports them as already present. Pass ``locator`` to reuse
+    one already loaded (building the gazetteer costs seconds).
     """
-    with transaction(engine) as session:
-        locator = Locator.load(session=session, county=options.get("county"))
+    if locator is None:
+        with transaction(engine) as session:
+            locator = Locator.load(session=session, county=options.get("county"))
     report = IntakeReport(kind=kind)
     total = len(frame)
     for start in range(0, max(total, 1), chunk_rows):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from geo.db import transaction
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.intake import IntakeReport, ingest_dataframe
+from geo.disputes.locate import Locator
 from geo.disputes.workflow import require_legal
 from geo.store import copy_rows
 
@@ -167,6 +168,8 @@ def replay_outcomes(
 def ingest_demo_events(engine: Engine, county) -> dict[str, int]:
     """Demo step "ingest events": the county's disputes and signals through intake."""
     counts: dict[str, int] = {}
+    with transaction(engine) as session:
+        locator = Locator.load(session=session, county=county.county_code)
     for kind, frame in (("disputes", county.disputes), ("signals", county.signals)):
         if frame is None or frame.empty:
             counts[kind] = 0
@@ -180,6 +183,7 @@ def ingest_demo_events(engine: Engine, county) -> dict[str, int]:
             source="demo (synthetic)",
             synthetic=True,
             check_duplicates=False,
+            locator=locator,
         )
         counts[kind] = len(report.accepted)
         counts[f"{kind}_rejected"] = len(report.rejected)
