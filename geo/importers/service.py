@@ -92,7 +92,7 @@ def _geometries(
             geoms, rows=table.rows, field=field_name, names=names, problems=problems
         )
     geoms = clean_points(geoms, rows=table.rows, field=field_name, problems=problems)
-    if not choice.gcj02 and not _errors(problems):
+    if not choice.gcj02:  # a hint, worth giving even when other rows are refused
         villages = table.values.get("village_code") or [None] * len(table)
         moved_in, moved_out = gcj_suspicion(session=session, points=geoms, village_codes=villages)
         if looks_gcj(moved_in, moved_out):

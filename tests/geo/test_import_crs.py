@@ -16,6 +16,7 @@ from test_import_factories import (
     counts,
     grid_file_rows,
     write_csv,
+    write_geojson_without_crs,
     write_vector,
 )
 
@@ -205,3 +206,13 @@ def test_unknown_crs_option_is_refused(lintan, tmp_path):
     path = write_vector(tmp_path / "g.gpkg", records, geoms)
     problems = _refused(lintan, path, "grids", crs="EPSG:999999")
     assert [p.field for p in problems] == ["--crs"]
+
+
+def test_geojson_with_projected_coordinates_needs_crs(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+    path = write_geojson_without_crs(tmp_path / "utm.geojson", records, [_utm(g) for g in geoms])
+    problems = _refused(lintan, path, "grids")
+    assert [p.field for p in problems] == ["CRS"] and "--crs" in problems[0].reason
+    report = import_file(session=lintan, kind="grids", path=path, crs="EPSG:32648")
+    assert report.inserted == 4
+    assert any(w.field == "--crs" for w in report.warnings)
