@@ -174,15 +174,31 @@ class NoisyWriter:
             if alias is None or alias == village:
                 return f"{town}{village}{tail}", "address"
             return f"{town}{alias}{tail}", "address"
+        if kind == "mixed":
+            # a structural slip plus surface noise: spaces, full-width digits, traditional
+            text, expected = self.write(row, rng.choice(STRUCTURAL))
+            if rng.random() < 0.5:
+                text = text.translate(FULL_WIDTH)
+            if rng.random() < 0.3:
+                text = text.translate(TRADITIONAL)
+            for _ in range(rng.randrange(3)):
+                i = rng.randrange(len(text) + 1)
+                text = text[:i] + " " + text[i:]
+            return text, expected
         if kind == "township_only":
             return f"临潭县{town}{rng.choice(['街上', '集市', '政府附近', ''])}", "township"
         raise ValueError(kind)
 
 
+STRUCTURAL = [
+    "chinese_numerals", "no_county", "no_township", "prefix", "suffix_variant", "reordered",
+    "typo", "landmark", "group_only", "wrong_township", "old_name",
+]  # fmt: skip
 KINDS = [
     "clean", "arabic_numerals", "chinese_numerals", "no_county", "no_township", "prefix",
     "suffix_variant", "full_width_spaces", "traditional", "reordered", "typo", "landmark",
-    "group_only", "wrong_township", "old_name", "township_only",
+    "group_only", "wrong_township", "old_name", "township_only", "mixed", "mixed", "mixed",
+    "mixed",
 ]  # fmt: skip
 
 
@@ -203,6 +219,38 @@ def is_right(result, truth, expected: str) -> bool:
     return result.level == "county"
 
 
+def report_disputes(geocoder: Geocoder, disputes: pd.DataFrame, addresses: pd.DataFrame) -> None:
+    """The demo generator's own noisy intake text (written independently of the geocoder)."""
+    if disputes is None or "true_address_code" not in disputes.columns:
+        print("\n(no labelled disputes in this demo county)")
+        return
+    truth = addresses.set_index("code")
+    rows = disputes[disputes["address"].notna()]
+    levels: Counter = Counter()
+    consistent = claims = wrong_address = wrong_grid = 0
+    for text, code, grid in zip(
+        rows["address"], rows["true_address_code"], rows["true_grid_code"], strict=True
+    ):
+        result = geocoder.geocode(text)
+        levels[result.level] += 1
+        row = truth.loc[code].copy()
+        row["code"] = code
+        consistent += is_right(result, row, "county")
+        if result.level == "address":
+            claims += 1
+            wrong_address += result.address_code != code
+            wrong_grid += result.grid_code != grid
+    n = len(rows)
+    print(f"\ndemo disputes' intake text (synthetic, noise written by the demo generator): {n}")
+    print(
+        "  levels: " + ", ".join(f"{k} {v} ({100 * v / n:.1f} %)" for k, v in levels.most_common())
+    )
+    print(f"  results whose claimed unit holds the true address: {consistent} "
+          f"({100 * consistent / n:.1f} %)")  # fmt: skip
+    print(f"  address-level claims: {claims}, wrong address {wrong_address}, wrong grid "
+          f"{wrong_grid} ({100 * wrong_grid / max(claims, 1):.2f} %)")  # fmt: skip
+
+
 def main() -> None:
     """Generate the noisy set, geocode it with wangge and with plain rapidfuzz, print figures."""
     parser = argparse.ArgumentParser()
@@ -212,7 +260,8 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    frames = gazetteer_frames(generate(seed=args.county_seed))
+    county = generate(seed=args.county_seed)
+    frames = gazetteer_frames(county)
     print(f"demo county (synthetic) generated in {time.perf_counter() - started:.1f} s")
     geocoder = Geocoder(Gazetteer.from_frames(**frames))
     writer = NoisyWriter(frames, rng)
@@ -232,9 +281,11 @@ def main() -> None:
             claims += 1
             wrong_grid += result.grid_code != truth.grid_code
     right = sum(sum(v) for v in by_kind.values())
-    print(f"\nnoisy demo addresses (synthetic): {len(samples)} samples, {len(KINDS)} noise kinds")
+    print(
+        f"\nnoisy demo addresses (synthetic): {len(samples)} samples, {len(set(KINDS))} noise kinds"
+    )
     print(f"{'noise kind':<20}{'n':>6}{'right level or finer':>24}")
-    for kind in KINDS:
+    for kind in dict.fromkeys(KINDS):
         values = by_kind[kind]
         print(f"{kind:<20}{len(values):>6}{100 * sum(values) / len(values):>23.1f}%")
     print(f"{'ALL':<20}{len(samples):>6}{100 * right / len(samples):>23.1f}%")
@@ -254,6 +305,8 @@ def main() -> None:
     share = 100 * refused / len(outside)
     print(f"outside-county texts: {len(outside)}, level none with the county named: "
           f"{refused} ({share:.1f} %), put on a grid: {on_grid}")  # fmt: skip
+
+    report_disputes(geocoder, county.disputes, frames["addresses"])
 
     # The peer: plain extractOne over every full text, on a subsample (it is slow).
     texts = addresses["full_text"].tolist()

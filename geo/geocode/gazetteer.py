@@ -47,6 +47,10 @@ BUILTIN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Key of the street block holding every street address of the gazetteer.
+ALL_AREAS = "*"
+
+
 @dataclass
 class Unit:
     """A county, township or village with the point and grid a fallback result uses."""
@@ -214,7 +218,8 @@ class Gazetteer:
                 if entry.road:
                     # streets run across communities: a street address is also looked up
                     # in the township and the county when the community is not named
-                    for code in (entry.village_code, entry.township_code, entry.county_code):
+                    for code in (entry.village_code, entry.township_code, entry.county_code,
+                                 ALL_AREAS):  # fmt: skip
                         if code:
                             area = self.blocks[code]
                             area.by_road_number[(entry.road, entry.number)].append(entry)
@@ -279,39 +284,56 @@ class Gazetteer:
         return cls(units, entries, aliases=aliases, full_texts=full_texts, version=version)
 
 
+def _column(frame: pd.DataFrame, name: str) -> list:
+    """A column as a plain list with missing values as None (fast to iterate)."""
+    if name not in frame.columns:
+        return [None] * len(frame)
+    values = frame[name].astype(object).tolist()
+    return [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v
+            for v in values]  # fmt: skip
+
+
 def _address_entries(
     addresses: pd.DataFrame, units: dict[str, Unit]
 ) -> tuple[list[AddressEntry], dict[str, list[AddressEntry]]]:
     entries: list[AddressEntry] = []
     full_texts: dict[str, list[AddressEntry]] = defaultdict(list)
-    cols = addresses.columns
-    group_col = addresses["group_no"] if "group_no" in cols else pd.Series([None] * len(addresses))
-    for row, group in zip(addresses.itertuples(index=False), group_col, strict=True):
-        text = normalize(row.full_text)
-        village = units.get(str(row.village_code)) if not pd.isna(row.village_code) else None
+    spellings: dict[str, tuple[str, ...]] = {}
+    columns = [
+        _column(addresses, name)
+        for name in ("code", "county_code", "township_code", "village_code", "full_text",
+                     "group_no", "lon", "lat", "grid_code")
+    ]  # fmt: skip
+    for code, county, township, village_code, full, group, lon, lat, grid in zip(
+        *columns, strict=True
+    ):
+        text = normalize(full)
+        village = units.get(str(village_code)) if village_code is not None else None
         tail = text
         if village is not None:
-            for spelling in (village.short, normalize(village.name), village_core(village.name)):
+            if village.code not in spellings:
+                spellings[village.code] = (
+                    village.short, normalize(village.name), village_core(village.name)
+                )  # fmt: skip
+            for spelling in spellings[village.code]:
                 cut = text.find(spelling)
                 if cut >= 0:
                     tail = text[cut + len(spelling) :]
                     break
         parsed = parse_tail(tail)
         entry = AddressEntry(
-            code=str(row.code),
-            county_code=str(row.county_code),
-            township_code=None if pd.isna(row.township_code) else str(row.township_code),
+            code=str(code),
+            county_code=str(county),
+            township_code=None if township is None else str(township),
             village_code=None if village is None else village.code,
-            group=None if group is None or pd.isna(group) else int(group),
+            group=int(group) if group is not None else parsed.group,
             road=parsed.road,
             number=parsed.number,
             unit=parsed.unit or parsed.building,
-            lon=float(row.lon),
-            lat=float(row.lat),
-            grid_code=None if pd.isna(row.grid_code) else str(row.grid_code),
+            lon=float(lon),
+            lat=float(lat),
+            grid_code=None if grid is None else str(grid),
         )
-        if entry.group is None and parsed.group is not None:
-            entry.group = parsed.group
         entries.append(entry)
         full_texts[text].append(entry)
     return entries, dict(full_texts)

@@ -33,7 +33,14 @@ from dataclasses import asdict, dataclass, field
 from rapidfuzz import fuzz, process
 
 from geo.geocode.divisions import DivisionIndex, load_divisions
-from geo.geocode.gazetteer import AddressEntry, Gazetteer, NameKey, Unit, name_grams
+from geo.geocode.gazetteer import (
+    ALL_AREAS,
+    AddressEntry,
+    Gazetteer,
+    NameKey,
+    Unit,
+    name_grams,
+)
 from geo.geocode.normalize import normalize
 from geo.geocode.parse import (
     LANDMARK_PLACES,
@@ -170,7 +177,8 @@ class Geocoder:
 
     def _exact(self, normal: str) -> AddressEntry | None:
         hits = self.gazetteer.full_texts.get(normal)
-        if hits is None:
+        if hits is None and len(self.gazetteer.county_codes) == 1:
+            # one county: its name may be left out (with many, the text must say which)
             for spelling in self._county_spellings:
                 if not normal.startswith(spelling):
                     hits = self.gazetteer.full_texts.get(spelling + normal)
@@ -238,6 +246,10 @@ class Geocoder:
             for k in m.keys:
                 if k.level == "township":
                     townships[k.code] = max(townships.get(k.code, 0.0), k.strength)
+        if any(s >= 1.0 for s in townships.values()):
+            # a township written with its suffix outranks a bare name that may be part of a
+            # village name (术布乡古战山村: 古战 is not 古战镇 here)
+            townships = {c: s for c, s in townships.items() if s >= 1.0}
         village_hits = [(m, k) for m in mentions for k in m.keys if k.level == "village"]
         if counties:
             townships = {
@@ -296,8 +308,7 @@ class Geocoder:
         if fuzzy_township is not None:
             unit, ratio = fuzzy_township
             return self._unit_result(result, unit, ratio, "fuzzy")
-        areas = sorted(counties) or sorted(gaz.county_codes)
-        street = self._street_address(text, used_spans, areas)
+        street = self._street_address(text, used_spans, sorted(counties) or [ALL_AREAS])
         if street is not None:
             # a street address unique in the county; less sure when the county is not named
             score = 0.9 if counties else 0.7
@@ -446,15 +457,16 @@ class Geocoder:
             return None
         found = []
         for code in areas:
-            unit = self.gazetteer.unit(code)
-            if unit is not None:
-                entry, factor = self._find_address(unit, parsed)
-                if entry is not None and factor >= 1.0:
-                    found.append(entry)
+            entry, factor = self._find_in_block(code, parsed)
+            if entry is not None and factor >= 1.0:
+                found.append(entry)
         return found[0] if len(found) == 1 else None
 
     def _find_address(self, village: Unit, parsed) -> tuple[AddressEntry | None, float]:
-        block = self.gazetteer.village_block(village.code)
+        return self._find_in_block(village.code, parsed)
+
+    def _find_in_block(self, code: str, parsed) -> tuple[AddressEntry | None, float]:
+        block = self.gazetteer.village_block(code)
         if block is None or parsed.number is None:
             return None, 0.0
         unit = parsed.unit or parsed.building
