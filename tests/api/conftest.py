@@ -9,13 +9,20 @@ Fixtures:
   ``demo_users``     session: ``{role: RoleUser}`` on ``demo_url`` (served by ``live_server``).
   ``auth_headers``   session: ``{role: {"Authorization": "Bearer …"}}`` for ``live_server``.
   ``role_users``     function: the factory itself, for a ``fresh_demo_url`` and ``start_server``.
+  ``process_server`` session: base URL of the app on ``demo_url`` in a separate uvicorn
+                     process, for clients that hold the GIL while they wait (GDAL via pyogrio)
+                     and would deadlock against a server thread in the test process.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -115,3 +122,53 @@ def auth_headers(demo_users) -> dict[str, dict[str, str]]:
 def role_users() -> Callable[..., dict[str, RoleUser]]:
     """``role_users(url, settings=None, scopes=None) -> {role: RoleUser}``."""
     return make_role_users
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_in_process(url: str, *, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``uvicorn api.app:create_app`` on ``url`` in a child process; wait until it answers."""
+    import httpx
+
+    port = _free_port()
+    child_env = {**os.environ, "DATABASE_URL": url, **(env or {})}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=child_env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server process exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the server process did not answer within 60 s")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Stop a server started by :func:`serve_in_process`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def process_server(demo_url) -> Iterator[str]:
+    """Base URL of the app serving ``demo_url`` from a separate process."""
+    proc, base = serve_in_process(demo_url)
+    yield base
+    stop_process(proc)

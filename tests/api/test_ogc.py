@@ -91,7 +91,8 @@ def test_bad_requests_are_clear_4xx(http, path, status):
     assert http.get(path).status_code == status
 
 
-def test_gdal_oapif_reads_grids_and_admin_units(live_server, gdal_token):
+def test_gdal_oapif_reads_grids_and_admin_units(process_server, gdal_token):
+    live_server = process_server
     assert "OAPIF" in pyogrio.list_drivers()
     layers = {name for name, _ in pyogrio.list_layers(f"OAPIF:{live_server}/ogc")}
     assert {"grids", "admin_units", "addresses", "hotspots", "disputes"} <= layers
@@ -106,7 +107,8 @@ def test_gdal_oapif_reads_grids_and_admin_units(live_server, gdal_token):
     assert len(towns) == 16
 
 
-def test_gdal_oapif_reads_with_a_bbox(live_server, gdal_token, http):
+def test_gdal_oapif_reads_with_a_bbox(process_server, gdal_token, http):
+    live_server = process_server
     feature = http.get("/ogc/collections/addresses/items", params={"limit": 1}).json()
     lon, lat = feature["features"][0]["geometry"]["coordinates"]
     box = (lon - 0.003, lat - 0.003, lon + 0.003, lat + 0.003)
