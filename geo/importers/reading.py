@@ -28,6 +28,7 @@ TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 EXCEL_ERRORS = {"#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#SPILL!"}
 _EWKT = re.compile(r"^\s*SRID=(\d+);(.*)$", re.IGNORECASE | re.DOTALL)
+HEADER_SEARCH_ROWS = 10
 _SCIENTIFIC = re.compile(r"^[0-9.]+[eE]\+?[0-9]+$")
 
 
@@ -78,10 +79,10 @@ def read_source(*, path: Path, kind: str, layer: str | None = None) -> SourceTab
         raise ImportRejected(str(path), [RowProblem(None, None, "file not found")])
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        headers, rows, records = _read_excel(path, layer)
+        headers, rows, records = _split_header(kind, _read_excel(path, layer))
         return _from_records(path, "xlsx", kind, headers, rows, records)
     if suffix in TABLE_SUFFIXES:
-        headers, rows, records = _read_csv(path)
+        headers, rows, records = _split_header(kind, _read_csv(path))
         return _from_records(path, "csv", kind, headers, rows, records)
     if suffix in VECTOR_SUFFIXES:
         return _read_vector(path, kind, layer)
@@ -154,7 +155,7 @@ def _shapefile_encoding(path: Path) -> str | None:
     return None
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[int], list[list]]:
+def _read_csv(path: Path) -> list[tuple[int, list]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -163,20 +164,15 @@ def _read_csv(path: Path) -> tuple[list[str], list[int], list[list]]:
         text = raw.decode("gb18030")
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not records:
-        return [], [], []
-    headers = [h.strip() for h in records[0]]
-    rows, data = [], []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        rows.append(number)
-        data.append(record + [""] * (len(headers) - len(record)))
-    return headers, rows, data
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [
+        (number, record)
+        for number, record in enumerate(records, start=1)
+        if any(cell.strip() for cell in record)
+    ]
 
 
-def _read_excel(path: Path, sheet: str | None) -> tuple[list[str], list[int], list[list]]:
+def _read_excel(path: Path, sheet: str | None) -> list[tuple[int, list]]:
     import openpyxl
 
     try:
@@ -193,21 +189,37 @@ def _read_excel(path: Path, sheet: str | None) -> tuple[list[str], list[int], li
                             f"(sheets: {', '.join(book.sheetnames)})")],
             )  # fmt: skip
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        headers: list[str] | None = None
-        rows, data = [], []
-        for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if not any(cell is not None and str(cell).strip() for cell in record):
-                continue
-            if headers is None:
-                headers = [cell_text(c) or f"column {i + 1}" for i, c in enumerate(record)]
-                continue
-            rows.append(number)
-            data.append(list(record) + [None] * (len(headers) - len(record)))
+        numbered = [
+            (number, list(record))
+            for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1)
+            if any(cell is not None and str(cell).strip() for cell in record)
+        ]
     finally:
         book.close()
-    if headers is None:
+    return numbered
+
+
+def _split_header(kind: str, numbered: list[tuple[int, list]]):
+    """Headers, row numbers and records: the header is the first row that names known columns.
+
+    Office spreadsheets often open with a title row (临潭县标准地址表) or two; the header is
+    taken as the first of the top rows that maps the most columns. Row numbers stay the
+    file's own, so they match what the spreadsheet shows.
+    """
+    if not numbered:
         return [], [], []
-    # Row numbers stay the sheet's own (even below a title row), so they match what Excel shows.
+    best, best_count = 0, 0
+    for index, (_, record) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+        headers = [cell_text(c) or "" for c in record]
+        count = len(map_columns(kind, headers)[0].fields)
+        if count > best_count:
+            best, best_count = index, count
+    header_record = numbered[best][1]
+    headers = [cell_text(c) or f"column {i + 1}" for i, c in enumerate(header_record)]
+    rows, data = [], []
+    for number, record in numbered[best + 1 :]:
+        rows.append(number)
+        data.append(record + [None] * (len(headers) - len(record)))
     return headers, rows, data
 
 

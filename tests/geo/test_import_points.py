@@ -194,3 +194,22 @@ def test_a_point_in_another_village_than_its_row_says_gets_a_warning(lintan_grid
     )
     assert report.inserted == 3
     assert [(w.row, "lies in grid" in w.reason) for w in report.warnings if w.row] == [(4, True)]
+
+
+def test_a_title_row_above_the_header_is_skipped_and_rows_keep_sheet_numbers(
+    lintan_grids, tmp_path
+):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["临潭县城关镇标准地址表（模拟）"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(HEADER)
+    for row in _rows():
+        sheet.append(row)
+    sheet.cell(row=5, column=8, value="东经")  # the third address's longitude
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    problems = _refused(lintan_grids, path)
+    assert [(p.row, p.field) for p in problems] == [(5, "经度")]
