@@ -12,9 +12,13 @@ from api.deps import current_user
 from api.middleware import BodyLimit, SecurityHeaders
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
+from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
 from api.routers import ogc as ogc_routes
 from api.routers import redraw as redraw_routes
+from api.routers import roster as roster_routes
+from api.routers import safety as safety_routes
+from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
 from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
@@ -54,7 +58,10 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     app.state.login_throttle = LoginThrottle()
     app.state.tile_cache = TileCache()
     errors.install(app)
-    for module in (health, auth_routes, admin_units, grids, geocode, disputes, signals, stats):
+    for module in (
+        health, auth_routes, admin_units, grids, geocode, disputes, signals, stats,
+        staff_routes, roster_routes, ledger_routes, safety_routes,
+    ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
     app.include_router(redraw_routes.router, prefix="/api/v1")

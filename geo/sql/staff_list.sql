@@ -11,6 +11,7 @@ WITH served AS (
     SELECT s.id
     FROM staff s
     WHERE s.county_code = CAST(:county AS text)
+      AND (CAST(:code AS text) IS NULL OR s.code = CAST(:code AS text))
       AND (CAST(:role AS text) IS NULL OR s.role = CAST(:role AS text))
       AND (CAST(:unit AS text) IS NULL OR s.unit_code = CAST(:unit AS text))
       AND (CAST(:grid AS text) IS NULL

@@ -43,6 +43,7 @@ def list_staff(
     *,
     session: Session,
     county: str,
+    code: str | None = None,
     role: str | None = None,
     unit: str | None = None,
     grid: str | None = None,
@@ -53,8 +54,8 @@ def list_staff(
 ) -> dict:
     """Staff of a county with their grids (no contact details): ``{"matched", "items"}``."""
     params = {
-        "county": county, "role": role, "unit": unit, "grid": grid, "township": township,
-        "scope_area": scope_area, "limit": limit, "offset": offset,
+        "county": county, "code": code, "role": role, "unit": unit, "grid": grid,
+        "township": township, "scope_area": scope_area, "limit": limit, "offset": offset,
     }  # fmt: skip
     rows = [dict(r) for r in session.execute(sql("staff_list"), params).mappings()]
     matched = int(rows[0]["matched"]) if rows else 0
