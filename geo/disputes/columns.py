@@ -229,6 +229,15 @@ def check(
         )
         coded[column] = values
 
+    if template is SIGNALS and "weight" in rows:
+        given_weight = _text(rows["weight"])
+        weight = pd.to_numeric(given_weight, errors="coerce")
+        reject(
+            given_weight.notna() & ~(weight >= 0),
+            "weight",
+            lambda i: f"weight {given_weight.iloc[i]!r} is not a number >= 0",
+        )
+
     lon, lat = _numbers(rows, "lon"), _numbers(rows, "lat")
     address = _text(rows["address"]) if "address" in rows else pd.Series(pd.NA, index=rows.index)
     has_point = lon.notna() & lat.notna()

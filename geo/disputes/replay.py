@@ -23,6 +23,7 @@ from geo.db import transaction
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.intake import IntakeReport, ingest_dataframe
 from geo.disputes.locate import Locator
+from geo.disputes.supervision import escalate_overdue
 from geo.disputes.workflow import require_legal
 from geo.store import copy_rows
 
@@ -192,7 +193,8 @@ def ingest_demo_events(engine: Engine, county) -> dict[str, int]:
 
 
 def replay_demo_workflow(engine: Engine, county, now: dt.datetime | None = None) -> dict[str, int]:
-    """Demo step "replay workflow": outcomes through the loop, then the duplicate check."""
+    """Demo step "replay workflow": outcomes through the loop, the duplicate check, and the
+    supervision sweep (open overdue cases escalated)."""
     frame = county.disputes
     if frame is None or frame.empty:
         return {"replayed_disputes": 0}
@@ -210,4 +212,6 @@ def replay_demo_workflow(engine: Engine, county, now: dt.datetime | None = None)
         counts["flagged_duplicates"] = len(
             flag_duplicates(session=session, ids=list(ids), historical=True)
         )
+        escalated = escalate_overdue(session=session, now=now, county=county.county_code)
+        counts["escalated_overdue"] = sum(escalated.values())
     return counts

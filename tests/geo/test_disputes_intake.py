@@ -238,6 +238,20 @@ def test_signals_go_through_the_same_path(world):
     )
     assert sorted(report.accepted) == ["S-1", "S-2"]
     assert [(p.row, p.field) for p in report.rejected] == [(4, "kind")]
+    negative = world.ingest(
+        [
+            {
+                "编号": "S-9",
+                "发现时间": "2026-11-10",
+                "类型": "hazard",
+                "经度": lon,
+                "纬度": lat,
+                "权重": "-1",
+            }
+        ],
+        kind="signals",
+    )
+    assert [(p.row, p.field) for p in negative.rejected] == [(2, "weight")]
     rows = world.session.execute(
         text(
             "SELECT s.external_id, s.kind, s.weight, g.code FROM signal s"
