@@ -174,8 +174,12 @@ def _make_contiguous(state: _State) -> None:
 
 
 def _merge_lightest(state: _State) -> None:
+    _merge(state, min(state.members, key=lambda k: (state.load[k], len(state.members[k]), k)))
+
+
+def _merge(state: _State, r: int) -> None:
+    """Merge region ``r`` into its lightest neighbour."""
     adj = state.region_neighbours()
-    r = min(state.members, key=lambda k: (state.load[k], len(state.members[k]), k))
     if not adj[r]:
         raise ValueError("cannot merge a region that has no neighbour")
     into = min(adj[r], key=lambda k: (state.load[k], k))
@@ -283,6 +287,11 @@ def _path(adj: dict[int, set[int]], start: int, accept, usable) -> list[int] | N
 
 
 def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
+    # Repairs aim a little inside the band, so that a unit too many on a chain does not push
+    # the next grid just outside it.
+    margin = max(1.0, min((hi - lo) / 4, float(np.median(state.w)) if len(state.w) else 1.0))
+    mean = sum(state.load.values()) / max(len(state.members), 1)
+    margin = max(0.0, min(margin, hi - mean, mean - lo))
     stuck: set[int] = set()
     # Region pairs across which no unit could move (each candidate would cut its grid in two).
     blocked: set[tuple[int, int]] = set()
@@ -297,29 +306,29 @@ def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
         r = max(bad, key=lambda k: (bad[k], k))
         adj = state.region_neighbours()
         if state.load[r] > hi:
-            need = state.load[r] - hi
+            need = state.load[r] - (hi - margin)
             chain = _path(
                 adj,
                 r,
-                lambda t, need=need: min(need, hi - state.load[t]),
+                lambda t, need=need: min(need, hi - margin - state.load[t]),
                 lambda a, b: (a, b) not in blocked,
             )
             if chain is None:
                 stuck.add(r)
                 continue
-            amount = min(need, hi - state.load[chain[-1]])
+            amount = min(need, hi - margin - state.load[chain[-1]])
         else:
-            need = lo - state.load[r]
+            need = lo + margin - state.load[r]
             back = _path(
                 adj,
                 r,
-                lambda t, need=need: min(need, state.load[t] - lo),
+                lambda t, need=need: min(need, state.load[t] - lo - margin),
                 lambda a, b: (b, a) not in blocked,
             )
             if back is None:
                 stuck.add(r)
                 continue
-            amount = min(need, state.load[back[-1]] - lo)
+            amount = min(need, state.load[back[-1]] - lo - margin)
             chain = back[::-1]
         steps = list(pairwise(chain))
         for step, (a, b) in enumerate(steps):
@@ -397,9 +406,17 @@ def repair_partition(
     while len(state.members) < n_regions:
         _split_heaviest(state, mean)
     unbalanced = _balance(state, lo, hi, max_rounds=30 * n_regions + 50)
-    for _ in range(3):  # a fresh start from where the search stalled often gets further
+    for _ in range(3):
+        # A region left short in a pocket no transfer can reach (its neighbours would fall
+        # apart or below the band) is merged away, and the heaviest region is split instead.
         if not unbalanced:
             break
+        short = [r for r in unbalanced if r in state.members and state.load[r] < lo]
+        for r in short:
+            if r in state.members and len(state.members) > 1:
+                _merge(state, r)
+        while len(state.members) < n_regions:
+            _split_heaviest(state, mean)
         unbalanced = _balance(state, lo, hi, max_rounds=10 * n_regions + 20)
     if not unbalanced:
         _send_home(state, lo, hi)
