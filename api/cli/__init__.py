@@ -7,10 +7,12 @@ import typer
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
 from api.cli import ingest as ingest_commands
+from api.cli import ledger as ledger_commands
 from api.cli import load as load_commands
 from api.cli import map as map_commands
 from api.cli import redraw as redraw_commands
 from api.cli import serve as serve_commands
+from api.cli import staff as staff_commands
 from api.cli import user as user_commands
 
 app = typer.Typer(
@@ -30,6 +32,8 @@ for module in (
     ingest_commands,
     map_commands,
     redraw_commands,
+    staff_commands,
+    ledger_commands,
 ):
     module.register(app)
 
