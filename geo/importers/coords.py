@@ -129,9 +129,9 @@ def to_wgs84(
         for index, x, y in swapped:
             problems.append(
                 RowProblem(rows[index], field, f"longitude and latitude look swapped: ({x:g}, "
-                           f"{y:g}) falls outside the area, ({y:g}, {x:g}) inside. Put the "
-                           "longitude (经度, ~73–135 in China) first and the latitude "
-                           "(纬度, ~18–54) second; nothing was loaded")
+                           f"{y:g}) falls outside the area, ({y:g}, {x:g}) inside. The "
+                           "longitude (经度, lon, x: ~73–135 in China) and the latitude "
+                           "(纬度, lat, y: ~18–54) are in each other's place")
             )  # fmt: skip
         if swapped:
             return geoms
@@ -142,8 +142,9 @@ def to_wgs84(
             problems.append(
                 RowProblem(None, "CRS", f"the file names no coordinate system and its "
                            f"coordinates are not longitude/latitude (first: {x:.1f}, {y:.1f}); "
-                           "pass --crs EPSG:XXXX (e.g. EPSG:4547 for CGCS2000 3-degree "
-                           "zone 34, EPSG:32648 for UTM 48N)")
+                           "pass --crs EPSG:XXXX (e.g. EPSG:4544 for CGCS2000 3-degree "
+                           "Gauss-Krüger CM 105E, EPSG:4523 for the same with the zone "
+                           "number 35 in front of x, EPSG:32648 for UTM 48N)")
             )  # fmt: skip
             return geoms
         problems.append(

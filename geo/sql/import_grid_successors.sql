@@ -26,6 +26,10 @@ WITH pairs AS (
     WHERE a.grid_id IN (SELECT old_id FROM pairs)
        OR a.village_code = ANY(:villages)
        OR a.grid_id IN (SELECT id FROM grid WHERE village_code = ANY(:villages))
+       OR (a.grid_id IS NULL AND EXISTS (
+              SELECT 1 FROM grid g
+              WHERE g.valid_to IS NULL AND g.village_code = ANY(:villages)
+                AND ST_Covers(g.geom, a.geom)))
 ), addresses AS (
     UPDATE address a SET grid_id = hit.grid_id
     FROM hit

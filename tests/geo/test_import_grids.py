@@ -240,3 +240,21 @@ def test_a_gbk_shapefile_without_cpg_keeps_its_chinese_names(lintan, tmp_path):
     assert import_file(session=lintan, kind="grids", path=path).inserted == 4
     names = lintan.execute(text("SELECT name FROM grid ORDER BY code")).scalars().all()
     assert names == [r["name"] for r in records]
+
+
+def test_a_new_grid_picks_up_addresses_that_had_none(lintan, tmp_path):
+    lintan.execute(
+        text(
+            "INSERT INTO address (code, county_code, full_text, geom) VALUES "
+            "('A9', '623021', '东环路9号（模拟）', ST_SetSRID(ST_MakePoint(103.605, 34.705), 4326))"
+        )
+    )
+    records, geoms = grid_file_rows(VILLAGE_A)
+    report = import_file(
+        session=lintan, kind="grids", path=write_vector(tmp_path / "g.gpkg", records, geoms)
+    )
+    assert report.moved["addresses"] == 1
+    grid = lintan.execute(
+        text("SELECT g.code FROM address a JOIN grid g ON g.id = a.grid_id WHERE a.code = 'A9'")
+    ).scalar_one()
+    assert grid == f"{VILLAGE_A}001"
