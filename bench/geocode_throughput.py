@@ -196,7 +196,7 @@ def main() -> None:
         for i in range(args.queries)
     ]
     texts = addresses["full_text"].tolist()
-    print(f"queries: {len(queries)} noisy texts ({len(KINDS)} noise kinds), one core\n")
+    print(f"queries: {len(queries)} noisy texts ({len(set(KINDS))} noise kinds), one core\n")
 
     build, rate, rss, _ = time_wangge(county, queries)
     peer = time_rapidfuzz(texts, queries[:200])

@@ -24,6 +24,7 @@ Indexes, so that no call scans all addresses:
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -279,9 +280,17 @@ class Gazetteer:
                 if isinstance(short, str) and short:
                     aliases[str(code)].append(short)
         by_code = {u.code: u for u in units}
-        entries, full_texts = _address_entries(addresses, by_code)
-        _place_units(units, entries, centres)
-        return cls(units, entries, aliases=aliases, full_texts=full_texts, version=version)
+        # Millions of small acyclic objects: the cyclic collector would rescan them all again
+        # and again while they are made (measured: a quarter of the build time at 1 M).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            entries, full_texts = _address_entries(addresses, by_code)
+            _place_units(units, entries, centres)
+            return cls(units, entries, aliases=aliases, full_texts=full_texts, version=version)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:

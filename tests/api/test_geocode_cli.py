@@ -1,0 +1,79 @@
+"""``wangge geocode`` on the demo county database (synthetic data): output columns and errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from api.cli import app
+from geo.crs import wgs84_to_gcj02
+
+
+@pytest.fixture
+def demo_env(demo_url, monkeypatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    return demo_url
+
+
+@pytest.fixture(scope="module")
+def two_addresses(demo_engine) -> list[dict]:
+    with demo_engine.connect() as conn:
+        rows = (
+            conn.execute(
+                text(
+                    "SELECT a.code, a.full_text, ST_X(a.geom) AS lon, ST_Y(a.geom) AS lat,"
+                    " g.code AS grid_code FROM address a JOIN grid g ON g.id = a.grid_id"
+                    " ORDER BY a.code LIMIT 2"
+                )
+            )
+            .mappings()
+            .all()
+        )
+    return [dict(r) for r in rows]
+
+
+def test_text_file_keeps_input_columns_and_adds_the_result(demo_env, two_addresses, tmp_path):
+    source = tmp_path / "cases.csv"
+    pd.DataFrame(
+        {"case": ["A1", "A2", "A3"],
+         "where": [two_addresses[0]["full_text"], "甘肃省卓尼县柳林镇", "临潭县"]}
+    ).to_csv(source, index=False)  # fmt: skip
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["geocode", str(source), "--column", "where", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype=str)
+    assert list(table.columns) == [
+        "case", "where", "address_code", "grid_code", "level", "score", "lon", "lat",
+    ]  # fmt: skip
+    assert table["case"].tolist() == ["A1", "A2", "A3"]
+    assert table["level"].tolist() == ["address", "none", "county"]
+    assert table.loc[0, "address_code"] == two_addresses[0]["code"]
+    assert table.loc[0, "grid_code"] == two_addresses[0]["grid_code"]
+    assert pd.isna(table.loc[1, "grid_code"])
+
+
+def test_gps_file_in_gcj02(demo_env, two_addresses, tmp_path):
+    points = [wgs84_to_gcj02(a["lon"], a["lat"]) for a in two_addresses]
+    source = tmp_path / "fixes.csv"
+    pd.DataFrame(
+        {"id": [1, 2], "lon": [float(p[0]) for p in points], "lat": [float(p[1]) for p in points]}
+    ).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["geocode", str(source), "--crs", "gcj02", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype=str)
+    assert list(table.columns)[:3] == ["id", "input_lon", "input_lat"]
+    assert table["address_code"].tolist() == [a["code"] for a in two_addresses]
+    assert table["grid_code"].tolist() == [a["grid_code"] for a in two_addresses]
+
+
+def test_missing_column_fails_on_stderr_and_writes_nothing(demo_env, tmp_path):
+    source = tmp_path / "cases.csv"
+    pd.DataFrame({"case": ["A1"], "where": ["临潭县"]}).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["geocode", str(source), "--column", "addr", "-o", str(out)])
+    assert result.exit_code != 0
+    assert "no column 'addr'" in result.stderr
+    assert not out.exists()
