@@ -1,0 +1,89 @@
+"""The risk model as a backtest forecaster: refit on the past every few periods, score the next.
+
+Everything the forecaster sees is the ``past`` slice handed over by the backtest (periods < t), so
+the panel, the training targets and the fit all stop before the period being predicted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from models.panel import PanelInputs, build_features
+from models.risk import RiskModel
+
+__all__ = ["RiskForecaster"]
+
+
+class RiskForecaster:
+    """Callable ``f(past, t) -> expected counts`` for the rolling-origin backtest.
+
+    Parameters:
+        adjacency, smoothing: spatial weights passed to the panel (see models.panel.PanelInputs).
+        seasons: one row per period over the whole span (calendar facts, known in advance).
+        unit_attributes: static unit attributes.
+        refit_every: periods between refits (the model is reused in between, never refit on later
+            data than the period it predicts).
+        train_periods: how many past periods provide training rows.
+        model_params: passed to :class:`models.risk.RiskModel`.
+    """
+
+    def __init__(
+        self,
+        *,
+        adjacency: sp.spmatrix | None = None,
+        smoothing: sp.spmatrix | None = None,
+        seasons: pd.DataFrame | None = None,
+        unit_attributes: pd.DataFrame | None = None,
+        refit_every: int = 13,
+        train_periods: int = 156,
+        min_history: int = 52,
+        model_params: Mapping[str, object] | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.adjacency = adjacency
+        self.smoothing = smoothing
+        self.seasons = seasons
+        self.unit_attributes = unit_attributes
+        self.refit_every = refit_every
+        self.train_periods = train_periods
+        self.min_history = min_history
+        self.model_params = dict(model_params or {})
+        self.random_state = random_state
+        self.model_: RiskModel | None = None
+        self.fitted_at_: int | None = None
+
+    def _inputs(self, past: np.ndarray) -> PanelInputs:
+        return PanelInputs(
+            counts=past,
+            adjacency=self.adjacency,
+            smoothing=self.smoothing,
+            seasons=self.seasons,
+            unit_attributes=self.unit_attributes,
+        )
+
+    def fit(self, past: np.ndarray) -> RiskForecaster:
+        """Fit on targets of periods in [t - train_periods, t - 1], t = len(past)."""
+        t = past.shape[0]
+        first = max(min(self.min_history, t - 1), t - self.train_periods, 1)
+        panel, y = build_features(self._inputs(past), range(first, t))
+        params = {"random_state": self.random_state, **self.model_params}
+        self.model_ = RiskModel(**params).fit(panel, y)
+        self.fitted_at_ = t
+        return self
+
+    def __call__(self, past: np.ndarray, t: int) -> np.ndarray:
+        if past.shape[0] != t:
+            raise ValueError("the forecaster must get exactly the periods before t")
+        if (
+            self.model_ is None
+            or self.fitted_at_ is None
+            or t - self.fitted_at_ >= self.refit_every
+        ):
+            self.fit(past)
+        panel, _ = build_features(self._inputs(past), [t])
+        assert self.model_ is not None
+        return self.model_.predict(panel)

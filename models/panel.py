@@ -1,0 +1,283 @@
+"""The unit × period feature panel for the risk model (pure: arrays and DataFrames in and out).
+
+A row (t, u) describes unit u at the *start* of period t and is built from periods < t only: the
+count matrix is cut at the last requested period before anything is computed, and every feature of
+period t reads cumulative sums or recursions that stop at t - 1. The target of the row is the count
+in period t itself. Near-repeat terms follow Johnson & Bowers (2004), "The burglary as a clue to the
+future", European Journal of Criminology 1(2): risk next door rises for a few weeks after an event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from models.seasons import season_flags
+
+__all__ = [
+    "LAGS",
+    "PanelInputs",
+    "build_features",
+    "build_panel",
+    "count_matrix",
+    "make_periods",
+]
+
+LAGS: tuple[int, ...] = (1, 2, 4, 8, 13, 26, 52)
+CATEGORY_LAGS: tuple[int, ...] = (4, 13, 52)
+SIGNAL_LAGS: tuple[int, ...] = (1, 4, 13)
+HALF_LIVES: tuple[int, ...] = (1, 4, 13)
+_SINCE_CAP = 260.0
+
+RowSelector = Callable[[int, np.ndarray | None], np.ndarray | None]
+"""Given period t and its targets (or None), return the unit indices to keep (None keeps all)."""
+
+
+def make_periods(
+    times: pd.Series | pd.DatetimeIndex, period: str
+) -> tuple[np.ndarray, pd.DatetimeIndex, pd.DatetimeIndex]:
+    """Period number of each time (0 = the first period with data), and period starts and ends.
+
+    Weeks start on Monday; months on the first. Ends are exclusive.
+    """
+    stamps = pd.DatetimeIndex(pd.to_datetime(times))
+    if period == "day":
+        first = stamps.min().normalize()
+        index = ((stamps.normalize() - first) // pd.Timedelta(days=1)).to_numpy()
+        starts = pd.date_range(first, periods=int(index.max()) + 1, freq="D")
+        ends = starts + pd.Timedelta(days=1)
+    elif period == "week":
+        first = (stamps.min() - pd.Timedelta(days=stamps.min().weekday())).normalize()
+        index = ((stamps.normalize() - first) // pd.Timedelta(days=7)).to_numpy()
+        starts = pd.date_range(first, periods=int(index.max()) + 1, freq="7D")
+        ends = starts + pd.Timedelta(days=7)
+    elif period == "month":
+        months = stamps.year.to_numpy() * 12 + stamps.month.to_numpy() - 1
+        index = months - months.min()
+        first = pd.Timestamp(year=int(stamps.min().year), month=int(stamps.min().month), day=1)
+        starts = pd.date_range(first, periods=int(index.max()) + 1, freq="MS")
+        ends = starts + pd.offsets.MonthBegin(1)
+    else:
+        raise ValueError(f"period must be day, week or month, got {period!r}")
+    return np.asarray(index, dtype=np.int64), starts, pd.DatetimeIndex(ends)
+
+
+def count_matrix(
+    unit: np.ndarray,
+    period: np.ndarray,
+    *,
+    n_units: int,
+    n_periods: int,
+    weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """Counts (or summed weights) as a dense float32 array of shape (n_periods, n_units)."""
+    unit = np.asarray(unit, dtype=np.int64)
+    period = np.asarray(period, dtype=np.int64)
+    flat = period * n_units + unit
+    out = np.bincount(flat, weights=weight, minlength=n_periods * n_units)
+    return out.reshape(n_periods, n_units).astype(np.float32)
+
+
+@dataclass
+class PanelInputs:
+    """Everything the panel is built from, as arrays over (period, unit) or (unit,).
+
+    counts: the target events, (T, N). category_counts: the same events split by category.
+    signal_counts: risk signals, (T, N). open_cases / overdue_cases: cases open / overdue at the
+    *end* of each period, (T, N). adjacency: binary contiguity (N, N), no self. smoothing: optional
+    kernel weights (N, N) for multi-scale smoothed counts. unit_attributes: N rows (households,
+    residents, distance to facilities, ...). seasons: one row per period (see models.seasons).
+    """
+
+    counts: np.ndarray
+    adjacency: sp.spmatrix | None = None
+    smoothing: sp.spmatrix | None = None
+    category_counts: Mapping[str, np.ndarray] | None = None
+    signal_counts: np.ndarray | None = None
+    open_cases: np.ndarray | None = None
+    overdue_cases: np.ndarray | None = None
+    unit_attributes: pd.DataFrame | None = None
+    seasons: pd.DataFrame | None = None
+
+
+def _decayed(counts: np.ndarray, half_life: float) -> np.ndarray:
+    """e[t] = sum over s < t of counts[s] * 0.5 ** ((t - 1 - s) / half_life); e[0] = 0."""
+    factor = np.float32(0.5 ** (1.0 / half_life))
+    out = np.zeros((counts.shape[0] + 1, counts.shape[1]), dtype=np.float32)
+    for t in range(1, out.shape[0]):
+        out[t] = factor * out[t - 1] + counts[t - 1]
+    return out
+
+
+def _since_last(counts: np.ndarray) -> np.ndarray:
+    """Periods since the latest event before t (capped), per unit; row t uses periods < t."""
+    out = np.full((counts.shape[0] + 1, counts.shape[1]), _SINCE_CAP, dtype=np.float32)
+    for t in range(1, out.shape[0]):
+        out[t] = np.where(counts[t - 1] > 0, 1.0, np.minimum(out[t - 1] + 1.0, _SINCE_CAP))
+    return out
+
+
+def _cumulative(counts: np.ndarray) -> np.ndarray:
+    out = np.zeros((counts.shape[0] + 1, counts.shape[1]), dtype=np.float64)
+    np.cumsum(counts, axis=0, out=out[1:])
+    return out
+
+
+def _window(cum: np.ndarray, t: int, k: int) -> np.ndarray:
+    return (cum[t] - cum[max(t - k, 0)]).astype(np.float32)
+
+
+def build_features(
+    inputs: PanelInputs,
+    periods: Sequence[int],
+    *,
+    lags: Sequence[int] = LAGS,
+    select_rows: RowSelector | None = None,
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Feature rows for the given periods, and their targets (None when a period has no count yet).
+
+    Returns a DataFrame with columns ``period``, ``unit`` and the features, and the target vector
+    aligned with it (counts in period t), or None if any requested period lies past the data.
+    """
+    periods = [int(t) for t in periods]
+    if not periods:
+        raise ValueError("no periods requested")
+    horizon = max(periods)
+    full = np.asarray(inputs.counts, dtype=np.float32)
+    n_units = full.shape[1]
+    # Cut every time-varying input at the horizon: nothing at or after it can reach a feature.
+    past = full[:horizon]
+    cum = _cumulative(past)
+    decays = {h: _decayed(past, h) for h in HALF_LIVES}
+    since = _since_last(past)
+    categories = {
+        name: _cumulative(np.asarray(c, np.float32)[:horizon])
+        for name, c in (inputs.category_counts or {}).items()
+    }
+    signals = None
+    if inputs.signal_counts is not None:
+        signals = _cumulative(np.asarray(inputs.signal_counts, np.float32)[:horizon])
+    adjacency = sp.csr_matrix(inputs.adjacency) if inputs.adjacency is not None else None
+    smoothing = sp.csr_matrix(inputs.smoothing) if inputs.smoothing is not None else None
+    attributes = inputs.unit_attributes
+    if attributes is not None and len(attributes) != n_units:
+        raise ValueError(f"unit_attributes has {len(attributes)} rows for {n_units} units")
+
+    has_targets = horizon < full.shape[0]
+    frames: list[pd.DataFrame] = []
+    targets: list[np.ndarray] = []
+    for t in periods:
+        target = full[t] if t < full.shape[0] else None
+        rows = select_rows(t, target) if select_rows is not None else None
+        cols: dict[str, np.ndarray] = {}
+        for k in lags:
+            cols[f"lag{k}"] = _window(cum, t, k)
+        cols["long_run_rate"] = (cum[t] / max(t, 1)).astype(np.float32)
+        for h in HALF_LIVES:
+            cols[f"decay{h}"] = decays[h][t]
+        cols["since_last"] = since[t]
+        cols["trend13"] = 2 * _window(cum, t, 13) - _window(cum, t, 26)
+        total_recent = float(_window(cum, t, 4).sum())
+        cols["area_lag4_mean"] = np.full(n_units, total_recent / n_units, np.float32)
+        lag52 = _window(cum, t, 52)
+        cols["lag52_share"] = lag52 * (n_units / max(float(lag52.sum()), 1.0))
+        if adjacency is not None:
+            for name in ("lag1", "lag4", "lag13", "lag52", "long_run_rate", "decay1"):
+                cols[f"nb_{name}"] = (adjacency @ cols[name]).astype(np.float32)
+            cols["nb_trend13"] = (adjacency @ cols["trend13"]).astype(np.float32)
+        if smoothing is not None:
+            for name in ("lag13", "lag52", "long_run_rate", "decay4"):
+                cols[f"smooth_{name}"] = (smoothing @ cols[name]).astype(np.float32)
+        for name, cat_cum in categories.items():
+            for k in CATEGORY_LAGS:
+                cols[f"cat_{name}_lag{k}"] = _window(cat_cum, t, k)
+        if signals is not None:
+            for k in SIGNAL_LAGS:
+                cols[f"sig_lag{k}"] = _window(signals, t, k)
+            if adjacency is not None:
+                cols["nb_sig_lag4"] = (adjacency @ cols["sig_lag4"]).astype(np.float32)
+        for name, state in (
+            ("open_cases", inputs.open_cases),
+            ("overdue_cases", inputs.overdue_cases),
+        ):
+            if state is not None:
+                # Cases open at the end of period t - 1 are known when period t starts.
+                cols[name] = (
+                    np.asarray(state[t - 1], np.float32) if t > 0 else np.zeros(n_units, np.float32)
+                )
+        if inputs.seasons is not None:
+            for name in inputs.seasons.columns:
+                cols[name] = np.full(n_units, inputs.seasons[name].iloc[t], dtype=np.float32)
+        if attributes is not None:
+            for name in attributes.columns:
+                cols[name] = attributes[name].to_numpy(dtype=np.float32)
+        frame = pd.DataFrame(cols)
+        frame.insert(0, "unit", np.arange(n_units, dtype=np.int64))
+        frame.insert(0, "period", np.full(n_units, t, dtype=np.int64))
+        if rows is not None:
+            frame = frame.iloc[rows]
+        frames.append(frame)
+        if target is not None:
+            targets.append(target if rows is None else target[rows])
+    features = pd.concat(frames, ignore_index=True)
+    y = np.concatenate(targets).astype(np.float64) if has_targets else None
+    return features, y
+
+
+def build_panel(
+    events: pd.DataFrame,
+    *,
+    n_units: int,
+    period_starts: pd.DatetimeIndex,
+    period_ends: pd.DatetimeIndex,
+    periods: Sequence[int],
+    adjacency: sp.spmatrix | None = None,
+    unit_attributes: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
+    open_cases: np.ndarray | None = None,
+    overdue_cases: np.ndarray | None = None,
+    smoothing: sp.spmatrix | None = None,
+    select_rows: RowSelector | None = None,
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Panel from event rows: ``events`` has ``unit`` (0..n_units-1), ``period`` (index into
+    ``period_starts``) and optionally ``category``; ``signals`` has ``unit`` and ``period``.
+    See :func:`build_features` for the columns and the no-future rule."""
+    n_periods = len(period_starts)
+    counts = count_matrix(
+        events["unit"].to_numpy(), events["period"].to_numpy(), n_units=n_units, n_periods=n_periods
+    )
+    category_counts = None
+    if "category" in events.columns:
+        category_counts = {
+            str(name): count_matrix(
+                group["unit"].to_numpy(),
+                group["period"].to_numpy(),
+                n_units=n_units,
+                n_periods=n_periods,
+            )
+            for name, group in events.groupby("category", sort=True)
+        }
+    signal_counts = None
+    if signals is not None:
+        signal_counts = count_matrix(
+            signals["unit"].to_numpy(),
+            signals["period"].to_numpy(),
+            n_units=n_units,
+            n_periods=n_periods,
+        )
+    inputs = PanelInputs(
+        counts=counts,
+        adjacency=adjacency,
+        smoothing=smoothing,
+        category_counts=category_counts,
+        signal_counts=signal_counts,
+        open_cases=open_cases,
+        overdue_cases=overdue_cases,
+        unit_attributes=unit_attributes,
+        seasons=season_flags(period_starts, period_ends),
+    )
+    return build_features(inputs, periods, select_rows=select_rows)
