@@ -65,6 +65,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
     app.include_router(redraw_routes.router, prefix="/api/v1")
+    app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -127,3 +129,44 @@ def logout(response: Response) -> Response:
     response.delete_cookie(TOKEN_COOKIE, path="/")
     response.status_code = 204
     return response
+
+
+pages = APIRouter(tags=["auth"])
+
+_LOGIN_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>wangge 网格 – 登录 log in</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{font-family:sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}
+label,input,button{display:block;width:100%;margin:.4rem 0;box-sizing:border-box}
+input,button{padding:.5rem;font-size:1rem}#error{color:#b00}</style></head>
+<body><h1>wangge 网格</h1>
+<form id="login"><label>用户名 user name<input name="username" autocomplete="username" required
+maxlength="64"></label><label>密码 password<input name="password" type="password"
+autocomplete="current-password" required></label><button type="submit">登录 log in</button>
+<p id="error" role="alert"></p></form>
+<script>
+document.getElementById("login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const response = await fetch("/api/v1/auth/token", {
+    method: "POST", body: new URLSearchParams(new FormData(event.target)),
+    credentials: "same-origin"});
+  if (response.ok) { window.location.replace(__NEXT__); return; }
+  const body = await response.json().catch(() => ({}));
+  document.getElementById("error").textContent = body.detail || ("HTTP " + response.status);
+});
+</script></body></html>"""
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no host, no ``//``): never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/maps/command-room"
+    return target
+
+
+@pages.get("/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(next: str | None = Query(None, max_length=500)) -> HTMLResponse:
+    """A login form for browsers; on success the cookie is set and the page goes to ``next``."""
+    # "<" escaped so that a crafted ``next`` can never close the script element
+    target = json.dumps(_safe_next(next)).replace("<", "\\u003c").replace(">", "\\u003e")
+    return HTMLResponse(_LOGIN_PAGE.replace("__NEXT__", target))
