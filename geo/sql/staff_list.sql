@@ -1,4 +1,4 @@
--- Staff of one county with the grids they serve (no contact details), filtered by role,
+-- Staff of one county with the grids they serve (linked, as grid or group leader) (no contact details), filtered by role,
 -- unit, grid, township and the caller's area scope (a person is in an area when their unit
 -- lies in it or they serve a grid in it).
 WITH served AS (
@@ -7,6 +7,10 @@ WITH served AS (
     UNION
     SELECT g.leader_id, g.code, g.township_code FROM grid g
     WHERE g.leader_id IS NOT NULL AND g.valid_to IS NULL
+    UNION
+    SELECT h.leader_id, g.code, g.township_code
+    FROM household_group h JOIN grid g ON g.id = h.grid_id AND g.valid_to IS NULL
+    WHERE h.leader_id IS NOT NULL AND h.valid_to IS NULL
 ), picked AS (
     SELECT s.id
     FROM staff s
