@@ -26,90 +26,20 @@ One call:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from geo.geocode.divisions import DivisionIndex, load_divisions
-from geo.geocode.gazetteer import (
-    ALL_AREAS,
-    AddressEntry,
-    Gazetteer,
-    NameKey,
-    Unit,
-    name_grams,
-)
+from geo.geocode.divisions import DivisionIndex, RegionMatch, load_divisions
+from geo.geocode.fuzzy import Mention, fuzzy_township, fuzzy_village
+from geo.geocode.gazetteer import ALL_AREAS, AddressEntry, Gazetteer, Unit
 from geo.geocode.normalize import normalize
-from geo.geocode.parse import (
-    LANDMARK_PLACES,
-    LANDMARK_RELATIONS,
-    VILLAGE_CENTRE_WORDS,
-    parse_address,
-    parse_tail,
-    township_core,
-    village_core,
-)
+from geo.geocode.parse import VILLAGE_CENTRE_WORDS, parse_address, parse_tail, village_core
+from geo.geocode.result import LEVELS, Candidate, GeocodeResult
 
-LEVELS = ("address", "group", "village", "township", "county", "none")
-_FUZZY_CUTOFF_IN_TOWNSHIP = 60.0
-_FUZZY_CUTOFF_COUNTY = 75.0
+__all__ = ["LEVELS", "Candidate", "GeocodeResult", "Geocoder"]
+
 _ROAD_CUTOFF = 80.0
-_SEGMENT_MAX = 16  # no village name is longer; bounds the work on long free text
-_LANDMARK_WORDS = sorted(LANDMARK_PLACES + LANDMARK_RELATIONS, key=len, reverse=True)
-_SEGMENT_STOP = re.compile(r"\d|" + "|".join(_LANDMARK_WORDS))
-_SUFFIX_AT = re.compile(r"(?:村民委员会|村委会|社区居委会|居委会|社区|村)*")
-_VILLAGE_SUFFIX = re.compile(r"村民委员会|村委会|社区|居委会|村")
-_SEGMENT_SUFFIX = re.compile(r"(?:村民委员会|村委会|社区居委会|居委会|社区|村)+$")
-
-
-@dataclass
-class Candidate:
-    """One of several equally good readings of an ambiguous text."""
-
-    level: str
-    code: str
-    name: str
-    township: str | None
-    address_code: str | None
-    grid_code: str | None
-    lon: float | None
-    lat: float | None
-
-
-@dataclass
-class GeocodeResult:
-    """Where one address text lands, at which level and how sure (score 0–1)."""
-
-    input: str
-    level: str = "none"
-    score: float = 0.0
-    address_code: str | None = None
-    grid_code: str | None = None
-    lon: float | None = None
-    lat: float | None = None
-    county_code: str | None = None
-    township_code: str | None = None
-    village_code: str | None = None
-    group: int | None = None
-    method: str = "none"
-    ambiguous: bool = False
-    candidates: list[Candidate] = field(default_factory=list)
-    named_region: str | None = None
-    named_region_code: str | None = None
-    note: str | None = None
-
-    def as_dict(self) -> dict:
-        """Plain dict (JSON responses, CSV rows)."""
-        return asdict(self)
-
-
-@dataclass
-class _Mention:
-    start: int
-    end: int
-    keys: list[NameKey]
 
 
 class Geocoder:
@@ -140,6 +70,12 @@ class Geocoder:
                     regions.add(("prefecture", division.prefecture))
                 regions.add(("county", division.name))
         return regions
+
+    def _region(self, normal: str) -> RegionMatch | None:
+        """The region the national table reads in ``normal`` (cached), or None."""
+        if self.divisions is None:
+            return None
+        return self.divisions.recognise(normal, normalised=True)
 
     # -- public -------------------------------------------------------------------------
 
@@ -186,9 +122,9 @@ class Geocoder:
                         break
         return hits[0] if hits and len(hits) == 1 else None
 
-    def _mentions(self, text: str) -> list[_Mention]:
+    def _mentions(self, text: str) -> list[Mention]:
         names = self.gazetteer.names
-        found: list[_Mention] = []
+        found: list[Mention] = []
         position = 0
         while position < len(text):
             for length in self.gazetteer.name_lengths.get(text[position : position + 2], ()):
@@ -196,21 +132,21 @@ class Geocoder:
                     continue
                 keys = names.get(text[position : position + length])
                 if keys:
-                    found.append(_Mention(position, position + length, keys))
+                    found.append(Mention(position, position + length, keys))
                     position += length
                     break
             else:
                 position += 1
         return found
 
-    def _outside(self, normal: str, mentions: list[_Mention]) -> tuple[str, str | None] | None:
+    def _outside(self, normal: str, mentions: list[Mention]) -> tuple[str, str | None] | None:
         """The region named when the text points outside the gazetteer, else None."""
         if self.divisions is None:
             county = parse_address(normal).county
             if county and normalize(county) not in self._county_spellings:
                 return county, None
             return None
-        region = self.divisions.recognise(normal, normalised=True)
+        region = self._region(normal)
         if region is None or region.level is None:
             return None
         length = region.end - region.start
@@ -238,7 +174,7 @@ class Geocoder:
             return None
         return name, region.code
 
-    def _resolve(self, result: GeocodeResult, text: str, mentions: list[_Mention]) -> GeocodeResult:
+    def _resolve(self, result: GeocodeResult, text: str, mentions: list[Mention]) -> GeocodeResult:
         gaz = self.gazetteer
         counties = {k.code for m in mentions for k in m.keys if k.level == "county"}
         townships: dict[str, float] = {}
@@ -286,7 +222,10 @@ class Geocoder:
                     score *= 0.85
                     result.note = "village does not belong to the township named"
         if village is None:
-            fuzzy = self._fuzzy_village(text, mentions, townships, counties)
+            fuzzy = fuzzy_village(
+                gaz, text, mentions, townships=townships, counties=counties,
+                region=self._region(text),
+            )  # fmt: skip
             if fuzzy is not None:
                 village, village_span, ratio = fuzzy
                 score *= ratio
@@ -304,9 +243,11 @@ class Geocoder:
             if len([c for c, s in townships.items() if s == townships[best]]) > 1:
                 return self._ambiguous(result, text, [gaz.units[c] for c in townships], mentions[0])
             return self._unit_result(result, gaz.units[best], townships[best], method)
-        fuzzy_township = self._fuzzy_township(text, mentions, counties)
-        if fuzzy_township is not None:
-            unit, ratio = fuzzy_township
+        township_guess = fuzzy_township(
+            gaz, text, mentions, counties=counties, region=self._region(text)
+        )
+        if township_guess is not None:
+            unit, ratio = township_guess
             return self._unit_result(result, unit, ratio, "fuzzy")
         street = self._street_address(text, used_spans, sorted(counties) or [ALL_AREAS])
         if street is not None:
@@ -315,114 +256,11 @@ class Geocoder:
             return self._address_result(result, street, score=score, method="street")
         if counties:
             return self._unit_result(result, gaz.units[sorted(counties)[0]], 1.0, method)
-        if self.divisions is not None:
-            region = self.divisions.recognise(text, normalised=True)
-            if region is not None and region.county_code in gaz.county_codes:
-                return self._unit_result(result, gaz.units[region.county_code], 0.9, method)
+        region = self._region(text)
+        if region is not None and region.county_code in gaz.county_codes:
+            return self._unit_result(result, gaz.units[region.county_code], 0.9, method)
         result.note = "no place of the gazetteer recognised"
         return result
-
-    def _segments(self, text: str, mentions: list[_Mention]) -> list[str]:
-        """Where a village name should be: after the last admin name, up to a number.
-
-        Two readings: after the last county/township name of any strength, and after the
-        last one written with its suffix (石门乡石门加村: 石门 is the start of the village).
-        """
-        admin = [m for m in mentions if any(k.level in ("county", "township") for k in m.keys)]
-        full = [m for m in admin if any(k.strength >= 1.0 for k in m.keys)]
-        starts = [max((m.end for m in admin), default=0), max((m.end for m in full), default=0)]
-        if self.divisions is not None:
-            region = self.divisions.recognise(text, normalised=True)
-            if region is not None and (region.full or region.support):
-                starts = [max(s, region.end) if region.start <= s else s for s in starts]
-        return list(dict.fromkeys(self._segment_from(text, s) for s in starts))
-
-    @staticmethod
-    def _segment_from(text: str, start: int) -> str:
-        rest = text[start : start + _SEGMENT_MAX]
-        segment = rest
-        for stop in _SEGMENT_STOP.finditer(rest):
-            # a landmark word right at the start belongs to the name (石门口村, not 门口)
-            if stop.start() >= 2 or stop.group()[0].isdigit():
-                segment = rest[: stop.start()]
-                break
-        suffix = _VILLAGE_SUFFIX.search(segment)
-        if suffix is not None and suffix.start() >= 2:
-            segment = segment[: suffix.start()]
-        return _SEGMENT_SUFFIX.sub("", segment)
-
-    def _fuzzy_village(
-        self,
-        text: str,
-        mentions: list[_Mention],
-        townships: dict[str, float],
-        counties: set[str],
-    ) -> tuple[Unit, tuple[int, int], float] | None:
-        for segment in self._segments(text, mentions):
-            found = self._fuzzy_village_segment(text, segment, townships, counties)
-            if found is not None:
-                return found
-        return None
-
-    def _fuzzy_village_segment(
-        self, text: str, segment: str, townships: dict[str, float], counties: set[str]
-    ) -> tuple[Unit, tuple[int, int] | None, float] | None:
-        if len(segment) < 2:
-            return None
-        gaz = self.gazetteer
-        if townships:  # a township holds a few dozen villages: compare with all of them
-            candidates = {c for t in townships for c in gaz.children.get(t, ())}
-        else:
-            candidates = _gram_candidates(gaz, segment)
-        choices = {}
-        for code in candidates:
-            unit = gaz.units[code]
-            if unit.level != "village":
-                continue
-            if townships and unit.parent_code not in townships:
-                continue
-            if counties and unit.county_code not in counties:
-                continue
-            choices[code] = village_core(unit.name)
-        if not choices:
-            return None
-        cutoff = _FUZZY_CUTOFF_IN_TOWNSHIP if townships else _FUZZY_CUTOFF_COUNTY
-        found = process.extract(segment, choices, scorer=fuzz.ratio, limit=2, score_cutoff=cutoff)
-        if not found:
-            return None
-        if len(found) > 1 and found[1][1] == found[0][1]:
-            return None
-        _, ratio, code = found[0]
-        start = text.find(segment)
-        span = None
-        if start >= 0:
-            suffix = _SUFFIX_AT.match(text, start + len(segment))
-            span = (start, suffix.end() if suffix else start + len(segment))
-        return gaz.units[code], span, ratio / 100.0
-
-    def _fuzzy_township(
-        self, text: str, mentions: list[_Mention], counties: set[str]
-    ) -> tuple[Unit, float] | None:
-        segment = self._segments(text, mentions)[0]
-        if len(segment) < 2:
-            return None
-        gaz = self.gazetteer
-        candidates = _gram_candidates(gaz, segment)
-        choices = {
-            code: township_core(gaz.units[code].name)
-            for code in candidates
-            if gaz.units[code].level == "township"
-            and (not counties or gaz.units[code].county_code in counties)
-        }
-        best = process.extractOne(
-            segment[: max(len(c) for c in choices.values()) + 1] if choices else segment,
-            choices,
-            scorer=fuzz.ratio,
-            score_cutoff=_FUZZY_CUTOFF_COUNTY,
-        )
-        if not best:
-            return None
-        return gaz.units[best[2]], best[1] / 100.0
 
     def _within_village(
         self,
@@ -530,7 +368,7 @@ class Geocoder:
         return result
 
     def _ambiguous(
-        self, result: GeocodeResult, text: str, units: list[Unit], mention: _Mention
+        self, result: GeocodeResult, text: str, units: list[Unit], mention: Mention
     ) -> GeocodeResult:
         gaz = self.gazetteer
         units = list({u.code: u for u in units}.values())
@@ -563,14 +401,6 @@ class Geocoder:
             f"{c.township or ''}{c.name}" for c in result.candidates
         )
         return result
-
-
-def _gram_candidates(gaz: Gazetteer, segment: str) -> set[str]:
-    """Units sharing an adjacent or skip bigram with ``segment`` (see gazetteer.name_grams)."""
-    candidates: set[str] = set()
-    for gram in name_grams(segment):
-        candidates |= gaz.bigrams.get(gram, set())
-    return candidates
 
 
 def _shared_parent(gaz: Gazetteer, units: list[Unit]) -> Unit | None:
