@@ -32,7 +32,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from api.demo import DEFAULT_SEED, generate, load_base
 from geo import databases, migrate
@@ -80,6 +80,23 @@ def make_events(county, n: int, text_share: float, seed: int) -> pd.DataFrame:
     )
 
 
+def watch_statements(engine) -> dict[str, float]:
+    """Seconds per SQL statement (keyed by its first comment line), filled as they run."""
+    seconds: dict[str, float] = {}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, executemany):
+        name = statement.strip().splitlines()[0][:60]
+        elapsed = time.perf_counter() - conn.info.pop("bench_started", time.perf_counter())
+        seconds[name] = seconds.get(name, 0.0) + elapsed
+
+    return seconds
+
+
 def main() -> None:
     """Build the scratch county, write the file, time both paths, print figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,10 +121,12 @@ def main() -> None:
             print(f"{n:,} records ({int((events['地址'] != '').sum()):,} text only), "
                   f"demo county: 770 grids, 30,000 addresses (synthetic)", flush=True)  # fmt: skip
 
-            # wangge: the whole intake, one run.
+            # wangge: the whole intake, one run (with the time spent in each SQL statement).
+            statement_seconds = watch_statements(engine)
             started = time.perf_counter()
             report = ingest_file(engine=engine, path=path, kind="disputes", actor="bench")
             wangge_s = time.perf_counter() - started
+            by_statement = dict(statement_seconds)
             placed = n - len(report.needs_location) - len(report.rejected)
 
             # Where the time goes: locating (geocode + grid + nearest address) alone.
@@ -169,6 +188,9 @@ def main() -> None:
     print(f"ratio wangge / (read + sjoin):              {sjoin_s / wangge_s:.2f}x throughput")
     print(f"ratio wangge / (read + sjoin + to_postgis): "
           f"{(sjoin_s + to_postgis_s) / wangge_s:.2f}x throughput")  # fmt: skip
+    print("time in the database during the first run, by statement:")
+    for name, seconds in sorted(by_statement.items(), key=lambda kv: -kv[1])[:5]:
+        print(f"  {seconds:6.1f} s  {name}")
     levels = located["geocode_level"].value_counts().to_dict()
     print(f"levels: {levels}")
     if not math.isfinite(wangge_s):

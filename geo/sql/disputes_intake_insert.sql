@@ -5,7 +5,8 @@ INSERT INTO dispute (external_id, source, county_code, category, severity, repor
                      grid_id, status, deadline, synthetic, geom)
 SELECT external_id, source, county_code, category, severity, reported_at, location_text,
        description, geocode_level, geocode_score, address_id, grid_id, 'received', deadline,
-       synthetic, geom
+       synthetic,
+       CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END
 FROM intake_dispute
 ORDER BY row_number
 ON CONFLICT (external_id) DO NOTHING

@@ -15,5 +15,6 @@ CREATE TEMP TABLE IF NOT EXISTS intake_dispute (
     grid_id bigint,
     deadline timestamptz,
     synthetic boolean,
-    geom geometry(Point, 4326)
+    lon double precision,
+    lat double precision
 ) ON COMMIT DELETE ROWS

@@ -12,5 +12,6 @@ CREATE TEMP TABLE IF NOT EXISTS intake_signal (
     geocode_level text,
     grid_id bigint,
     synthetic boolean,
-    geom geometry(Point, 4326)
+    lon double precision,
+    lat double precision
 ) ON COMMIT DELETE ROWS
