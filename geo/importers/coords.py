@@ -19,6 +19,7 @@ WGS84 = CRS.from_epsg(4326)
 GCJ_NAMES = {"gcj02", "gcj-02", "gcj"}
 # A repair that moves the area by more than this share changes what the feature means.
 MATERIAL_AREA_CHANGE = 0.01
+METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,13 @@ def _polygonal(geom):
     return None
 
 
+def _local_area_m2(geom) -> float:
+    """Area in m² by the local scale of a degree: right for tiny and sliver shapes, whose
+    vertices projected one by one would bow apart (a straight lon/lat edge is curved in UTM)."""
+    latitude = np.radians(geom.centroid.y) if not geom.is_empty else 0.0
+    return geom.area * METRES_PER_DEGREE**2 * float(np.cos(latitude))
+
+
 def clean_polygons(
     geoms: list, *, rows: list[int], field: str, names: list[str], problems: list[RowProblem]
 ) -> list:
@@ -251,6 +259,13 @@ def clean_polygons(
             )
             out.append(None)
             continue
+        if polygon.is_valid and _local_area_m2(polygon) < 1.0:
+            problems.append(
+                RowProblem(row, field, f"{name}: the polygon has no area (under 1 m²); its "
+                           "points may lie on one line")
+            )  # fmt: skip
+            out.append(None)
+            continue
         if polygon.is_valid:
             out.append(polygon)
             continue
@@ -259,7 +274,15 @@ def clean_polygons(
         before = measure(polygon).area
         after = measure(repaired).area if repaired is not None else 0.0
         change = abs(after - before) / max(before, after, 1e-9)
-        if repaired is None or change > MATERIAL_AREA_CHANGE:
+        if repaired is None:
+            problems.append(
+                RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it "
+                           "leaves no polygon (it collapses to lines or points), so it was "
+                           "refused: fix it in the source")
+            )  # fmt: skip
+            out.append(None)
+            continue
+        if change > MATERIAL_AREA_CHANGE:
             problems.append(
                 RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it would "
                            f"change its area by {change:.0%} ({before:,.0f} → {after:,.0f} m²), "

@@ -180,3 +180,13 @@ def test_a_line_where_a_polygon_belongs_is_refused(lintan, tmp_path):
     problems = _refused(lintan, path)
     assert [(p.row, p.field) for p in problems] == [(2, "WKT")]
     assert "expected a polygon" in problems[0].reason
+
+
+def test_a_polygon_with_no_area_is_refused(lintan, tmp_path):
+    flat = "POLYGON((103.61 34.71, 103.62 34.72, 103.63 34.73, 103.61 34.71))"
+    path = write_csv(
+        tmp_path / "flat.csv", ["编码", "名称", "WKT"], [["623021100094", "扁村", flat]]
+    )
+    problems = _refused(lintan, path)
+    assert [(p.row, p.field) for p in problems] == [(2, "WKT")]
+    assert "no area" in problems[0].reason
