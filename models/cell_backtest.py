@@ -62,6 +62,7 @@ def cell_forecasters(
             refit_every=int(params.pop("refit_every", max(1, per_year // 4))),
             train_periods=int(params.pop("train_periods", 3 * per_year)),
             min_history=int(params.pop("min_history", per_year)),
+            target_horizon=int(params.pop("target_horizon", 1)),
             model_params=params,
             random_state=random_state,
         ),

@@ -236,7 +236,7 @@ def backtest_escalation(
         row = {"fold": k, "train": len(train), "test": len(test), "escalated": int(y_test.sum())}
         for name, scorer in (("model", fitted), ("prior", EscalationScorer())):
             p = scorer.predict_proba(test)
-            n_top = max(1, int(round(top_share * len(test))))
+            n_top = max(1, round(top_share * len(test)))
             top = np.argsort(-p, kind="mergesort")[:n_top]
             row[f"{name}_auc"] = float(roc_auc_score(y_test, p))
             row[f"{name}_brier"] = float(brier_score_loss(y_test, p))

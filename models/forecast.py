@@ -28,6 +28,9 @@ class RiskForecaster:
         refit_every: periods between refits (the model is reused in between, never refit on later
             data than the period it predicts).
         train_periods: how many past periods provide training rows.
+        target_horizon: train on the count over the next H periods (H > 1 smooths the target;
+            the training rows stop H periods before t, so the targets stay in the past). The
+            score is then the expected count per period over that horizon.
         model_params: passed to :class:`models.risk.RiskModel`.
     """
 
@@ -41,6 +44,7 @@ class RiskForecaster:
         refit_every: int = 13,
         train_periods: int = 156,
         min_history: int = 52,
+        target_horizon: int = 1,
         model_params: Mapping[str, object] | None = None,
         random_state: int = 0,
     ) -> None:
@@ -51,6 +55,7 @@ class RiskForecaster:
         self.refit_every = refit_every
         self.train_periods = train_periods
         self.min_history = min_history
+        self.target_horizon = target_horizon
         self.model_params = dict(model_params or {})
         self.random_state = random_state
         self.model_: RiskModel | None = None
@@ -68,8 +73,13 @@ class RiskForecaster:
     def fit(self, past: np.ndarray) -> RiskForecaster:
         """Fit on targets of periods in [t - train_periods, t - 1], t = len(past)."""
         t = past.shape[0]
-        first = max(min(self.min_history, t - 1), t - self.train_periods, 1)
-        panel, y = build_features(self._inputs(past), range(first, t))
+        horizon = max(1, min(self.target_horizon, t // 2))
+        last = t - horizon  # the last row whose target window ends at t - 1
+        first = max(min(self.min_history, last), last - self.train_periods, 1)
+        periods = range(first, last + 1)
+        panel, _ = build_features(self._inputs(past[:last]), periods)
+        cum = np.vstack([np.zeros((1, past.shape[1])), np.cumsum(past, axis=0, dtype=np.float64)])
+        y = np.concatenate([cum[s + horizon] - cum[s] for s in periods])
         params = {"random_state": self.random_state, **self.model_params}
         self.model_ = RiskModel(**params).fit(panel, y)
         self.fitted_at_ = t

@@ -30,7 +30,7 @@ __all__ = [
 LAGS: tuple[int, ...] = (1, 2, 4, 8, 13, 26, 52)
 CATEGORY_LAGS: tuple[int, ...] = (4, 13, 52)
 SIGNAL_LAGS: tuple[int, ...] = (1, 4, 13)
-HALF_LIVES: tuple[int, ...] = (1, 4, 13)
+HALF_LIVES: tuple[int, ...] = (1, 4, 13, 52, 156)
 _SINCE_CAP = 260.0
 
 RowSelector = Callable[[int, np.ndarray | None], np.ndarray | None]
@@ -190,7 +190,7 @@ def build_features(
                 cols[f"nb_{name}"] = (adjacency @ cols[name]).astype(np.float32)
             cols["nb_trend13"] = (adjacency @ cols["trend13"]).astype(np.float32)
         if smoothing is not None:
-            for name in ("lag13", "lag52", "long_run_rate", "decay4"):
+            for name in ("lag13", "lag52", "long_run_rate", "decay4", "decay156"):
                 cols[f"smooth_{name}"] = (smoothing @ cols[name]).astype(np.float32)
         for name, cat_cum in categories.items():
             for k in CATEGORY_LAGS:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import backtest as backtest_commands
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
+from api.cli import hotspots as hotspots_commands
 from api.cli import ingest as ingest_commands
 from api.cli import ledger as ledger_commands
 from api.cli import load as load_commands
@@ -34,6 +36,8 @@ for module in (
     redraw_commands,
     staff_commands,
     ledger_commands,
+    backtest_commands,
+    hotspots_commands,
 ):
     module.register(app)
 

@@ -17,9 +17,6 @@ import typer
 
 from api.cli.common import err_console, fail, info, progress
 from geo.crs import looks_swapped, utm_epsg
-from models.cell_backtest import METHODS, compare_methods
-from models.panel import count_matrix, make_periods
-from models.seasons import season_flags
 
 DEFAULT_TEST_PERIODS = 104
 
@@ -81,6 +78,8 @@ def to_cells(events: pd.DataFrame, *, cell_size: float, period: str) -> CellEven
     """Project to the centroid's UTM zone and index square cells and periods."""
     from pyproj import Transformer
 
+    from models.panel import make_periods
+
     epsg = utm_epsg(float(events["lon"].mean()), float(events["lat"].mean()))
     transformer = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
     x, y = transformer.transform(events["lon"].to_numpy(), events["lat"].to_numpy())
@@ -128,6 +127,11 @@ def run_backtest(
     show_progress: bool = True,
 ) -> dict[str, object]:
     """Grid the events, choose the study cells and the test window, run all methods."""
+    # Imported here so that other wangge commands start without loading scikit-learn.
+    from models.cell_backtest import METHODS, compare_methods
+    from models.panel import count_matrix
+    from models.seasons import season_flags
+
     cells = to_cells(events, cell_size=cell_size, period=period)
     n_periods = len(cells.starts)
     n_test = min(test_periods, n_periods - 1)
