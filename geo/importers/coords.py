@@ -168,6 +168,15 @@ def to_wgs84(
         if not choice.gcj02 and not choice.crs.equals(WGS84, ignore_axis_order=True):
             out = _transform(geoms, _reprojector(choice.crs))
     else:
+        raw = np.vstack([_coordinates(g) for g in present])
+        if _fits_degrees(raw):
+            # Projected coordinates this small would all lie within 180 m of the false origin.
+            problems.append(
+                RowProblem(None, "CRS", f"the coordinates look like longitude/latitude, not "
+                           f"{choice.describe()} metres (first: {raw[0, 0]:g}, {raw[0, 1]:g}): "
+                           "pass --crs EPSG:4326 (or --crs gcj02 for Amap/Tencent data)")
+            )  # fmt: skip
+            return geoms
         out = _transform(geoms, _reprojector(choice.crs))
         sample = np.vstack([_coordinates(g) for g in out if g is not None])
         if not np.isfinite(sample).all() or not _fits_degrees(sample):

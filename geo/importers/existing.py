@@ -39,13 +39,15 @@ _POINT_ROWS = {
 
 
 def _with_geometry(rows) -> list[dict]:
-    out = []
-    for row in rows:
-        record = dict(row)
-        wkb = record.pop("wkb")
-        record["geom"] = shapely.from_wkb(bytes(wkb)) if wkb is not None else None
-        out.append(record)
-    return out
+    records = [dict(row) for row in rows]
+    blobs = [r.pop("wkb") for r in records]
+    present = [i for i, b in enumerate(blobs) if b is not None]
+    geoms = shapely.from_wkb([bytes(blobs[i]) for i in present]) if present else []
+    for record in records:
+        record["geom"] = None
+    for i, geom in zip(present, geoms, strict=True):
+        records[i]["geom"] = geom
+    return records
 
 
 def known_units(session: Session) -> dict[str, dict]:

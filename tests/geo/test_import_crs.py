@@ -216,3 +216,11 @@ def test_geojson_with_projected_coordinates_needs_crs(lintan, tmp_path):
     report = import_file(session=lintan, kind="grids", path=path, crs="EPSG:32648")
     assert report.inserted == 4
     assert any(w.field == "--crs" for w in report.warnings)
+
+
+def test_a_wrongly_declared_projected_crs_is_refused(lintan, tmp_path):
+    records, geoms = grid_file_rows(VILLAGE_A)
+    path = write_vector(tmp_path / "liar.gpkg", records, geoms, crs="EPSG:32648")  # degrees
+    problems = _refused(lintan, path, "grids")
+    assert [p.field for p in problems] == ["CRS"] and "EPSG:4326" in problems[0].reason
+    assert import_file(session=lintan, kind="grids", path=path, crs="EPSG:4326").inserted == 4
