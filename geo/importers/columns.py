@@ -94,8 +94,13 @@ class ColumnMap:
         return self.fields.get(field, field)
 
 
-def map_columns(kind: str, headers: list[str]) -> tuple[ColumnMap, list[RowProblem]]:
-    """Match ``headers`` to the fields of ``kind``; report unknown, doubled and missing ones."""
+def map_columns(
+    kind: str, headers: list[str], header_row: int | None = None
+) -> tuple[ColumnMap, list[RowProblem]]:
+    """Match ``headers`` to the fields of ``kind``; report unknown, doubled and missing ones.
+
+    ``header_row`` is the header's row in a spreadsheet (None for GIS formats), for messages.
+    """
     aliases = {**KIND_ALIASES[kind], **GEOMETRY_ALIASES}
     lookup = {normalise_header(a): field for field, names in aliases.items() for a in names}
     fields: dict[str, str] = {}
@@ -108,7 +113,9 @@ def map_columns(kind: str, headers: list[str]) -> tuple[ColumnMap, list[RowProbl
         elif field in fields:
             problems.append(
                 RowProblem(
-                    1, str(header), f"both '{fields[field]}' and '{header}' mean {field}: keep one"
+                    header_row,
+                    str(header),
+                    f"both '{fields[field]}' and '{header}' mean {field}: keep one",
                 )
             )
         else:
@@ -116,5 +123,7 @@ def map_columns(kind: str, headers: list[str]) -> tuple[ColumnMap, list[RowProbl
     for field in REQUIRED[kind]:
         if field not in fields:
             names = " / ".join(KIND_ALIASES[kind][field][:4])
-            problems.append(RowProblem(1, field, f"required column missing (accepted: {names})"))
+            problems.append(
+                RowProblem(header_row, field, f"required column missing (accepted: {names})")
+            )
     return ColumnMap(fields=fields, ignored=ignored), problems

@@ -45,6 +45,8 @@ class SourceTable:
     columns: ColumnMap
     geometry_from: str  # "file", "wkt", "lonlat" or "none"
     problems: list[RowProblem] = field(default_factory=list)
+    header_row: int | None = None
+    header_refused: bool = False
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -79,11 +81,9 @@ def read_source(*, path: Path, kind: str, layer: str | None = None) -> SourceTab
         raise ImportRejected(str(path), [RowProblem(None, None, "file not found")])
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        headers, rows, records = _split_header(kind, _read_excel(path, layer))
-        return _from_records(path, "xlsx", kind, headers, rows, records)
+        return _from_records(path, "xlsx", kind, *_split_header(kind, _read_excel(path, layer)))
     if suffix in TABLE_SUFFIXES:
-        headers, rows, records = _split_header(kind, _read_csv(path))
-        return _from_records(path, "csv", kind, headers, rows, records)
+        return _from_records(path, "csv", kind, *_split_header(kind, _read_csv(path)))
     if suffix in VECTOR_SUFFIXES:
         return _read_vector(path, kind, layer)
     raise ImportRejected(
@@ -112,6 +112,7 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
         raise ImportRejected(str(path), [RowProblem(None, None, f"cannot read: {error}")]) from None
     headers = [c for c in frame.columns if c != frame.geometry.name]
     columns, problems = map_columns(kind, headers)
+    header_refused = bool(problems)
     values = {
         name: [cell_text(v) for v in frame[header].tolist()]
         for name, header in columns.fields.items()
@@ -128,6 +129,7 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
         columns=columns,
         geometry_from="file",
         problems=problems,
+        header_refused=header_refused,
     )
 
 
@@ -207,7 +209,7 @@ def _split_header(kind: str, numbered: list[tuple[int, list]]):
     file's own, so they match what the spreadsheet shows.
     """
     if not numbered:
-        return [], [], []
+        return None, [], [], []
     best, best_count = 0, 0
     for index, (_, record) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
         headers = [cell_text(c) or "" for c in record]
@@ -220,13 +222,20 @@ def _split_header(kind: str, numbered: list[tuple[int, list]]):
     for number, record in numbered[best + 1 :]:
         rows.append(number)
         data.append(record + [None] * (len(headers) - len(record)))
-    return headers, rows, data
+    return numbered[best][0], headers, rows, data
 
 
 def _from_records(
-    path: Path, fmt: str, kind: str, headers: list[str], rows: list[int], records: list[list]
+    path: Path,
+    fmt: str,
+    kind: str,
+    header_row: int | None,
+    headers: list[str],
+    rows: list[int],
+    records: list[list],
 ) -> SourceTable:
-    columns, problems = map_columns(kind, headers)
+    columns, problems = map_columns(kind, headers, header_row)
+    header_refused = bool(problems)
     position = {h: i for i, h in enumerate(headers)}
     raw = {
         name: [record[position[header]] for record in records]
@@ -252,8 +261,8 @@ def _from_records(
     elif "lon" in raw or "lat" in raw:
         present = "lon" if "lon" in raw else "lat"
         problems.append(
-            RowProblem(1, columns.label(present), "a longitude needs a latitude column and "
-                       "the other way round (经度 + 纬度, or lon + lat)")
+            RowProblem(header_row, columns.label(present), "a longitude needs a latitude "
+                       "column and the other way round (经度 + 纬度, or lon + lat)")
         )  # fmt: skip
     return SourceTable(
         path=path,
@@ -265,6 +274,8 @@ def _from_records(
         columns=columns,
         geometry_from=geometry_from,
         problems=problems,
+        header_row=header_row,
+        header_refused=header_refused,
     )
 
 

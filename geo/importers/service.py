@@ -64,8 +64,8 @@ def _geometries(
     if table.geometry_from == "none":
         if required:
             problems.append(
-                RowProblem(1, "geometry", "no geometry: add longitude and latitude columns "
-                           "(经度, 纬度 / lon, lat) or a WKT column")
+                RowProblem(table.header_row, "geometry", "no geometry: add longitude and "
+                           "latitude columns (经度, 纬度 / lon, lat) or a WKT column")
             )  # fmt: skip
         return [None] * len(table)
     flagged = {(p.row, p.field) for p in problems}
@@ -182,7 +182,7 @@ def import_file(
     problems = list(table.problems)
     if not len(table):
         problems.append(RowProblem(None, None, "the file holds no data rows"))
-    if _errors(problems) and (not len(table) or any(p.row == 1 for p in _errors(problems))):
+    if not len(table) or table.header_refused:
         raise ImportRejected(str(path), problems)
     known = existing.known_units(session)
     records = BUILDERS[kind](table, known=known, problems=problems)

@@ -213,3 +213,17 @@ def test_a_title_row_above_the_header_is_skipped_and_rows_keep_sheet_numbers(
     book.save(path)
     problems = _refused(lintan_grids, path)
     assert [(p.row, p.field) for p in problems] == [(5, "经度")]
+
+
+def test_an_empty_file_is_refused(lintan_grids, tmp_path):
+    path = write_csv(tmp_path / "empty.csv", HEADER, [])
+    problems = _refused(lintan_grids, path)
+    assert [p.reason for p in problems] == ["the file holds no data rows"]
+
+
+def test_a_vector_file_missing_a_column_names_no_row(lintan_grids, tmp_path):
+    import shapely
+
+    path = write_vector(tmp_path / "f.gpkg", [{"名称": "某所"}], [shapely.Point(103.61, 34.71)])
+    problems = _refused(lintan_grids, path, kind="facilities")
+    assert {(p.row, p.field) for p in problems} == {(None, "code"), (None, "kind")}
