@@ -109,6 +109,7 @@ def _geometries(
 def _check_grids(
     *, session: Session, records, geoms, rows, field_name, tolerance, problems, gcj_given
 ) -> None:
+    gaps = not _errors(problems)
     by_village: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         if record is not None:
@@ -142,6 +143,7 @@ def _check_grids(
             field=field_name,
             tolerance=tolerance,
             problems=problems,
+            gaps=gaps,
         )
     if gcj_given or not any("outside its village" in p.reason for p in problems[already:]):
         return
@@ -189,7 +191,7 @@ def import_file(
     geoms = _geometries(session=session, kind=kind, table=table, crs=crs, problems=problems)
     field_name = _geometry_field(table)
     placed = None
-    if kind == "grids" and not _errors(problems):
+    if kind == "grids":
         _check_grids(
             session=session,
             records=records,

@@ -258,3 +258,15 @@ def test_a_new_grid_picks_up_addresses_that_had_none(lintan, tmp_path):
         text("SELECT g.code FROM address a JOIN grid g ON g.id = a.grid_id WHERE a.code = 'A9'")
     ).scalar_one()
     assert grid == f"{VILLAGE_A}001"
+
+
+def test_overlaps_are_reported_beside_other_refused_rows(lintan, tmp_path):
+    boxes = grid_boxes(VILLAGE_A)
+    rows = [[code, "5", shapely.box(*box).wkt] for code, box in boxes.items()]
+    rows[0][1] = "五"  # row 2: a bad count
+    minx, miny, maxx, maxy = boxes[f"{VILLAGE_A}004"]
+    rows[3][2] = shapely.box(minx - 0.001, miny, maxx, maxy).wkt  # row 5 overlaps row 4
+    problems = _refused(lintan, write_csv(tmp_path / "both.csv", ["code", "户数", "wkt"], rows))
+    assert (2, "户数") in {(p.row, p.field) for p in problems}
+    assert {p.row for p in problems if "overlaps" in p.reason} == {4, 5}
+    assert not any("gap" in p.reason for p in problems)  # row 2's grid is missing, not a gap
