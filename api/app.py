@@ -16,6 +16,7 @@ from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
 from api.routers import ogc as ogc_routes
 from api.routers import redraw as redraw_routes
+from api.routers import risk as risk_routes
 from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
@@ -60,7 +61,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     errors.install(app)
     for module in (
         health, auth_routes, admin_units, grids, geocode, disputes, signals, stats,
-        staff_routes, roster_routes, ledger_routes, safety_routes,
+        staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)

@@ -1,0 +1,105 @@
+"""``GET /api/v1/risk``, ``GET /api/v1/hotspots``, ``POST /api/v1/hotspots/{id}/review``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentUser, Manager, SessionDep, audit_case
+from api.geojson import GeoJSONResponse
+from geo import risk_data
+from geo.errors import Forbidden, NotFound
+from geo.maps_data import default_county
+
+router = APIRouter(tags=["risk and hotspots"])
+
+COUNTY = r"^\d{6}$"
+
+
+def _county(session, user, county: str | None) -> str:
+    """The county asked for (inside the caller's scope), else the caller's own."""
+    if county is None:
+        return default_county(session=session, scope_area=user.area_prefix)
+    if user.area_prefix and not user.area_prefix.startswith(county):
+        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
+    return county
+
+
+@router.get("/risk", response_class=GeoJSONResponse)
+def risk(
+    session: SessionDep,
+    user: CurrentUser,
+    county: str | None = Query(None, pattern=COUNTY),
+    period: Literal["day", "week", "month"] = "week",
+    period_start: dt.date | None = Query(None, description="default: the latest scored period"),
+    top: int | None = Query(None, ge=1, le=100_000, description="only the N highest"),
+    geometry: bool = Query(True, description="include grid polygons"),
+) -> GeoJSONResponse:
+    """Expected disputes per grid for a period, its rank and the factors behind it."""
+    body = risk_data.risk_collection(
+        session=session,
+        county=_county(session, user, county),
+        period=period,
+        period_start=period_start,
+        top=top,
+        with_geometry=geometry,
+        scope_area=user.area_prefix,
+    )
+    return GeoJSONResponse(body)
+
+
+@router.get("/hotspots", response_class=GeoJSONResponse)
+def hotspots(
+    session: SessionDep,
+    user: CurrentUser,
+    county: str | None = Query(None, pattern=COUNTY),
+    period_start: dt.date | None = None,
+    latest: bool = Query(True, description="only the latest flagged period"),
+    method: Literal["model", "gistar", "emerging"] | None = None,
+    status: Literal["pending", "confirmed", "dismissed"] | None = None,
+    geometry: bool = True,
+) -> GeoJSONResponse:
+    """Flagged grids (per method) with explanation and review status."""
+    body = risk_data.hotspots_collection(
+        session=session,
+        county=_county(session, user, county),
+        period_start=period_start,
+        latest=latest and period_start is None,
+        method=method,
+        status=status,
+        with_geometry=geometry,
+        scope_area=user.area_prefix,
+    )
+    return GeoJSONResponse(body)
+
+
+class Review(BaseModel):
+    """The review meeting's decision on one flagged grid."""
+
+    status: Literal["confirmed", "dismissed"]
+    note: str | None = Field(None, max_length=2000)
+    action_taken: str | None = Field(None, max_length=2000)
+
+
+@router.post("/hotspots/{hotspot_id}/review")
+def review(
+    hotspot_id: int, body: Review, session: SessionDep, user: Manager, request: Request
+) -> dict:
+    """Confirm or dismiss a pending hotspot (recorded once, with reviewer and time)."""
+    if not 0 < hotspot_id < 2**63:
+        raise NotFound(f"no hotspot with id {hotspot_id}")
+    target = risk_data.hotspot_grid(session=session, hotspot_id=hotspot_id)
+    user.check_area(target["grid_code"])
+    result = risk_data.review_hotspot(
+        session=session,
+        hotspot_id=hotspot_id,
+        status=body.status,
+        reviewer=user.username,
+        note=body.note,
+        action_taken=body.action_taken,
+    )
+    audit_case(session, user, request, "change", hotspot_id, {"review": body.status}, "hotspot")
+    return result
