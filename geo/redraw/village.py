@@ -33,6 +33,7 @@ class RedrawParams:
     tolerance: float = 0.15
     group: GroupRule = field(default_factory=GroupRule)
     random_state: int = 0
+    compact_passes: int = 0
 
 
 @dataclass
@@ -149,6 +150,7 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         lo=lo,
         hi=hi,
         random_state=params.random_state,
+        compact_passes=params.compact_passes,
     )
 
     code_of, parent_of = _codes_by_matching(village, cells, part.labels, codes)
