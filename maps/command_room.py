@@ -309,9 +309,22 @@ def command_room_page(
     add_hotspots(None, m=m, url=url("hotspots"), payload=built["hotspots"])
     add_facilities(None, m=m, url=url("facilities"), payload=built["facilities"])
     add_disputes(None, m=m, url=url("disputes"), payload=built["disputes"])
+    _add_forces_layers(m, built, url)
     return add_command_room_controls(
         m, title=title, subtitle=subtitle, refresh_seconds=refresh_seconds if data_url else 0
     )
+
+
+def _add_forces_layers(m: folium.Map, built: dict[str, dict], url) -> None:
+    """Coverage, safety titles (both off at first) and the on-duty panel, when built."""
+    from maps.forces import add_coverage, add_on_duty_panel, add_safety
+
+    if "coverage" in built:
+        add_coverage(None, m=m, url=url("coverage"), payload=built["coverage"])
+    if "safety" in built:
+        add_safety(None, m=m, url=url("safety"), payload=built["safety"])
+    if "on_duty" in built:
+        add_on_duty_panel(None, m=m, url=url("on_duty"), payload=built["on_duty"])
 
 
 def render_page(m: folium.Map) -> str:

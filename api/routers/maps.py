@@ -27,7 +27,10 @@ from maps.report import hotspot_report_html
 
 LAYER_BASE = "/api/v1/maps/layers"
 CountyQuery = Annotated[str | None, Query(pattern=r"^\d{6}$", description="county code")]
-Layer = Literal["admin", "grids", "hotspots", "disputes", "facilities", "review"]
+Layer = Literal[
+    "admin", "grids", "hotspots", "disputes", "facilities", "review", "coverage", "safety",
+    "on_duty",
+]  # fmt: skip
 
 
 class MapSettings(BaseSettings):
@@ -88,6 +91,8 @@ def layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: b
     if layer == "facilities":
         frame = maps_data.facilities(session=session, county=county)
         return payloads.facilities_payload(frame, gcj02=gcj02)
+    if layer in ("coverage", "safety", "on_duty"):
+        return forces_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
     if layer == "disputes":
         if not user.sees_cases:
             return payloads.empty_payload(
@@ -101,6 +106,23 @@ def layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: b
     grids = maps_data.grids(session=session, county=county, scope_area=area)
     scores = maps_data.review_scores(session=session, county=county, scope_area=area)
     return review_payload(grids, scores, gcj02=gcj02)
+
+
+def forces_payload(layer: str, *, session, user: Principal, county: str, gcj02: bool) -> dict:
+    """The coverage, safety-title and on-duty payloads (geo/staff, maps/forces.py)."""
+    from geo.staff import coverage, roster, safety
+    from maps import forces
+
+    area = None if user.role == "partner" else user.area_prefix
+    if layer == "coverage":
+        frame = coverage.coverage_frame(session=session, county=county, scope_area=area)
+        return forces.coverage_payload(frame, gcj02=gcj02)
+    if layer == "safety":
+        year = _now().astimezone(dt.timezone(dt.timedelta(hours=8))).year
+        frame = safety.status_frame(session=session, county=county, year=year, scope_area=area)
+        return forces.safety_payload(frame, gcj02=gcj02)
+    frame = roster.on_duty_frame(session=session, at=_now(), county=county, scope_area=area)
+    return forces.on_duty_payload(frame, gcj02=gcj02)
 
 
 def _with_dispatch(session, frame):
@@ -162,8 +184,9 @@ def command_room_view(
         layer: layer_payload(
             layer, session=session, user=user, county=county, gcj02=basemap.shift_to_gcj02
         )
-        for layer in ("admin", "grids", "hotspots", "disputes", "facilities")
-    }
+        for layer in ("admin", "grids", "hotspots", "disputes", "facilities", "coverage",
+                      "safety", "on_duty")
+    }  # fmt: skip
     m = command_room.command_room_page(
         built,
         title=f"{maps_data.county_name(session=session, county=county)} 综治中心 网格态势",

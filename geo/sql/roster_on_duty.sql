@@ -3,7 +3,7 @@
 -- within an area scope (the centre's unit code starts with the scope, or the scope lies in
 -- the centre's unit: a grid user sees its township's and county's centres).
 SELECT f.code AS centre_code, f.name AS centre_name, f.kind AS centre_kind,
-       f.admin_code AS centre_unit, d.id AS shift_id, d.post, d.starts_at, d.ends_at,
+       f.admin_code AS centre_unit, ST_X(f.geom) AS lon, ST_Y(f.geom) AS lat, d.id AS shift_id, d.post, d.starts_at, d.ends_at,
        s.id AS staff_id, s.code AS staff_code, s.name, s.role, d.synthetic
 FROM duty_shift d
 JOIN facility f ON f.id = d.centre_id

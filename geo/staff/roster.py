@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import geopandas as gpd
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from geo.errors import Conflict, InvalidRequest, NotFound
@@ -66,6 +68,8 @@ def on_duty(
                 "name": row["centre_name"],
                 "kind": row["centre_kind"],
                 "unit": row["centre_unit"],
+                "lon": row["lon"],
+                "lat": row["lat"],
                 "on_duty": [],
                 "synthetic": False,
             },
@@ -113,6 +117,37 @@ def on_duty(
         "centres": list(centres.values()),
         "synthetic": any(c["synthetic"] for c in centres.values()),
     }
+
+
+def on_duty_frame(
+    *, session: Session, at: dt.datetime, county: str, scope_area: str | None = None
+) -> gpd.GeoDataFrame:
+    """Who is on duty at ``at`` as points at the centres (for the command-room panel):
+    centre code, name, kind, ``people`` (list of {post_label, name, role}), handover note."""
+    result = on_duty(session=session, at=at, county=county, scope_area=scope_area)
+    rows = [
+        {
+            "code": c["centre"],
+            "name": c["name"],
+            "kind": c["kind"],
+            "people": [
+                {"post": p["post_label"], "name": p["name"], "staff_code": p["staff_code"]}
+                for p in c["on_duty"]
+            ],
+            "handover": (c["handover"] or {}).get("note"),
+            "synthetic": c["synthetic"],
+            "lon": c["lon"],
+            "lat": c["lat"],
+        }
+        for c in result["centres"]
+    ]
+    frame = pd.DataFrame(rows, columns=["code", "name", "kind", "people", "handover",
+                                        "synthetic", "lon", "lat"])  # fmt: skip
+    return gpd.GeoDataFrame(
+        frame.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+        crs=4326,
+    )
 
 
 def shifts(
