@@ -57,7 +57,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
-    app.state.tile_cache = TileCache()
+    app.state.tile_cache = TileCache(max_bytes=settings.tile_cache_mb * 1024 * 1024)
     errors.install(app)
     for module in (
         health, auth_routes, admin_units, grids, geocode, disputes, signals, stats,

@@ -16,4 +16,5 @@ class ApiSettings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     token_minutes: int = 480
     max_body_bytes: int = 5_000_000
+    tile_cache_mb: int = 64
     cors_origins: list[str] = []

@@ -123,7 +123,7 @@ class TileCache:
 
     def put(self, key: tuple, tile: bytes) -> None:
         """Store a tile, evicting the least recently used ones beyond the byte budget."""
-        if len(tile) > self.max_bytes:
+        if self.max_bytes <= 0 or len(tile) > self.max_bytes:
             return
         with self._lock:
             old = self._entries.pop(key, None)

@@ -142,7 +142,7 @@ def serve_in_process(url: str, *, env: dict | None = None) -> tuple[subprocess.P
         env=child_env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server process exited with {proc.returncode}")
@@ -153,7 +153,7 @@ def serve_in_process(url: str, *, env: dict | None = None) -> tuple[subprocess.P
             pass
         time.sleep(0.2)
     proc.terminate()
-    raise RuntimeError("the server process did not answer within 60 s")
+    raise RuntimeError("the server process did not answer within 180 s")
 
 
 def stop_process(proc: subprocess.Popen) -> None:
