@@ -136,7 +136,8 @@ def _with_dispatch(session, frame):
         if routed_to:
             texts.append(f"已转 routed to {routed_to}")
             continue
-        ranked = recommend(session=session, dispute_id=int(dispute_id))["recommendations"][:3]
+        found = recommend(session=session, dispute_id=int(dispute_id), with_forces=False)
+        ranked = found["recommendations"][:3]
         texts.append(
             "；".join(
                 f"{r['rank']}. {r['name'] or r['role']}"

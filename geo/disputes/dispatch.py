@@ -94,8 +94,13 @@ def _best(facilities: list[dict], kinds: tuple[str, ...]) -> dict | None:
     )
 
 
-def recommend(*, session: Session, dispute_id: int) -> dict:
-    """The ranked dispatch recommendation for one dispute (rules in the module docstring)."""
+def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) -> dict:
+    """The ranked dispatch recommendation for one dispute (rules in the module docstring).
+
+    With ``with_forces`` it also names who is on duty and the nearest forces
+    (:func:`geo.staff.forces.forces_for_dispute`); map layers that show only the ranking
+    leave it out.
+    """
     ctx = session.execute(sql("disputes_dispatch_context"), {"id": dispute_id}).mappings().first()
     if ctx is None:
         raise NotFound(f"no dispute with id {dispute_id}")
@@ -179,7 +184,7 @@ def recommend(*, session: Session, dispute_id: int) -> dict:
         elif entry["jurisdiction"] == "nearest":
             reason += "; nearest of its kind (no unit in the case's jurisdiction)"
         ranked.append({"rank": len(ranked) + 1, **entry, "reason": reason})
-    return {
+    result = {
         "dispute_id": ctx["id"],
         "category": ctx["category"],
         "severity": ctx["severity"],
@@ -189,6 +194,8 @@ def recommend(*, session: Session, dispute_id: int) -> dict:
         "lead": lead,
         "partners": partners,
         "recommendations": ranked,
-        # on duty now at the case's centres, and the nearest forces of the kinds it needs
-        "forces": forces_for_dispute(session=session, dispute=ctx, partners=partners),
     }
+    if with_forces:
+        # on duty now at the case's centres, and the nearest forces of the kinds it needs
+        result["forces"] = forces_for_dispute(session=session, dispute=ctx, partners=partners)
+    return result
