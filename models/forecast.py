@@ -31,6 +31,10 @@ class RiskForecaster:
         target_horizon: train on the count over the next H periods (H > 1 smooths the target;
             the training rows stop H periods before t, so the targets stay in the past). The
             score is then the expected count per period over that horizon.
+        blend: weight in [0, 1] of the empirical long-run intensity in the final score, a
+            geometric blend (1 - blend) · log(model) + blend · log(intensity), where intensity =
+            past counts with exponential decay (half-life ``blend_half_life`` periods) plus half
+            their ``smoothing`` average (multi-scale). 0 = the model alone.
         model_params: passed to :class:`models.risk.RiskModel`.
     """
 
@@ -45,6 +49,8 @@ class RiskForecaster:
         train_periods: int = 156,
         min_history: int = 52,
         target_horizon: int = 1,
+        blend: float = 0.0,
+        blend_half_life: float = 260.0,
         model_params: Mapping[str, object] | None = None,
         random_state: int = 0,
     ) -> None:
@@ -56,6 +62,8 @@ class RiskForecaster:
         self.train_periods = train_periods
         self.min_history = min_history
         self.target_horizon = target_horizon
+        self.blend = blend
+        self.blend_half_life = blend_half_life
         self.model_params = dict(model_params or {})
         self.random_state = random_state
         self.model_: RiskModel | None = None
@@ -96,4 +104,19 @@ class RiskForecaster:
             self.fit(past)
         panel, _ = build_features(self._inputs(past), [t])
         assert self.model_ is not None
-        return self.model_.predict(panel)
+        expected = self.model_.predict(panel)
+        if self.blend <= 0:
+            return expected
+        intensity = self.long_run_intensity(past)
+        return np.exp(
+            (1 - self.blend) * np.log(expected / expected.mean() + 1e-3)
+            + self.blend * np.log(intensity / max(intensity.mean(), 1e-12) + 1e-3)
+        )
+
+    def long_run_intensity(self, past: np.ndarray) -> np.ndarray:
+        """Decayed past counts plus half their smoothed neighbourhood average (periods < t)."""
+        ages = np.arange(past.shape[0])[::-1]
+        decayed = (0.5 ** (ages / self.blend_half_life)) @ past.astype(np.float64)
+        if self.smoothing is None:
+            return decayed
+        return decayed + 0.5 * (sp.csr_matrix(self.smoothing) @ decayed)
