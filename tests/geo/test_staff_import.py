@@ -91,7 +91,7 @@ def test_a_good_sheet_is_written_and_leaders_are_set(demo_db, places, tmp_path):
 def test_every_problem_is_listed_and_nothing_is_written(demo_db, places, tmp_path):
     rows = [
         *good_rows(places),
-        ["", "网格长", places["village"], None, places["grid"], None],
+        ["", "村两委", places["village"], None, places["grid"], None],
         ["钱测试", "队长", places["village"], None, None, None],
         ["孙测试", "民兵", "不存在村", "12345", None, None],
         ["周测试", "十户长", places["village"], None, "9999", None],
