@@ -172,11 +172,9 @@ def _offline_cdn(route):
     return route.fulfill(status=200, body=b"", content_type=kind)
 
 
-def _render_ms(browser, url: str, n_paths: int) -> tuple[float, int]:
-    """Milliseconds from navigation start until n_paths SVG paths are drawn; bytes received."""
+def _render_ms(browser, url: str, n_paths: int) -> float:
+    """Milliseconds from navigation start until n_paths SVG paths are drawn."""
     page = browser.new_page(viewport={"width": 1600, "height": 900})
-    received = []
-    page.on("response", lambda r: received.append(r))
     page.route("**/*", _offline_cdn)
     page.goto(url, wait_until="commit", timeout=300_000)
     page.wait_for_function(
@@ -185,14 +183,8 @@ def _render_ms(browser, url: str, n_paths: int) -> tuple[float, int]:
         timeout=300_000,
     )
     elapsed = page.evaluate("performance.now()")
-    total = 0
-    for response in received:
-        try:
-            total += len(response.body())
-        except Exception:
-            continue
     page.close()
-    return elapsed, total
+    return elapsed
 
 
 def main() -> None:
@@ -230,20 +222,19 @@ def main() -> None:
                         "variant": variant,
                         "grids": n_grids,
                         "html_MB": len(html.encode("utf-8")) / 1e6,
-                        "transferred_MB": runs[0][1] / 1e6,
                         "build_s": build_s,
-                        "render_ms": statistics.median(r[0] for r in runs),
+                        "render_ms": statistics.median(runs),
                     }
                 )
                 r = results[-1]
                 print(
-                    f"  {variant:9s} html {r['html_MB']:6.2f} MB  transferred "
-                    f"{r['transferred_MB']:6.2f} MB  build {build_s:5.1f} s  "
+                    f"  {variant:9s} html {r['html_MB']:6.2f} MB  build {build_s:5.1f} s  "
                     f"first full render {r['render_ms']:7.0f} ms"
                 )
         browser.close()
     server.shutdown()
-    print(f"\nassets served from /static (once, cacheable): {_assets_bytes() / 1e3:.0f} kB")
+    print(f"\nplus our assets from /static (once, cacheable): {_assets_bytes() / 1e3:.0f} kB;")
+    print("explore's own CDN assets (Leaflet, jQuery, Bootstrap, Font-Awesome …) not counted")
     table = pd.DataFrame(results)
     for label, part in table.groupby("scenario", sort=False):
         by = part.set_index("variant")

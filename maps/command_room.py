@@ -226,7 +226,8 @@ def add_command_room_controls(
             position="topleft", title="全屏 full screen", title_cancel="退出全屏 exit"
         )
     )
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    # collapsed: the layer list is long and the wall shows the legend instead
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     if refresh_seconds > 0:
         m.add_child(MapScript(f"wangge.startRefresh({int(refresh_seconds)});"))
     return m

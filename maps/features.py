@@ -133,11 +133,18 @@ def classify(
     return cls, [float(b) for b in result.bins]
 
 
-def range_labels(bins: list[float], low: float, digits: int = 2) -> list[str]:
-    """Legend labels "low – b1", "b1 – b2" … for class upper bounds ``bins``."""
+def range_labels(bins: list[float], low: float, digits: int | None = None) -> list[str]:
+    """Legend labels "low – b1", "b1 – b2" … for class upper bounds ``bins``.
+
+    ``digits`` fixes the decimals; by default three significant digits, so that small
+    scores (probabilities of a case in a week) do not all read "0.00".
+    """
     labels, lower = [], low
     for upper in bins:
-        labels.append(f"{lower:.{digits}f} – {upper:.{digits}f}")
+        if digits is None:
+            labels.append(f"{lower:.3g} – {upper:.3g}")
+        else:
+            labels.append(f"{lower:.{digits}f} – {upper:.{digits}f}")
         lower = upper
     return labels
 

@@ -124,7 +124,7 @@ def review_payload(
     )
     model_legend = [
         {"colour": RISK_PALETTE[i], "label": lab}
-        for i, lab in enumerate(range_labels(model_bins, low, digits=3))
+        for i, lab in enumerate(range_labels(model_bins, low))
     ] or [{"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"}]
     meta = {
         "layer": "review",

@@ -66,6 +66,7 @@ HOTSPOT_CLASSES = {
     "historical": ("历史热点 historical", "#8c8c8c"),
 }
 OTHER_HOTSPOT = ("其他 other", "#eb2f96")
+UNCLASSED_HOTSPOT = ("预警 flagged", "#f472b6")
 REVIEW_LABELS = {
     "pending": "待审核 pending",
     "confirmed": "已确认 confirmed",
@@ -170,7 +171,7 @@ def grids_payload(
         low = float(pd.to_numeric(grids["risk"], errors="coerce").min())
         legend = [
             {"colour": RISK_PALETTE[i], "label": label}
-            for i, label in enumerate(range_labels(bins, low, digits=3))
+            for i, label in enumerate(range_labels(bins, low))
         ]
         if (cls < 0).any():
             legend.append({"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"})
@@ -354,10 +355,13 @@ def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = Fal
 
 
 def hotspot_class_style(name: object) -> tuple[str, str]:
-    """(label, colour) of an emerging hot spot class; unknown names get a generic style."""
-    key = str(name).lower().split()[0] if name else ""
+    """(label, colour) of an emerging hot spot class; unknown names get a generic style and a
+    flag without any class (a method that only says "flagged") reads as such."""
+    if clean(name) is None or not str(name).strip():
+        return UNCLASSED_HOTSPOT
+    key = str(name).lower().split()[0]
     key = key.removesuffix("_hot_spot").removesuffix("_hotspot")
-    return HOTSPOT_CLASSES.get(key, (str(name) if name else OTHER_HOTSPOT[0], OTHER_HOTSPOT[1]))
+    return HOTSPOT_CLASSES.get(key, (str(name), OTHER_HOTSPOT[1]))
 
 
 def hotspots_payload(

@@ -10,11 +10,19 @@ from pathlib import Path
 _FEATURE_CENTRE = """
 ([role, code]) => {
   const layer = wangge.layerIndex[role];
-  const hit = layer.getLayers().find(l => !code || l.feature.properties.code === code);
-  const map = hit._map;
-  const p = map.latLngToContainerPoint(hit.getBounds().getCenter());
-  const box = map.getContainer().getBoundingClientRect();
-  return {x: box.left + p.x, y: box.top + p.y, code: hit.feature.properties.code};
+  const candidates = layer.getLayers().filter(l => !code || l.feature.properties.code === code);
+  for (const hit of candidates) {
+    const map = hit._map;
+    const centre = hit.getCenter ? hit.getCenter() : hit.getBounds().getCenter();
+    const p = map.latLngToContainerPoint(centre);
+    const box = map.getContainer().getBoundingClientRect();
+    const x = box.left + p.x, y = box.top + p.y;
+    // only a spot where this very polygon is the topmost thing, as a user would see it
+    if (!hit._path || document.elementFromPoint(x, y) === hit._path) {
+      return {x: x, y: y, code: hit.feature.properties.code};
+    }
+  }
+  return null;
 }
 """
 
@@ -38,10 +46,13 @@ def write_json(site: tuple[Path, str], name: str, payload: dict) -> str:
 def click_feature(page, role: str, code: str | None = None) -> str:
     """Click the centre of a polygon of layer ``role`` (the first, or the one with ``code``)."""
     spot = page.evaluate(_FEATURE_CENTRE, [role, code])
+    assert spot is not None, f"no visible, uncovered feature in layer {role!r} ({code})"
     page.mouse.click(spot["x"], spot["y"])
     return spot["code"]
 
 
 def wait_for_map(page) -> None:
-    """Wait until the page runtime and at least one Leaflet map exist."""
+    """Wait until the page runtime and its maps exist and the opening zoom has settled."""
     page.wait_for_function("() => window.wangge && document.querySelector('.leaflet-container')")
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
+    page.wait_for_timeout(300)  # the fit-to-data zoom ends one frame after the class goes

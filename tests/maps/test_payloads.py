@@ -85,6 +85,7 @@ def test_hotspot_classes_have_labels_and_colours():
     assert hotspot_class_style("new")[0].startswith("新增热点")
     assert hotspot_class_style("Persistent Hot Spot")[0].startswith("持续热点")
     assert hotspot_class_style("something else")[0] == "something else"
+    assert hotspot_class_style(float("nan"))[0] == hotspot_class_style(None)[0] == "预警 flagged"
 
 
 def test_pages_link_nothing_outside_and_inline_when_asked():
