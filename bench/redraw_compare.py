@@ -44,7 +44,7 @@ COLUMNS = (
 
 def aggregate(rows: list[dict], key: str, tolerance: float, seconds: float) -> dict:
     """Township figures of one method from per-village comparisons."""
-    parts = [r[key] for r in rows if key in r]
+    parts = [r[key] for r in rows if key in r and r[key].get("finished", True)]
     households = np.concatenate([m["households"] for m in parts])
     deviation = np.concatenate([m["deviation"] for m in parts])
     pp = np.concatenate([m["polsby_popper"] for m in parts])
@@ -80,6 +80,7 @@ def main() -> None:
     parser.add_argument("--county", default="623021")
     parser.add_argument("--tolerance", type=float, default=0.15)
     parser.add_argument("--no-kmeans", action="store_true")
+    parser.add_argument("--maxp-limit", type=float, default=120.0, help="seconds per village")
     args = parser.parse_args()
     engine = make_engine(database_url(), pool_size=1)
     sessions = session_factory(engine)
@@ -92,7 +93,10 @@ def main() -> None:
     for village in inputs:
         target = targets["urban" if village.code in urban else "rural"]
         row = compare_village(
-            village, RedrawParams(target=target, tolerance=args.tolerance), methods=methods
+            village,
+            RedrawParams(target=target, tolerance=args.tolerance),
+            methods=methods,
+            maxp_time_limit=args.maxp_limit,
         )
         for k, v in row["seconds"].items():
             seconds[k] += v
@@ -119,9 +123,17 @@ def main() -> None:
         f"targets {targets} ±{args.tolerance:.0%}",
         table,
     )
-    ours = table["proposal"]
+    unfinished = [r["village"] for r in rows if not r["spopt_maxp"].get("finished", True)]
+    if unfinished:
+        print(
+            f"spopt max-p did not finish within {args.maxp_limit:g} s on {unfinished}; "
+            "the max-p ratio below compares the villages where it finished"
+        )
+    finished = [r for r in rows if r["spopt_maxp"].get("finished", True)]
     for name in ("spopt max-p", "spopt k-means"):
         if name in table:
+            subset = finished if name == "spopt max-p" else rows
+            ours = aggregate(subset, "proposal", args.tolerance, seconds["proposal"])
             theirs = table[name]
             print(
                 f"{name} / proposal: households moved "
@@ -161,6 +173,29 @@ def main() -> None:
     )
     for key in keys:
         print(f"  {key:30} {county[key]}")
+
+    with sessions() as session:
+        everything, all_villages = load_scope(session=session, scope=args.county)
+    urban = {v["code"] for v in all_villages if (v["short_name"] or "").endswith("社区")}
+    started = time.perf_counter()
+    rows = [
+        compare_village(
+            v,
+            RedrawParams(
+                target=targets["urban" if v.code in urban else "rural"], tolerance=args.tolerance
+            ),
+            methods=(),
+        )
+        for v in everything
+    ]
+    seconds = time.perf_counter() - started
+    print_table(
+        f"whole county {args.county}, current grids against the proposal (SYNTHETIC demo data)",
+        {
+            "current": aggregate(rows, "current", args.tolerance, 0.0),
+            "proposal": aggregate(rows, "proposal", args.tolerance, seconds),
+        },
+    )
     engine.dispose()
 
 

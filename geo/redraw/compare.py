@@ -11,15 +11,18 @@ finish within minutes on a thousand units.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 import warnings
+from queue import Empty
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from geo.redraw.cells import VillageCells, dissolve
 from geo.redraw.metrics import grid_metrics
-from geo.redraw.partition import UNASSIGNED, household_band
+from geo.redraw.partition import household_band
+from geo.redraw.regions import UNASSIGNED, fill_unassigned
 from geo.redraw.village import RedrawParams, VillageInput, current_metrics, propose_village
 
 
@@ -60,25 +63,57 @@ def spopt_kmeans(cells: VillageCells, k: int, *, random_state: int = 0) -> np.nd
 
 
 def spopt_maxp(
-    cells: VillageCells, threshold: float, *, iterations: int = 3, random_state: int = 0
-) -> np.ndarray:
-    """Max-p regions with at least ``threshold`` households each, bounded iterations."""
-    import geopandas as gpd
-    from spopt.region import MaxPHeuristic
+    cells: VillageCells,
+    threshold: float,
+    *,
+    iterations: int = 3,
+    random_state: int = 0,
+    time_limit: float = 120.0,
+) -> np.ndarray | None:
+    """Max-p regions with at least ``threshold`` households each, bounded iterations.
 
+    spopt's annealing can cycle on some inputs, so it runs in a child process that is stopped
+    after ``time_limit`` seconds; ``None`` then means "did not finish".
+    """
     if cells.weight.sum() < 2 * threshold:
         return np.zeros(cells.n_units, dtype=np.int64)
-    frame = gpd.GeoDataFrame(
-        {"x": cells.xy[:, 0], "y": cells.xy[:, 1], "households": cells.weight},
-        geometry=list(cells.cells),
-        crs="EPSG:4326",
+    neighbours = {u: [int(v) for v in cells.neighbours[u]] for u in range(cells.n_units)}
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(
+        target=_maxp_child,
+        args=(queue, cells.xy, cells.weight, neighbours, threshold, iterations, random_state),
     )
+    child.start()
+    try:
+        labels = queue.get(timeout=time_limit)
+    except Empty:
+        labels = None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if labels is None:
+        return None
+    labels = np.asarray(labels, dtype=np.int64)
+    # Units max-p could not place (label 0 when regions start at 1) join a neighbour's region.
+    if (labels <= 0).any() and (labels > 0).any():
+        labels = fill_unassigned(np.where(labels > 0, labels, UNASSIGNED), cells.neighbours)
+    return labels
+
+
+def _maxp_child(queue, xy, weight, neighbours, threshold, iterations, random_state) -> None:
+    import geopandas as gpd
+    from libpysal.weights import W
+    from spopt.region import MaxPHeuristic
+
+    frame = gpd.GeoDataFrame({"x": xy[:, 0], "y": xy[:, 1], "households": weight})
     np.random.seed(random_state)  # spopt max-p draws from the global generator
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = MaxPHeuristic(
             frame,
-            _weights(cells),
+            W(neighbours, silence_warnings=True),
             ["x", "y"],
             "households",
             threshold,
@@ -87,13 +122,7 @@ def spopt_maxp(
             max_iterations_sa=1,
         )
         model.solve()
-    labels = np.asarray(model.labels_, dtype=np.int64)
-    # Units max-p could not place (label 0 when regions start at 1) join a neighbour's region.
-    if (labels <= 0).any() and (labels > 0).any():
-        from geo.redraw.partition import fill_unassigned
-
-        labels = fill_unassigned(np.where(labels > 0, labels, UNASSIGNED), cells.neighbours)
-    return labels
+    queue.put(list(np.asarray(model.labels_).tolist()))
 
 
 def labels_metrics(
@@ -118,7 +147,11 @@ def labels_metrics(
 
 
 def compare_village(
-    village: VillageInput, params: RedrawParams, *, methods: tuple[str, ...] = ("kmeans", "maxp")
+    village: VillageInput,
+    params: RedrawParams,
+    *,
+    methods: tuple[str, ...] = ("kmeans", "maxp"),
+    maxp_time_limit: float = 120.0,
 ) -> dict:
     """``{"current": …, "proposal": …, "spopt_kmeans": …, "spopt_maxp": …, "seconds": …}``."""
     seconds = {}
@@ -148,10 +181,19 @@ def compare_village(
         )
     if "maxp" in methods:
         started = time.perf_counter()
-        labels = spopt_maxp(plan.cells, lo, random_state=params.random_state)
+        labels = spopt_maxp(
+            plan.cells, lo, random_state=params.random_state, time_limit=maxp_time_limit
+        )
         seconds["spopt_maxp"] = time.perf_counter() - started
-        out["spopt_maxp"] = labels_metrics(
-            plan.cells, labels, target=params.target, initial=plan.initial_unit_grid
+        out["spopt_maxp"] = (
+            {"finished": False}
+            if labels is None
+            else {
+                "finished": True,
+                **labels_metrics(
+                    plan.cells, labels, target=params.target, initial=plan.initial_unit_grid
+                ),
+            }
         )
     out["seconds"] = seconds
     return out

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from geo.redraw.cells import VillageCells, dissolve
-from geo.redraw.partition import UNASSIGNED, choose_region_count, repair_partition
+from geo.redraw.partition import choose_region_count, repair_partition
+from geo.redraw.regions import UNASSIGNED
 
 
 @dataclass(frozen=True)

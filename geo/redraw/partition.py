@@ -12,8 +12,12 @@ The search starts from the current assignment (each unit's current grid) and onl
    grid that stays connected without it, and among the units on a boundary the search takes one
    going back to its original grid first, then the one that sits closest to the receiving grid.
 
-The moves are the minimum the balance needs: grids already inside the band are not touched
-unless they lie on a chain. This is the classic transfer-path repair of political districting
+5. units the balancing pushed out of their original grid go back where the band allows, and a
+   grid left short in a pocket no chain can reach is merged away (the heaviest grid is split
+   instead).
+
+The moves are what the balance needs: grids already inside the band are not touched unless they
+lie on a chain. This is the classic transfer-path repair of political districting
 (e.g. Bozkaya, Erkut & Laporte 2003, "A tabu search heuristic and adaptive memory procedure for
 political districting", EJOR 144) restricted to feasibility repair.
 """
@@ -22,13 +26,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import deque
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
 
-UNASSIGNED = -1
+from geo.redraw.regions import UNASSIGNED, RegionState, fill_unassigned, make_contiguous
 
 
 @dataclass
@@ -45,139 +48,11 @@ class Partition:
     unbalanced: list[int] = field(default_factory=list)
 
 
-class _State:
-    def __init__(self, labels, weights, neighbours, xy, original):
-        self.labels = labels
-        self.w = weights
-        self.nb = neighbours
-        self.xy = xy
-        self.orig = original
-        self.members: dict[int, set[int]] = {}
-        for u, r in enumerate(labels):
-            self.members.setdefault(int(r), set()).add(u)
-        self.load = {r: float(weights[list(m)].sum()) for r, m in self.members.items()}
-        self.next_id = max(self.members, default=-1) + 1
-        self.parent: dict[int, int] = {}
-        self.merged: dict[int, int] = {}
-        sizes = [len(n) for n in neighbours]
-        self.src = np.repeat(np.arange(len(neighbours)), sizes)
-        self.dst = (np.concatenate(neighbours) if sizes and sum(sizes) else np.zeros(0)).astype(
-            np.int64
-        )
-
-    def move(self, u: int, to: int) -> None:
-        src = int(self.labels[u])
-        self.members[src].discard(u)
-        self.load[src] -= self.w[u]
-        if not self.members[src]:
-            del self.members[src]
-            del self.load[src]
-        self.members.setdefault(to, set()).add(u)
-        self.load[to] = self.load.get(to, 0.0) + self.w[u]
-        self.labels[u] = to
-
-    def centre(self, r: int) -> np.ndarray:
-        idx = np.fromiter(self.members[r], dtype=np.int64)
-        wts = self.w[idx] + 1e-3
-        return (self.xy[idx] * wts[:, None]).sum(0) / wts.sum()
-
-    def region_neighbours(self) -> dict[int, set[int]]:
-        adj: dict[int, set[int]] = {r: set() for r in self.members}
-        a, b = self.labels[self.src], self.labels[self.dst]
-        cross = a != b
-        if cross.any():
-            span = int(max(a.max(), b.max())) + 1
-            for key in np.unique(a[cross] * span + b[cross]).tolist():
-                adj[key // span].add(key % span)
-        return adj
-
-    def stays_connected_without(self, u: int) -> bool:
-        r = int(self.labels[u])
-        inside = [int(v) for v in self.nb[u] if self.labels[v] == r]
-        if len(self.members[r]) <= 1:
-            return False
-        if len(inside) <= 1:
-            return True
-        goal = set(inside)
-        seen = {inside[0], u}
-        queue = deque([inside[0]])
-        found = 1
-        while queue:
-            x = queue.popleft()
-            for y in self.nb[x]:
-                y = int(y)
-                if y not in seen and self.labels[y] == r:
-                    seen.add(y)
-                    if y in goal:
-                        found += 1
-                        if found == len(goal):
-                            return True
-                    queue.append(y)
-        return False
-
-    def components(self, r: int) -> list[set[int]]:
-        left = set(self.members[r])
-        parts = []
-        while left:
-            start = left.pop()
-            part = {start}
-            queue = deque([start])
-            while queue:
-                x = queue.popleft()
-                for y in self.nb[x]:
-                    y = int(y)
-                    if y in left:
-                        left.discard(y)
-                        part.add(y)
-                        queue.append(y)
-            parts.append(part)
-        return parts
-
-
-def fill_unassigned(labels: np.ndarray, neighbours: list[np.ndarray]) -> np.ndarray:
-    """Give each unassigned unit the label of its nearest assigned unit (breadth-first)."""
-    labels = labels.copy()
-    queue = deque(int(u) for u in np.flatnonzero(labels != UNASSIGNED))
-    while queue:
-        u = queue.popleft()
-        for v in neighbours[u]:
-            if labels[v] == UNASSIGNED:
-                labels[v] = labels[u]
-                queue.append(int(v))
-    return labels
-
-
-def _make_contiguous(state: _State) -> None:
-    changed = True
-    while changed:
-        changed = False
-        for r in list(state.members):
-            if r not in state.members:
-                continue
-            parts = state.components(r)
-            if len(parts) <= 1:
-                continue
-            parts.sort(key=lambda p: (state.w[list(p)].sum(), len(p)), reverse=True)
-            for part in parts[1:]:
-                touching: dict[int, int] = {}
-                for u in part:
-                    for v in state.nb[u]:
-                        rv = int(state.labels[v])
-                        if rv != r:
-                            touching[rv] = touching.get(rv, 0) + 1
-                if not touching:
-                    continue
-                into = max(touching, key=lambda k: (touching[k], -k))
-                for u in part:
-                    state.move(u, into)
-                changed = True
-
-
-def _merge_lightest(state: _State) -> None:
+def _merge_lightest(state: RegionState) -> None:
     _merge(state, min(state.members, key=lambda k: (state.load[k], len(state.members[k]), k)))
 
 
-def _merge(state: _State, r: int) -> None:
+def _merge(state: RegionState, r: int) -> None:
     """Merge region ``r`` into its lightest neighbour."""
     adj = state.region_neighbours()
     if not adj[r]:
@@ -188,7 +63,7 @@ def _merge(state: _State, r: int) -> None:
     state.merged[r] = into
 
 
-def _split_heaviest(state: _State, mean: float) -> None:
+def _split_heaviest(state: RegionState, mean: float) -> None:
     r = max(
         (k for k in state.members if len(state.members[k]) > 1),
         key=lambda k: (state.load[k], k),
@@ -217,11 +92,11 @@ def _split_heaviest(state: _State, mean: float) -> None:
                 queued.add(v)
                 heapq.heappush(heap, (proj[v], v))
     state.parent[new] = r
-    _make_contiguous(state)
+    make_contiguous(state)
 
 
 def _transfer(
-    state: _State,
+    state: RegionState,
     src: int,
     dst: int,
     amount: float,
@@ -286,7 +161,7 @@ def _path(adj: dict[int, set[int]], start: int, accept, usable) -> list[int] | N
     return None
 
 
-def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
+def _balance(state: RegionState, lo: float, hi: float, max_rounds: int) -> list[int]:
     # Repairs aim a little inside the band, so that a unit too many on a chain does not push
     # the next grid just outside it.
     margin = max(1.0, min((hi - lo) / 4, float(np.median(state.w)) if len(state.w) else 1.0))
@@ -348,7 +223,7 @@ def _balance(state: _State, lo: float, hi: float, max_rounds: int) -> list[int]:
     return sorted(r for r in state.members if state.load[r] > hi or state.load[r] < lo)
 
 
-def _compact(state: _State, lo: float, hi: float, passes: int, gain: float = 0.25) -> None:
+def _compact(state: RegionState, lo: float, hi: float, passes: int, gain: float = 0.25) -> None:
     """Hand boundary units to the neighbouring grid whose centre is clearly nearer (by more
     than ``gain`` of the distance to their own), keeping both grids connected and in the band.
 
@@ -385,7 +260,7 @@ def _compact(state: _State, lo: float, hi: float, passes: int, gain: float = 0.2
             return
 
 
-def _send_home(state: _State, lo: float, hi: float, max_passes: int = 5) -> None:
+def _send_home(state: RegionState, lo: float, hi: float, max_passes: int = 5) -> None:
     """Move units that the balancing pushed out of their original grid back into it wherever
     that grid borders them and both grids stay connected and inside the band: fewer households
     moved, and the grids' old, usually more compact, outline comes back."""
@@ -436,8 +311,8 @@ def repair_partition(
     else:
         labels = fill_unassigned(initial, neighbours)
         original = initial.copy()
-    state = _State(labels.copy(), weights, neighbours, xy, original)
-    _make_contiguous(state)
+    state = RegionState(labels.copy(), weights, neighbours, xy, original)
+    make_contiguous(state)
     while len(state.members) > n_regions:
         _merge_lightest(state)
     mean = weights.sum() / n_regions if weights.sum() > 0 else 1.0

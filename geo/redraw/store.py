@@ -282,6 +282,10 @@ def apply_plan(
 
 
 def _apply_rows(*, session: Session, proposal: dict, villages: list[str], at) -> dict:
+    group_leaders = {
+        r.code: r.leader_id
+        for r in session.execute(sql("redraw_current_groups"), {"villages": villages})
+    }
     closed = session.execute(sql("redraw_close_grids"), {"villages": villages, "at": at})
     closed = closed.mappings().all()
     old_by_code = {c["code"]: c for c in closed}
@@ -308,7 +312,7 @@ def _apply_rows(*, session: Session, proposal: dict, villages: list[str], at) ->
                 {
                     "code": h["code"],
                     "grid_code": h["grid_code"],
-                    "leader_id": None,
+                    "leader_id": group_leaders.get(h["code"]),
                     "synthetic": synthetic,
                     "wkb": h["wkb"],
                 }

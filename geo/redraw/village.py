@@ -17,12 +17,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.redraw.cells import VillageCells, build_cells, dissolve
 from geo.redraw.groups import GroupRule, majority_label, propose_groups
 from geo.redraw.metrics import grid_metrics
-from geo.redraw.partition import (
-    UNASSIGNED,
-    choose_region_count,
-    household_band,
-    repair_partition,
-)
+from geo.redraw.partition import choose_region_count, household_band, repair_partition
+from geo.redraw.regions import UNASSIGNED
 
 
 @dataclass(frozen=True)

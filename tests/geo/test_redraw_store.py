@@ -156,6 +156,17 @@ def test_plan_geojson_has_the_proposed_grids(db, village):
 
 def test_apply_moves_everything_to_the_new_grids_and_keeps_history(db, village):
     old_ids = load_village(db, village)
+    leader = db.execute(
+        text(
+            "INSERT INTO staff (code, county_code, name, role, synthetic) "
+            "VALUES ('S-1', :c, '网格长', 'grid_leader', true) RETURNING id"
+        ),
+        {"c": COUNTY},
+    ).scalar_one()
+    db.execute(text("UPDATE grid SET leader_id = :s"), {"s": leader})
+    db.execute(
+        text("INSERT INTO staff_grid (staff_id, grid_id) SELECT :s, id FROM grid"), {"s": leader}
+    )
     plan = propose(session=db, scope=village.code, target=TARGET)["plan"]
     before = db.execute(text("SELECT clock_timestamp()")).scalar_one()
     summary = apply_plan(session=db, plan_id=plan, actor="reviewer")
@@ -218,6 +229,20 @@ def test_apply_moves_everything_to_the_new_grids_and_keeps_history(db, village):
         db.execute(text("SELECT status FROM grid_plan WHERE id = :p"), {"p": plan}).scalar_one()
         == "applied"
     )
+    # Grids that keep their code keep their leader; staff links follow to every successor.
+    kept = db.execute(
+        text(
+            "SELECT count(*) FILTER (WHERE leader_id = :s), count(*) FROM grid "
+            "WHERE valid_to IS NULL AND code = ANY(:codes)"
+        ),
+        {"s": leader, "codes": sorted(set(old_ids) & set(current))},
+    ).one()
+    assert kept[0] == kept[1] > 0
+    linked = db.execute(
+        text("SELECT count(*) FROM staff_grid WHERE grid_id = ANY(:ids)"),
+        {"ids": list(current.values())},
+    ).scalar_one()
+    assert linked >= kept[1]
 
 
 def test_stale_plan_is_refused_and_changes_nothing(db, village):
