@@ -43,6 +43,12 @@ class DutyShift(Base):
         CheckConstraint("ends_at > starts_at", name="shift_has_length"),
         CheckConstraint(_in("post", DUTY_POSTS), name="post_known"),
         Index("duty_shift_centre_time", "centre_id", "starts_at", "ends_at"),
+        # "who is on duty at t" over all centres: the shift's interval contains t
+        Index(
+            "duty_shift_during",
+            text("tstzrange(starts_at, ends_at, '[)')"),
+            postgresql_using="gist",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

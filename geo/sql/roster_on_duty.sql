@@ -1,6 +1,6 @@
--- Who is on duty at :at: shifts with starts_at <= :at < ends_at (half-open, so at a shift
--- boundary exactly one shift of a post holds), per centre, optionally one centre or county,
--- within an area scope (the centre's unit code starts with the scope, or the scope lies in
+-- Who is on duty at :at: shifts whose half-open range [starts_at, ends_at) contains :at (at a
+-- shift boundary exactly one shift of a post holds; GiST index duty_shift_during), per centre,
+-- optionally one centre or county, within an area scope (the centre's unit code starts with the scope, or the scope lies in
 -- the centre's unit: a grid user sees its township's and county's centres).
 SELECT f.code AS centre_code, f.name AS centre_name, f.kind AS centre_kind,
        f.admin_code AS centre_unit, ST_X(f.geom) AS lon, ST_Y(f.geom) AS lat, d.id AS shift_id, d.post, d.starts_at, d.ends_at,
@@ -8,7 +8,7 @@ SELECT f.code AS centre_code, f.name AS centre_name, f.kind AS centre_kind,
 FROM duty_shift d
 JOIN facility f ON f.id = d.centre_id
 JOIN staff s ON s.id = d.staff_id
-WHERE d.starts_at <= CAST(:at AS timestamptz) AND CAST(:at AS timestamptz) < d.ends_at
+WHERE tstzrange(d.starts_at, d.ends_at, '[)') @> CAST(:at AS timestamptz)
   AND (CAST(:centre_id AS bigint) IS NULL OR d.centre_id = CAST(:centre_id AS bigint))
   AND (CAST(:county AS text) IS NULL OR d.county_code = CAST(:county AS text))
   AND (CAST(:scope_area AS text) IS NULL

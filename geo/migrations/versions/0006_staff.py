@@ -40,6 +40,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("duty_shift_centre_time", "duty_shift", ["centre_id", "starts_at", "ends_at"])
+    op.execute(
+        "CREATE INDEX duty_shift_during ON duty_shift "
+        "USING gist (tstzrange(starts_at, ends_at, '[)'))"
+    )
     op.create_index(op.f("ix_duty_shift_county_code"), "duty_shift", ["county_code"])
     op.create_index(op.f("ix_duty_shift_staff_id"), "duty_shift", ["staff_id"])
 
