@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from rich.console import Console
 from threadpoolctl import threadpool_limits
 
 from api.cli.backtest import read_events, report_table, run_backtest
-from api.cli.common import err_console
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared/data/nypd_shootings"
 CSV = SOURCE / "NYPD_Shooting_Incident_Data__Historic_.csv"
@@ -60,8 +60,7 @@ def main() -> None:
             )
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
-    err_console.file = sys.stdout
-    err_console.print(report_table(report))
+    Console(file=sys.stdout, width=160).print(report_table(report))
     methods = report["methods"]
     for share in ("1", "5", "10"):
         best_name = max(
