@@ -104,31 +104,62 @@ class PanelInputs:
     seasons: pd.DataFrame | None = None
 
 
-def _decayed(counts: np.ndarray, half_life: float) -> np.ndarray:
-    """e[t] = sum over s < t of counts[s] * 0.5 ** ((t - 1 - s) / half_life); e[0] = 0."""
-    factor = np.float32(0.5 ** (1.0 / half_life))
-    out = np.zeros((counts.shape[0] + 1, counts.shape[1]), dtype=np.float32)
-    for t in range(1, out.shape[0]):
-        out[t] = factor * out[t - 1] + counts[t - 1]
-    return out
+class _History:
+    """Window sums, decayed sums and time since the last event of a (T, N) array, at period t,
+    from rows < t only. Many periods: cumulative sums and recursions computed once. A few periods
+    (scoring): direct sums over the rows before t, which is cheaper than the full recursions."""
 
+    def __init__(self, counts: np.ndarray, periods: Sequence[int], *, with_decay: bool) -> None:
+        self.counts = counts
+        self.direct = len(periods) <= 4
+        self.cum: np.ndarray | None = None
+        self.decays: dict[int, np.ndarray] = {}
+        self.since_rows: np.ndarray | None = None
+        if not self.direct:
+            self.cum = np.zeros((counts.shape[0] + 1, counts.shape[1]), dtype=np.float64)
+            np.cumsum(counts, axis=0, out=self.cum[1:])
+            if with_decay:
+                self.decays = {h: self._decay_rows(h) for h in HALF_LIVES}
+                self.since_rows = self._since_rows()
 
-def _since_last(counts: np.ndarray) -> np.ndarray:
-    """Periods since the latest event before t (capped), per unit; row t uses periods < t."""
-    out = np.full((counts.shape[0] + 1, counts.shape[1]), _SINCE_CAP, dtype=np.float32)
-    for t in range(1, out.shape[0]):
-        out[t] = np.where(counts[t - 1] > 0, 1.0, np.minimum(out[t - 1] + 1.0, _SINCE_CAP))
-    return out
+    def _decay_rows(self, half_life: float) -> np.ndarray:
+        factor = np.float32(0.5 ** (1.0 / half_life))
+        out = np.zeros((self.counts.shape[0] + 1, self.counts.shape[1]), dtype=np.float32)
+        for t in range(1, out.shape[0]):
+            out[t] = factor * out[t - 1] + self.counts[t - 1]
+        return out
 
+    def _since_rows(self) -> np.ndarray:
+        out = np.full((self.counts.shape[0] + 1, self.counts.shape[1]), _SINCE_CAP, np.float32)
+        for t in range(1, out.shape[0]):
+            out[t] = np.where(self.counts[t - 1] > 0, 1.0, np.minimum(out[t - 1] + 1.0, _SINCE_CAP))
+        return out
 
-def _cumulative(counts: np.ndarray) -> np.ndarray:
-    out = np.zeros((counts.shape[0] + 1, counts.shape[1]), dtype=np.float64)
-    np.cumsum(counts, axis=0, out=out[1:])
-    return out
+    def window(self, t: int, k: int) -> np.ndarray:
+        """Sum over periods [t - k, t - 1]."""
+        if self.cum is None:
+            return self.counts[max(t - k, 0) : t].sum(axis=0, dtype=np.float64).astype(np.float32)
+        return (self.cum[t] - self.cum[max(t - k, 0)]).astype(np.float32)
 
+    def total(self, t: int) -> np.ndarray:
+        """Sum over all periods before t."""
+        return self.window(t, t)
 
-def _window(cum: np.ndarray, t: int, k: int) -> np.ndarray:
-    return (cum[t] - cum[max(t - k, 0)]).astype(np.float32)
+    def decayed(self, t: int, half_life: int) -> np.ndarray:
+        """Sum over s < t of counts[s] * 0.5 ** ((t - 1 - s) / half_life)."""
+        if half_life in self.decays:
+            return self.decays[half_life][t]
+        ages = np.arange(t)[::-1]
+        weights = (0.5 ** (ages / half_life)).astype(np.float32)
+        return (weights @ self.counts[:t]).astype(np.float32)
+
+    def since_last(self, t: int) -> np.ndarray:
+        """Periods since the latest event before t (1 = last period), capped."""
+        if self.since_rows is not None:
+            return self.since_rows[t]
+        recent = self.counts[max(t - int(_SINCE_CAP), 0) : t][::-1] > 0
+        found = recent.any(axis=0)
+        return np.where(found, recent.argmax(axis=0) + 1.0, _SINCE_CAP).astype(np.float32)
 
 
 def build_features(
@@ -151,16 +182,16 @@ def build_features(
     n_units = full.shape[1]
     # Cut every time-varying input at the horizon: nothing at or after it can reach a feature.
     past = full[:horizon]
-    cum = _cumulative(past)
-    decays = {h: _decayed(past, h) for h in HALF_LIVES}
-    since = _since_last(past)
+    history = _History(past, periods, with_decay=True)
     categories = {
-        name: _cumulative(np.asarray(c, np.float32)[:horizon])
+        name: _History(np.asarray(c, np.float32)[:horizon], periods, with_decay=False)
         for name, c in (inputs.category_counts or {}).items()
     }
     signals = None
     if inputs.signal_counts is not None:
-        signals = _cumulative(np.asarray(inputs.signal_counts, np.float32)[:horizon])
+        signals = _History(
+            np.asarray(inputs.signal_counts, np.float32)[:horizon], periods, with_decay=False
+        )
     adjacency = sp.csr_matrix(inputs.adjacency) if inputs.adjacency is not None else None
     smoothing = sp.csr_matrix(inputs.smoothing) if inputs.smoothing is not None else None
     attributes = inputs.unit_attributes
@@ -175,15 +206,15 @@ def build_features(
         rows = select_rows(t, target) if select_rows is not None else None
         cols: dict[str, np.ndarray] = {}
         for k in lags:
-            cols[f"lag{k}"] = _window(cum, t, k)
-        cols["long_run_rate"] = (cum[t] / max(t, 1)).astype(np.float32)
+            cols[f"lag{k}"] = history.window(t, k)
+        cols["long_run_rate"] = (history.total(t) / max(t, 1)).astype(np.float32)
         for h in HALF_LIVES:
-            cols[f"decay{h}"] = decays[h][t]
-        cols["since_last"] = since[t]
-        cols["trend13"] = 2 * _window(cum, t, 13) - _window(cum, t, 26)
-        total_recent = float(_window(cum, t, 4).sum())
+            cols[f"decay{h}"] = history.decayed(t, h)
+        cols["since_last"] = history.since_last(t)
+        cols["trend13"] = 2 * history.window(t, 13) - history.window(t, 26)
+        total_recent = float(history.window(t, 4).sum())
         cols["area_lag4_mean"] = np.full(n_units, total_recent / n_units, np.float32)
-        lag52 = _window(cum, t, 52)
+        lag52 = history.window(t, 52)
         cols["lag52_share"] = lag52 * (n_units / max(float(lag52.sum()), 1.0))
         if adjacency is not None:
             for name in ("lag1", "lag4", "lag13", "lag52", "long_run_rate", "decay1"):
@@ -192,12 +223,12 @@ def build_features(
         if smoothing is not None:
             for name in ("lag13", "lag52", "long_run_rate", "decay4", "decay156"):
                 cols[f"smooth_{name}"] = (smoothing @ cols[name]).astype(np.float32)
-        for name, cat_cum in categories.items():
+        for name, cat_history in categories.items():
             for k in CATEGORY_LAGS:
-                cols[f"cat_{name}_lag{k}"] = _window(cat_cum, t, k)
+                cols[f"cat_{name}_lag{k}"] = cat_history.window(t, k)
         if signals is not None:
             for k in SIGNAL_LAGS:
-                cols[f"sig_lag{k}"] = _window(signals, t, k)
+                cols[f"sig_lag{k}"] = signals.window(t, k)
             if adjacency is not None:
                 cols["nb_sig_lag4"] = (adjacency @ cols["sig_lag4"]).astype(np.float32)
         for name, state in (

@@ -79,19 +79,20 @@ def factor_group(column: str) -> str:
     return "long_run"
 
 
-def _top_percent(values: np.ndarray, value: float) -> int:
+def _top_percent(sorted_values: np.ndarray, value: float) -> int:
     """Share of units (in %) with a value at least as high, rounded up to a whole percent."""
-    share = float((values >= value).mean()) * 100
+    at_least = sorted_values.size - np.searchsorted(sorted_values, value, side="left")
+    share = 100.0 * at_least / max(sorted_values.size, 1)
     return max(1, int(np.ceil(share)))
 
 
-def _phrase(group: str, row: pd.Series, frame: pd.DataFrame, period_word: str) -> str:
+def _phrase(group: str, row: pd.Series, ranked: dict[str, np.ndarray], period_word: str) -> str:
     """Plain-words description of a factor group for one unit (Chinese, for the review meeting)."""
     if group == "recent_count" and "lag4" in row:
-        pct = _top_percent(frame["lag4"].to_numpy(), row["lag4"])
+        pct = _top_percent(ranked["lag4"], row["lag4"])
         return f"近4{period_word}纠纷{int(row['lag4'])}起（全县前{pct}%）"
     if group == "long_run" and "lag52" in row:
-        pct = _top_percent(frame["lag52"].to_numpy(), row["lag52"])
+        pct = _top_percent(ranked["lag52"], row["lag52"])
         return f"长期高发：近52{period_word}纠纷{int(row['lag52'])}起（全县前{pct}%）"
     if group == "trend":
         return "本网格纠纷呈上升趋势"
@@ -232,13 +233,16 @@ class RiskModel:
             effects[group] = base - pred
         names = list(effects)
         matrix = np.column_stack([effects[g] for g in names])
+        ranked = {c: np.sort(X[c].to_numpy()) for c in ("lag4", "lag52") if c in X.columns}
         out: list[list[Factor]] = []
-        for i, position in enumerate(idx):
-            row = X.iloc[position]
+        for i in range(len(idx)):
+            row = subset.iloc[i]
             order = np.argsort(-matrix[i])[:top]
             out.append(
                 [
-                    Factor(names[j], _phrase(names[j], row, X, period_word), float(matrix[i, j]))
+                    Factor(
+                        names[j], _phrase(names[j], row, ranked, period_word), float(matrix[i, j])
+                    )
                     for j in order
                     if matrix[i, j] > 0
                 ]

@@ -95,3 +95,14 @@ def test_season_flags():
 def test_count_matrix():
     m = count_matrix(np.array([0, 0, 1]), np.array([1, 1, 0]), n_units=2, n_periods=2)
     assert m.tolist() == [[0, 1], [2, 0]]
+
+
+def test_scoring_one_period_matches_the_training_path():
+    # One requested period takes direct sums; many take cumulative sums and recursions.
+    rng = np.random.default_rng(11)
+    counts = rng.poisson(0.7, (90, 15)).astype(np.float32)
+    inputs = _inputs(counts, rng, 15)
+    many, _ = build_features(inputs, range(1, 90))
+    one, _ = build_features(inputs, [89])
+    expected = many[many["period"] == 89].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, expected, rtol=1e-5)
