@@ -12,6 +12,8 @@ For each province size N (the first N counties of one synthetic 100-county provi
   assign SQL  every address of the province re-put on its grid in one PostGIS statement
   assign mem  GridIndex.load of all current grids + assign of every address in memory
   score       train + score + flag hotspots (api.risk, per county, one OpenMP thread)
+              (ingest and score also print this process's CPU seconds: on a loaded machine
+              wall time mostly measures waiting for a core)
   geojson     GET-equivalent of /api/v1/grids?township=… for one township (median of repeats)
   tile        /tiles/grids/z/x/y of the first county's centre at z12 and z10 (median)
 
@@ -90,10 +92,11 @@ def measure(n_counties: int, nightly_sample: int) -> dict[str, tuple[float, str]
         sample = counties[: max(1, min(nightly_sample, n_counties))]
         factor = n_counties / len(sample)
         note = "" if factor == 1 else f"extrapolated ×{factor:g} from {len(sample)} counties"
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for county in sample:
             ingest_demo_events(engine, county)
         out["ingest (s)"] = ((time.perf_counter() - started) * factor, note)
+        out["ingest (client CPU s)"] = ((time.process_time() - cpu_started) * factor, note)
 
         with transaction(engine) as session:
             started = time.perf_counter()
@@ -107,10 +110,11 @@ def measure(n_counties: int, nightly_sample: int) -> dict[str, tuple[float, str]
             hits = index.assign(xy[:, 0], xy[:, 1])
             out["assign mem (s)"] = (time.perf_counter() - started, f"{(hits >= 0).sum():,} placed")
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for county in sample:
             train_and_score_county(engine, county)
         out["score+hotspots (s)"] = ((time.perf_counter() - started) * factor, note)
+        out["score+hotspots (CPU s)"] = ((time.process_time() - cpu_started) * factor, note)
 
         first = counties[0]
         township = str(first.admin_units.query("level == 'township'")["code"].iloc[0])
