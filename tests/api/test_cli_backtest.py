@@ -72,3 +72,20 @@ def test_bad_time_names_the_row_and_field(tmp_path):
     result = CliRunner().invoke(_app(), ["backtest", "--events", str(events), "--cell-size", "500"])
     assert result.exit_code != 0
     assert "row 5" in result.output and "time" in result.output
+
+
+def test_area_sets_the_study_cells(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    events = tmp_path / "events.csv"
+    _synthetic_csv(events)
+    area = tmp_path / "area.geojson"
+    # About 1.8 km × 2.2 km around the first cluster: a fixed count of 500 m cells, empty ones too.
+    gpd.GeoDataFrame(geometry=[box(103.34, 34.68, 103.36, 34.70)], crs="EPSG:4326").to_file(area)
+    out = tmp_path / "report.json"
+    args = ["backtest", "--events", str(events), "--cell-size", "500", "--test-periods", "3"]
+    result = CliRunner().invoke(_app(), [*args, "--area", str(area), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert 12 <= report["study_cells"] <= 20
