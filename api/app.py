@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 from api import errors
 from api.auth import check_settings
 from api.deps import current_user
-from api.middleware import BodyLimit, SecurityHeaders
+from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import ledger as ledger_routes
@@ -70,6 +70,8 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     app.include_router(ogc_routes.router)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)
+    install_guards(app)
+    app.add_middleware(RefuseNulBytes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app

@@ -42,6 +42,7 @@ def load_base(engine: Engine, county) -> dict[str, int]:
 
 def pipeline_steps() -> list[tuple[str, Callable]]:
     """The ordered steps after the base load; later parts of the system add theirs here."""
+    from api.cli.user import add_demo_users
     from api.risk import demo_step as train_and_score_demo
     from geo.disputes.replay import ingest_demo_events, replay_demo_workflow
     from geo.staff.roster_demo import load_demo_roster
@@ -51,6 +52,7 @@ def pipeline_steps() -> list[tuple[str, Callable]]:
         ("replay workflow", replay_demo_workflow),
         ("duty roster", load_demo_roster),
         ("train", train_and_score_demo),
+        ("accounts", add_demo_users),
     ]
     return steps
 

@@ -105,3 +105,46 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+class RefuseNulBytes:
+    """400 for a NUL byte in the path or query: PostgreSQL text cannot hold one, and no code,
+    name or search term ever needs it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = scope.get("raw_path") or scope.get("path", "").encode()
+            query = scope.get("query_string", b"")
+            if b"%00" in raw or b"\x00" in raw or b"%00" in query or b"\x00" in query:
+                body = b'{"detail": "NUL bytes (%00) are not allowed in the URL"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def install_guards(app) -> None:
+    """Turn values the database refuses (a NUL byte in a JSON string, a number out of range
+    for its column) into a 400 naming the problem instead of a 500."""
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+    from sqlalchemy.exc import DataError
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, exc: DataError) -> JSONResponse:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else "value refused by the database"
+        return JSONResponse(
+            status_code=400, content={"detail": f"invalid value: {reason}", "error": "DataError"}
+        )

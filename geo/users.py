@@ -68,3 +68,17 @@ def set_password_hash(*, session: Session, username: str, password_hash: str) ->
         raise NotFound(f"no user {username!r}")
     user.password_hash = password_hash
     session.flush()
+
+
+def demo_scopes(*, session: Session, county: str) -> dict[str, str | None]:
+    """A scope for each role in a loaded county (the demo accounts use them)."""
+    from geo.sqlfiles import sql
+
+    row = session.execute(sql("users_demo_scopes"), {"county": county}).one()
+    return {
+        "county_centre": None,
+        "township": row.township,
+        "grid_leader": row.grid,
+        "partner": row.facility,
+        "viewer": None,
+    }

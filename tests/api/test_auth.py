@@ -196,3 +196,19 @@ def test_cli_user_add_then_login(migrated_url, monkeypatch, start_server):
     with httpx.Client(base_url=base, timeout=60) as http:
         token = login(http, "cli_town", "another-long-password").json()
         assert token["role"] == "township" and token["scope_code"] == "623021100"
+
+
+def test_the_demo_has_an_account_per_role(client):
+    from api.cli.user import DEMO_PASSWORD
+
+    for role in ("county_centre", "township", "grid_leader", "partner", "viewer"):
+        response = login(client, f"demo_{role}", DEMO_PASSWORD)
+        assert response.status_code == 200, (role, response.text)
+        assert response.json()["role"] == role
+
+
+def test_the_login_page_sends_only_to_local_paths(client):
+    page = client.get("/login", params={"next": "https://evil.example/x"}).text
+    assert "evil.example" not in page and '"/maps/command-room"' in page
+    page = client.get("/login", params={"next": "/maps/hotspots</script><script>x()"}).text
+    assert "</script><script>x()" not in page and "/maps/hotspots" in page
