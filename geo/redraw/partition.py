@@ -375,7 +375,8 @@ def choose_region_count(
     Counts whose regions can all hold a whole number of households within ``tolerance`` of
     ``target`` are feasible. With ``prefer="current"`` the feasible count nearest the current
     one wins (fewest splits and merges), with ``prefer="target"`` the one whose mean is nearest
-    the target. With no feasible count, the count whose mean lies nearest the target.
+    the target. With no feasible count, the current count if its mean is within twice the
+    tolerance (``prefer="current"``), else the count whose mean lies nearest the target.
     """
     if households <= 0:
         return 1
@@ -394,5 +395,10 @@ def choose_region_count(
             if prefer == "current":
                 return min(feasible, key=lambda k: (abs(k - current), abs(households / k - target)))
             return min(feasible, key=lambda k: (abs(households / k - target), k))
+    # No count fits: keep the current one if it is not far off (a merge or split would move
+    # many households and stretch grids over more hamlets for little gain), else the nearest.
+    near = current >= 1 and abs(households / current - target) <= 2 * tolerance * target
+    if prefer == "current" and near:
+        return current
     low = max(1, int(households // target))
     return min({low, low + 1}, key=lambda k: (abs(households / k - target), k))

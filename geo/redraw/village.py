@@ -82,10 +82,10 @@ def band_for(
     lo, hi = household_band(target, tolerance)
     if k * lo <= households <= k * hi:
         return lo, hi, True
-    # No count of grids fits the target: every grid then deviates by at least as much as the
-    # mean does, so grids as equal as whole households allow keep the worst deviation lowest.
+    # No count of grids fits the target: balance around the village's own mean, half as loose
+    # as the target band (tighter keeps the worst deviation down, looser moves fewer people).
     mean = households / k if k else 0.0
-    spread = max(2.0, 0.05 * mean)
+    spread = max(2.0, 0.5 * tolerance * mean)
     return math.floor(mean - spread), math.ceil(mean + spread), False
 
 
