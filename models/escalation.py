@@ -24,19 +24,32 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 __all__ = [
     "FACTOR_TEXT",
     "PRIOR_POINTS",
+    "SEVERITY_RANK",
     "EscalationScorer",
     "backtest_escalation",
     "case_features",
+    "escalation_outcome",
+    "rank_open_cases",
 ]
 
-NUMERIC_FACTORS = (
+# Counts enter as log(1 + value) (diminishing returns); flags and ordinal levels linearly.
+COUNT_FACTORS = (
     "repeats_address",
     "repeats_parties",
     "days_open",
-    "overdue",
     "days_overdue",
     "signals_nearby",
 )
+LINEAR_FACTORS = ("overdue", "severity")
+NUMERIC_FACTORS = COUNT_FACTORS + LINEAR_FACTORS
+
+SEVERITY_RANK = {"minor": 0, "serious": 1, "major": 2, "critical": 3}
+SEVERITY_TEXT = ("一般", "较大", "重大", "特别重大")
+CATEGORY_TEXT = {
+    "marriage_family": "婚姻家庭", "neighbour": "邻里纠纷", "land_forest": "土地山林",
+    "debt": "债权债务", "labour_wages": "劳资纠纷", "property_management": "物业管理",
+    "medical": "医疗纠纷", "traffic": "交通事故", "other": "其他",
+}  # fmt: skip
 
 FACTOR_TEXT = {
     "repeats_address": "同一地址此前已有{value:.0f}起纠纷",
@@ -45,6 +58,7 @@ FACTOR_TEXT = {
     "overdue": "已超过办结时限",
     "days_overdue": "超期{value:.0f}天",
     "signals_nearby": "周边近期风险信号{value:.0f}条",
+    "severity": "严重程度：{value}",
     "category": "纠纷类别：{value}",
 }
 
@@ -57,8 +71,11 @@ PRIOR_POINTS = {
     "overdue": 0.7,
     "days_overdue": 0.01,
     "signals_nearby": 0.3,
-    "category": {"婚姻家庭": 1.0, "邻里": 0.6, "土地": 0.6, "债务": 0.5, "山林水利": 0.4},
-}
+    "severity": 0.5,
+    # Keyed by the stored category and by the clerks' Chinese labels.
+    "category": {"婚姻家庭": 1.0, "邻里": 0.6, "土地": 0.6, "债务": 0.5, "山林水利": 0.4,
+                 "marriage_family": 1.0, "neighbour": 0.6, "land_forest": 0.6, "debt": 0.5},
+}  # fmt: skip
 
 
 def _prior_count(
@@ -92,8 +109,9 @@ def case_features(
 ) -> pd.DataFrame:
     """The factors of each case as known at its ``as_of`` time (default: ``reported_at``).
 
-    ``cases``: ``category``, ``reported_at``, optional ``as_of``, ``deadline``, ``address_code``,
-    ``parties_key`` (an opaque key for the pair of parties, never names), ``x``/``y`` in metres.
+    ``cases``: ``category``, ``reported_at``, optional ``severity`` (minor … critical),
+    ``as_of``, ``deadline``, ``address_code``, ``parties_key`` (an opaque key for the pair of
+    parties, never names), ``x``/``y`` in metres.
     ``history``: earlier disputes with ``reported_at``, ``address_code``, ``parties_key`` (defaults
     to ``cases``). ``signals``: ``observed_at``, ``x``, ``y``. Only rows before ``as_of`` count.
     """
@@ -103,6 +121,13 @@ def case_features(
     hist_time = pd.to_datetime(history["reported_at"])
     out = pd.DataFrame(index=cases.index)
     out["category"] = cases["category"].astype(str).to_numpy()
+    if "severity" in cases:
+        severity = cases["severity"]
+        if not pd.api.types.is_numeric_dtype(severity):
+            severity = severity.map(SEVERITY_RANK)
+        out["severity"] = severity.fillna(0).astype(float).to_numpy()
+    else:
+        out["severity"] = 0.0
     for column, name in (("address_code", "repeats_address"), ("parties_key", "repeats_parties")):
         if column in cases and column in history:
             out[name] = _prior_count(
@@ -145,8 +170,10 @@ class EscalationScorer:
         self.points_: dict[str, object] = dict(PRIOR_POINTS)
 
     def _matrix(self, features: pd.DataFrame, categories: Sequence[str]) -> np.ndarray:
-        numeric = features[list(NUMERIC_FACTORS)].to_numpy(float)
-        numeric = np.column_stack([np.log1p(numeric[:, [0, 1, 2, 4, 5]]), numeric[:, 3]])
+        numeric = np.column_stack(
+            [np.log1p(features[list(COUNT_FACTORS)].to_numpy(float)),
+             features[list(LINEAR_FACTORS)].to_numpy(float)]
+        )  # fmt: skip
         dummies = np.column_stack(
             [(features["category"] == c).to_numpy(float) for c in categories]
             or [np.zeros(len(features))]
@@ -163,20 +190,21 @@ class EscalationScorer:
         self.model_ = LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
         self.model_.fit(self._matrix(features, self.categories_), y)
         coef = self.model_.coef_[0]
-        names = ["repeats_address", "repeats_parties", "days_open", "days_overdue"]
-        names += ["signals_nearby", "overdue"]
+        k = len(NUMERIC_FACTORS)
         self.points_ = {"intercept": float(self.model_.intercept_[0])}
-        self.points_.update({n: float(c) for n, c in zip(names, coef[:6], strict=True)})
+        self.points_.update({n: float(c) for n, c in zip(NUMERIC_FACTORS, coef[:k], strict=True)})
         self.points_["category"] = {
-            c: float(v) for c, v in zip(self.categories_, coef[6:], strict=False)
+            c: float(v) for c, v in zip(self.categories_, coef[k:], strict=False)
         }
         return self
 
     def _prior_logit(self, features: pd.DataFrame) -> np.ndarray:
         p = PRIOR_POINTS
         logit = np.full(len(features), p["intercept"])
-        for name in NUMERIC_FACTORS:
+        for name in COUNT_FACTORS:
             logit += p[name] * np.log1p(features[name].to_numpy(float))
+        for name in LINEAR_FACTORS:
+            logit += p[name] * features[name].to_numpy(float)
         logit += features["category"].map(p["category"]).fillna(0.0).to_numpy(float)
         return logit
 
@@ -199,15 +227,76 @@ class EscalationScorer:
                 value = float(row[name])
                 if value > 0 and float(self.points_.get(name, 0.0)) > 0:
                     effect = float(self.points_[name]) * (
-                        value if name == "overdue" else np.log1p(value)
+                        value if name in LINEAR_FACTORS else np.log1p(value)
                     )
-                    parts.append((effect, FACTOR_TEXT[name].format(value=value)))
+                    shown = SEVERITY_TEXT[min(int(value), 3)] if name == "severity" else value
+                    parts.append((effect, FACTOR_TEXT[name].format(value=shown)))
             cat_points = self.points_.get("category", {})
             if float(cat_points.get(row["category"], 0.0)) > 0:
-                text = FACTOR_TEXT["category"].format(value=row["category"])
+                label = CATEGORY_TEXT.get(row["category"], row["category"])
+                text = FACTOR_TEXT["category"].format(value=label)
                 parts.append((float(cat_points[row["category"]]), text))
             out.append([text for _, text in sorted(parts, reverse=True)[:top]])
         return out
+
+
+def escalation_outcome(
+    cases: pd.DataFrame,
+    signals: pd.DataFrame,
+    *,
+    days: int = 30,
+    radius_m: float = 1000.0,
+    kinds: Sequence[str] = ("violence",),
+) -> np.ndarray:
+    """The outcome the scorer is fitted and backtested on: a case escalated when it ended
+    unresolved (mediation failed, ``unresolved`` true) or when a signal of ``kinds`` (violence
+    reports by default) was observed within ``radius_m`` of it in the ``days`` after ``as_of``.
+
+    ``cases``: ``as_of`` (or ``reported_at``), ``x``/``y`` in metres, ``unresolved`` (bool).
+    ``signals``: ``observed_at``, ``kind``, ``x``/``y`` in metres.
+    """
+    as_of = pd.to_datetime(cases["as_of"] if "as_of" in cases else cases["reported_at"])
+    escalated = cases["unresolved"].fillna(False).to_numpy(bool).copy()
+    chosen = signals[signals["kind"].isin(list(kinds))]
+    if len(chosen) and len(cases):
+        tree = cKDTree(chosen[["x", "y"]].to_numpy(float))
+        seen = pd.to_datetime(chosen["observed_at"]).to_numpy()
+        near = tree.query_ball_point(cases[["x", "y"]].to_numpy(float), r=radius_m)
+        window = np.timedelta64(days, "D")
+        for i, (hits, when) in enumerate(zip(near, as_of.to_numpy(), strict=True)):
+            if hits:
+                times = seen[hits]
+                escalated[i] |= bool(((times > when) & (times <= when + window)).any())
+    return escalated
+
+
+def rank_open_cases(
+    open_cases: pd.DataFrame,
+    *,
+    history: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
+    as_of: pd.Timestamp,
+    scorer: EscalationScorer | None = None,
+    top_reasons: int = 3,
+) -> pd.DataFrame:
+    """Score open disputes as of ``as_of`` and rank them, highest risk first.
+
+    ``open_cases`` as for :func:`case_features` plus an ``id`` column; ``history`` (all disputes
+    of the area, open or closed) gives the repeats, ``signals`` the nearby signals. ``scorer``
+    defaults to the actuarial points. Returns ``id``, ``score`` (percent), ``rank``, ``reasons``
+    (Chinese phrases) and the factor columns.
+    """
+    scorer = scorer or EscalationScorer()
+    cases = open_cases.assign(as_of=pd.Timestamp(as_of))
+    features = case_features(cases, history=history, signals=signals)
+    if features.empty:
+        return features.assign(id=[], score=[], rank=[], reasons=[])
+    features.insert(0, "id", cases["id"].to_numpy())
+    features["score"] = scorer.score(features)
+    features["reasons"] = scorer.reasons(features, top=top_reasons)
+    features = features.sort_values(["score", "id"], ascending=[False, True], kind="stable")
+    features["rank"] = np.arange(1, len(features) + 1)
+    return features.reset_index(drop=True)
 
 
 def backtest_escalation(
@@ -215,31 +304,45 @@ def backtest_escalation(
     *,
     outcome: str,
     time_column: str = "reported_at",
+    known_column: str | None = None,
+    baseline_columns: Sequence[str] = (),
     folds: int = 4,
     top_share: float = 0.1,
     random_state: int = 0,
 ) -> pd.DataFrame:
     """Rolling-origin backtest on past disputes: each fold is scored by a model fitted only on
     disputes reported before it. ``disputes`` holds :func:`case_features` columns plus ``outcome``
-    and ``time_column``. Returns one row per fold: AUC, Brier score, the share of escalations
-    caught in the top ``top_share`` of scores, and the same for the unfitted actuarial points."""
+    and ``time_column``. With ``known_column`` (when each outcome became known), training rows
+    are further limited to outcomes known before the fold starts. Returns one row per fold: AUC,
+    Brier score, the share of escalations caught in the top ``top_share`` of scores, and the same
+    for the unfitted actuarial points and for each of ``baseline_columns`` taken as the score
+    (for example severity alone; no Brier score, it is not a probability)."""
     ordered = disputes.sort_values(time_column).reset_index(drop=True)
     edges = np.linspace(0, len(ordered), folds + 2).astype(int)
     rows = []
     for k in range(1, folds + 1):
         train = ordered.iloc[: edges[k]]
         test = ordered.iloc[edges[k] : edges[k + 1]]
+        if known_column is not None:
+            start = pd.to_datetime(test[time_column]).min()
+            train = train[pd.to_datetime(train[known_column]) < start]
         y_train, y_test = train[outcome].to_numpy(int), test[outcome].to_numpy(int)
         if len(np.unique(y_train)) < 2 or len(np.unique(y_test)) < 2:
             continue
         fitted = EscalationScorer(random_state=random_state).fit(train, y_train)
         row = {"fold": k, "train": len(train), "test": len(test), "escalated": int(y_test.sum())}
-        for name, scorer in (("model", fitted), ("prior", EscalationScorer())):
-            p = scorer.predict_proba(test)
-            n_top = max(1, round(top_share * len(test)))
+        scores = {
+            "model": fitted.predict_proba(test),
+            "prior": EscalationScorer().predict_proba(test),
+        }
+        scores.update({c: test[c].to_numpy(float) for c in baseline_columns})
+        n_top = max(1, round(top_share * len(test)))
+        for name, p in scores.items():
             top = np.argsort(-p, kind="mergesort")[:n_top]
             row[f"{name}_auc"] = float(roc_auc_score(y_test, p))
-            row[f"{name}_brier"] = float(brier_score_loss(y_test, p))
+            if name in ("model", "prior"):
+                row[f"{name}_brier"] = float(brier_score_loss(y_test, p))
             row[f"{name}_caught_top"] = float(y_test[top].sum() / y_test.sum())
+            row[f"{name}_precision_top"] = float(y_test[top].sum() / n_top)
         rows.append(row)
     return pd.DataFrame(rows)
