@@ -16,12 +16,17 @@ load runs, 3 counties sampled for the per-county nightly steps) to finish in abo
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from province_common import scratch_database, server_url
+
+from api.demo import build
 
 BENCH = Path(__file__).parent
 OUT = BENCH / "out" / "run_all"
@@ -48,7 +53,7 @@ def benches(counties: list[int]) -> list[Bench]:
               ["scale_assign.py", "--counties", largest_cached, "--events", "200000"],
               r"events/s|^wangge|^geopandas|^PostGIS|^placed", 1500),
         Bench("geocoding", "rapidfuzz.extractOne",
-              ["geocode_throughput.py", "--counties", "34", "--queries", "3000"],
+              ["geocode_throughput.py", "--counties", "34", "--queries", "3000", "--no-postgres"],
               ["geocode_throughput.py", "--counties", "10", "--queries", "1000", "--no-postgres"],
               r"ratio|addresses/s|province, ", 900),
         Bench("Gi* hot spots", "esda G_Local",
@@ -73,13 +78,16 @@ def benches(counties: list[int]) -> list[Bench]:
     ]  # fmt: skip
 
 
-def run(script_args: list[str], limit_s: float, log: Path) -> tuple[str, float, bool]:
-    """Run one bench; return its output, wall seconds and whether it finished in time."""
+def run(
+    script_args: list[str], limit_s: float, log: Path, database_url: str
+) -> tuple[str, float, bool]:
+    """Run one bench on ``database_url``; return its output, wall seconds, whether it finished."""
     started = time.perf_counter()
+    env = {**os.environ, "DATABASE_URL": database_url}
     with log.open("w", encoding="utf-8") as fh:
         proc = subprocess.Popen(
             [sys.executable, str(BENCH / script_args[0]), *script_args[1:]],
-            stdout=fh, stderr=subprocess.STDOUT, cwd=BENCH.parent,
+            stdout=fh, stderr=subprocess.STDOUT, cwd=BENCH.parent, env=env,
         )  # fmt: skip
         try:
             proc.wait(timeout=limit_s)
@@ -89,6 +97,18 @@ def run(script_args: list[str], limit_s: float, log: Path) -> tuple[str, float, 
             proc.wait(timeout=60)
             finished = False
     return log.read_text(encoding="utf-8"), time.perf_counter() - started, finished
+
+
+def run_bench(bench: Bench, quick: bool, url: str) -> tuple:
+    """Run one bench and keep the lines worth a place in the table."""
+    script_args = bench.quick_args if quick else bench.args
+    log = OUT / f"{script_args[0].removesuffix('.py')}.log"
+    print(f"running {' '.join(script_args)} …", file=sys.stderr, flush=True)
+    text, seconds, finished = run(script_args, bench.limit_s, log, url)
+    kept = [line.rstrip() for line in text.splitlines() if re.search(bench.keep, line)]
+    if not finished:
+        kept.append(f"DID NOT FINISH within {bench.limit_s:.0f} s (see {log})")
+    return bench, " ".join(script_args), seconds, kept[:12]
 
 
 def print_table(rows: list) -> None:
@@ -116,15 +136,14 @@ def main() -> None:
     if args.only:
         wanted = set(args.only.split(","))
         selected = [b for b in selected if b.args[0].removesuffix(".py") in wanted]
-    for bench in selected:
-        script_args = bench.quick_args if args.quick else bench.args
-        log = OUT / f"{script_args[0].removesuffix('.py')}.log"
-        print(f"running {' '.join(script_args)} …", file=sys.stderr, flush=True)
-        text, seconds, finished = run(script_args, bench.limit_s, log)
-        kept = [line.rstrip() for line in text.splitlines() if re.search(bench.keep, line)]
-        if not finished:
-            kept.append(f"DID NOT FINISH within {bench.limit_s:.0f} s (see {log})")
-        rows.append((bench, " ".join(script_args), seconds, kept[:12]))
+    with scratch_database("runall") as (url, engine):
+        # Benches that read "the demo county" from the configured database get a scratch copy,
+        # never the database people work in.
+        print("building the demo county into wangge_bench_runall …", file=sys.stderr, flush=True)
+        build(engine, train=False)
+        engine.dispose()
+        for bench in selected:
+            rows.append(run_bench(bench, args.quick, url))
 
     if args.only and "scale_province" not in args.only.split(","):
         print_table(rows)
@@ -132,7 +151,9 @@ def main() -> None:
     scale_args = ["scale_province.py", "--counties", args.counties,
                   "--nightly-sample", "3" if args.quick else "10"]  # fmt: skip
     print(f"running {' '.join(scale_args)} …", file=sys.stderr, flush=True)
-    scale_text, scale_s, scale_done = run(scale_args, 3600, OUT / "scale_province.log")
+    scale_text, scale_s, scale_done = run(
+        scale_args, 3600, OUT / "scale_province.log", server_url()
+    )
 
     print(
         "\n=== wangge scale benchmarks (SYNTHETIC province; times indicative, ratios from one run)"

@@ -50,8 +50,10 @@ def load_admin_units(*, session: Session, admin_units) -> int:
     return copy_frame(session=session, table="admin_unit", frame=frame, columns=ADMIN_COLUMNS)
 
 
-def load_staff(*, session: Session, staff: pd.DataFrame) -> dict[str, int]:
-    """Insert staff and their restricted contacts; return code → id."""
+def load_staff(
+    *, session: Session, staff: pd.DataFrame, county: str | None = None
+) -> dict[str, int]:
+    """Insert staff and their restricted contacts; return code → id (of ``county`` if given)."""
     frame = staff.assign(synthetic=staff.get("synthetic", True))
     copy_rows(
         session=session,
@@ -61,7 +63,7 @@ def load_staff(*, session: Session, staff: pd.DataFrame) -> dict[str, int]:
             index=False
         ),
     )
-    ids = code_to_id(session=session, table="staff")
+    ids = code_to_id(session=session, table="staff", county=county)
     if "phone" in frame:
         copy_rows(
             session=session,
@@ -72,7 +74,9 @@ def load_staff(*, session: Session, staff: pd.DataFrame) -> dict[str, int]:
     return ids
 
 
-def load_grids(*, session: Session, grids, leaders: dict[str, int] | None = None) -> dict:
+def load_grids(
+    *, session: Session, grids, leaders: dict[str, int] | None = None, county: str | None = None
+) -> dict:
     """Insert current grids; ``leaders`` maps grid code → staff id. Return code → id."""
     leaders = leaders or {}
     frame = grids.assign(
@@ -88,11 +92,16 @@ def load_grids(*, session: Session, grids, leaders: dict[str, int] | None = None
             "population", "leader_id", "synthetic", "geom",
         ],
     )  # fmt: skip
-    return code_to_id(session=session, table="grid")
+    return code_to_id(session=session, table="grid", county=county)
 
 
 def load_household_groups(
-    *, session: Session, groups, grid_ids: dict[str, int], leaders: dict[str, int] | None = None
+    *,
+    session: Session,
+    groups,
+    grid_ids: dict[str, int],
+    leaders: dict[str, int] | None = None,
+    county: str | None = None,
 ) -> dict[str, int]:
     """Insert ten-household groups; return code → id."""
     leaders = leaders or {}
@@ -110,7 +119,7 @@ def load_household_groups(
             "code", "county_code", "grid_id", "leader_id", "households", "synthetic", "geom",
         ],
     )  # fmt: skip
-    return code_to_id(session=session, table="household_group")
+    return code_to_id(session=session, table="household_group", county=county)
 
 
 def load_addresses(
@@ -149,7 +158,8 @@ def load_county(*, session: Session, county: Any) -> dict[str, int]:
     """Write every base layer of a generated county; return the row counts written."""
     counts = {"admin_units": load_admin_units(session=session, admin_units=county.admin_units)}
     staff = county.staff
-    staff_ids = load_staff(session=session, staff=staff)
+    county_code = county.county_code
+    staff_ids = load_staff(session=session, staff=staff, county=county_code)
     counts["staff"] = len(staff_ids)
     grid_leaders = {}
     group_leaders = {}
@@ -161,7 +171,9 @@ def load_county(*, session: Session, county: Any) -> dict[str, int]:
             grid_leaders.setdefault(grids[0], staff_ids[code])
         if role == "household_leader" and isinstance(group, str):
             group_leaders.setdefault(group, staff_ids[code])
-    grid_ids = load_grids(session=session, grids=county.grids, leaders=grid_leaders)
+    grid_ids = load_grids(
+        session=session, grids=county.grids, leaders=grid_leaders, county=county_code
+    )
     counts["grids"] = len(grid_ids)
     copy_rows(
         session=session,
@@ -175,8 +187,9 @@ def load_county(*, session: Session, county: Any) -> dict[str, int]:
         ),
     )
     group_ids = load_household_groups(
-        session=session, groups=county.household_groups, grid_ids=grid_ids, leaders=group_leaders
-    )
+        session=session, groups=county.household_groups, grid_ids=grid_ids,
+        leaders=group_leaders, county=county_code,
+    )  # fmt: skip
     counts["household_groups"] = len(group_ids)
     counts["addresses"] = load_addresses(
         session=session, addresses=county.addresses, grid_ids=grid_ids, group_ids=group_ids

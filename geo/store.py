@@ -73,14 +73,22 @@ def copy_frame(*, session: Session, table: str, frame: pd.DataFrame, columns: Se
     return copy_rows(session=session, table=table, columns=columns, rows=rows)
 
 
-def code_to_id(*, session: Session, table: str, current_only: bool = True) -> dict[str, int]:
-    """Map ``code`` → ``id`` for a table with both (current rows only where it has history)."""
+def code_to_id(
+    *, session: Session, table: str, current_only: bool = True, county: str | None = None
+) -> dict[str, int]:
+    """Map ``code`` → ``id`` for a table with both (current rows only where it has history).
+
+    ``county`` limits the map to one county's rows: loading county after county into a
+    province otherwise reads every earlier county again (quadratic in the number of counties).
+    """
     if table not in CODED_TABLES:
         raise ValueError(f"{table} has no code column")
     historic = current_only and table in ("grid", "household_group")
-    statement = psql.SQL("SELECT code, id FROM {}{}").format(
-        psql.Identifier(table), psql.SQL(" WHERE valid_to IS NULL" if historic else "")
+    statement = psql.SQL("SELECT code, id FROM {} WHERE true{}{}").format(
+        psql.Identifier(table),
+        psql.SQL(" AND valid_to IS NULL" if historic else ""),
+        psql.SQL(" AND county_code = %(county)s" if county is not None else ""),
     )
     connection = session.connection().connection.driver_connection
     with connection.cursor() as cursor:
-        return dict(cursor.execute(statement).fetchall())
+        return dict(cursor.execute(statement, {"county": county}).fetchall())
