@@ -12,6 +12,7 @@ from api.deps import current_user
 from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
+from api.routers import escalation as risk_cases
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
 from api.routers import ogc as ogc_routes
@@ -60,7 +61,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     app.state.tile_cache = TileCache(max_bytes=settings.tile_cache_mb * 1024 * 1024)
     errors.install(app)
     for module in (
-        health, auth_routes, admin_units, grids, geocode, disputes, signals, stats,
+        health, auth_routes, admin_units, grids, geocode, risk_cases, disputes, signals, stats,
         staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]

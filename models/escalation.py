@@ -30,6 +30,7 @@ __all__ = [
     "case_features",
     "escalation_outcome",
     "rank_open_cases",
+    "score_open_cases",
 ]
 
 # Counts enter as log(1 + value) (diminishing returns); flags and ordinal levels linearly.
@@ -279,19 +280,57 @@ def rank_open_cases(
     scorer: EscalationScorer | None = None,
     top_reasons: int = 3,
 ) -> pd.DataFrame:
-    """Score open disputes as of ``as_of`` and rank them, highest risk first.
+    """Score open disputes as of ``as_of`` from raw rows and rank them, highest risk first.
 
     ``open_cases`` as for :func:`case_features` plus an ``id`` column; ``history`` (all disputes
-    of the area, open or closed) gives the repeats, ``signals`` the nearby signals. ``scorer``
-    defaults to the actuarial points. Returns ``id``, ``score`` (percent), ``rank``, ``reasons``
-    (Chinese phrases) and the factor columns.
+    of the area, open or closed) gives the repeats, ``signals`` the nearby signals. See
+    :func:`score_open_cases` for the result.
     """
-    scorer = scorer or EscalationScorer()
     cases = open_cases.assign(as_of=pd.Timestamp(as_of))
     features = case_features(cases, history=history, signals=signals)
+    return _ranked(features, cases["id"], scorer or EscalationScorer(), top_reasons)
+
+
+def score_open_cases(
+    cases: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp,
+    scorer: EscalationScorer | None = None,
+    top_reasons: int = 3,
+) -> pd.DataFrame:
+    """Score open disputes whose counts were already taken (by the database) and rank them.
+
+    ``cases``: ``id``, ``category``, ``severity``, ``reported_at``, ``deadline`` (may be empty),
+    ``repeats_address``, ``repeats_parties``, ``signals_nearby``. Time open and overdue are
+    measured at ``as_of``. ``scorer`` defaults to the actuarial points. Returns ``id``,
+    ``score`` (percent), ``rank`` (1 = highest), ``reasons`` (Chinese phrases, strongest first)
+    and the factor columns, highest score first (ties by id).
+    """
+    as_of = pd.Timestamp(as_of)
+    features = pd.DataFrame(index=cases.index)
+    features["category"] = cases["category"].astype(str)
+    severity = cases["severity"]
+    if not pd.api.types.is_numeric_dtype(severity):
+        severity = severity.map(SEVERITY_RANK)
+    features["severity"] = severity.fillna(0).astype(float)
+    for name in ("repeats_address", "repeats_parties", "signals_nearby"):
+        features[name] = pd.to_numeric(cases[name]).fillna(0).astype(float)
+    reported = pd.to_datetime(cases["reported_at"], utc=True)
+    when = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of
+    features["days_open"] = ((when - reported) / pd.Timedelta(days=1)).clip(lower=0)
+    late = (when - pd.to_datetime(cases["deadline"], utc=True)) / pd.Timedelta(days=1)
+    features["overdue"] = (late > 0).astype(float)
+    features["days_overdue"] = late.clip(lower=0).fillna(0.0)
+    return _ranked(features, cases["id"], scorer or EscalationScorer(), top_reasons)
+
+
+def _ranked(
+    features: pd.DataFrame, ids: pd.Series, scorer: EscalationScorer, top_reasons: int
+) -> pd.DataFrame:
+    features = features.copy()
+    features.insert(0, "id", ids.to_numpy())
     if features.empty:
-        return features.assign(id=[], score=[], rank=[], reasons=[])
-    features.insert(0, "id", cases["id"].to_numpy())
+        return features.assign(score=[], reasons=[], rank=[])
     features["score"] = scorer.score(features)
     features["reasons"] = scorer.reasons(features, top=top_reasons)
     features = features.sort_values(["score", "id"], ascending=[False, True], kind="stable")

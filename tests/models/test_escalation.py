@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.escalation import EscalationScorer, backtest_escalation, case_features
+from models.escalation import (
+    EscalationScorer,
+    backtest_escalation,
+    case_features,
+    escalation_outcome,
+    score_open_cases,
+)
 
 
 def _synthetic_disputes(n=1200, seed=3):
@@ -91,3 +97,82 @@ def test_fit_refuses_a_single_outcome():
     _, features = _synthetic_disputes(n=50)
     with pytest.raises(ValueError):
         EscalationScorer().fit(features, np.zeros(50))
+
+
+def _open_case(**overrides):
+    base = {
+        "id": 1, "category": "other", "severity": "minor",
+        "reported_at": pd.Timestamp("2026-11-01", tz="UTC"),
+        "deadline": pd.Timestamp("2026-11-20", tz="UTC"),
+        "repeats_address": 0, "repeats_parties": 0, "signals_nearby": 0,
+    }  # fmt: skip
+    return base | overrides
+
+
+@pytest.mark.parametrize(
+    ("factor", "values"),
+    [
+        ("repeats_address", [0, 1, 3, 10]),
+        ("repeats_parties", [0, 1, 2, 5]),
+        ("signals_nearby", [0, 1, 4, 20]),
+        ("severity", ["minor", "serious", "major", "critical"]),
+        ("reported_at", [pd.Timestamp(d, tz="UTC") for d in ("2026-11-10", "2026-10-20",
+                                                              "2026-09-01")]),
+        ("deadline", [pd.Timestamp(d, tz="UTC") for d in ("2026-12-31", "2026-11-20",
+                                                           "2026-11-01")]),
+    ],
+)  # fmt: skip
+def test_score_rises_with_each_risk_factor_all_else_equal(factor, values):
+    cases = pd.DataFrame([_open_case(id=i, **{factor: v}) for i, v in enumerate(values)])
+    ranked = score_open_cases(cases, as_of=pd.Timestamp("2026-11-25", tz="UTC"))
+    ranked = ranked.sort_values("id")
+    probability = EscalationScorer().predict_proba(ranked)
+    assert (np.diff(probability) > 0).all(), f"{factor}: {probability}"
+    assert (np.diff(ranked["score"]) >= 0).all()  # the shown score is rounded to 0.1
+    assert ((ranked["score"] > 0) & (ranked["score"] < 100)).all()
+
+
+def test_open_cases_are_ranked_with_overdue_measured_at_as_of_and_reasons():
+    cases = pd.DataFrame(
+        [
+            _open_case(id=7),
+            _open_case(id=8, category="marriage_family", severity="major", repeats_parties=2,
+                       signals_nearby=3),
+            _open_case(id=9, deadline=pd.NaT),
+        ]
+    )  # fmt: skip
+    ranked = score_open_cases(cases, as_of=pd.Timestamp("2026-11-25 08:00", tz="UTC"))
+    assert ranked["id"].tolist()[0] == 8
+    assert ranked["rank"].tolist() == [1, 2, 3]
+    assert ranked["score"].is_monotonic_decreasing
+    row = ranked.set_index("id")
+    assert row.loc[7, "overdue"] == 1 and row.loc[7, "days_overdue"] == pytest.approx(5 + 1 / 3)
+    assert row.loc[9, "overdue"] == 0 and row.loc[9, "days_overdue"] == 0
+    assert row.loc[8, "days_open"] == pytest.approx(24 + 1 / 3)
+    reasons = row.loc[8, "reasons"]
+    assert len(reasons) == 3 and any("同一当事人" in r for r in reasons)
+    assert any("严重程度：重大" in r or "婚姻家庭" in r for r in reasons)
+    empty = score_open_cases(cases.iloc[:0], as_of=pd.Timestamp("2026-11-25", tz="UTC"))
+    assert empty.empty
+
+
+def test_escalation_outcome_is_unresolved_or_violence_nearby_afterwards():
+    cases = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime(["2026-01-01"] * 4),
+            "x": [0.0, 0.0, 10_000.0, 20_000.0],
+            "y": [0.0, 0.0, 0.0, 0.0],
+            "unresolved": [True, False, False, False],
+        }
+    )
+    signals = pd.DataFrame(
+        {
+            # near case 0/1 after the date; near case 2 but before; near case 3 but a hazard.
+            "observed_at": pd.to_datetime(["2026-01-10", "2025-12-20", "2026-01-05"]),
+            "kind": ["violence", "violence", "hazard"],
+            "x": [300.0, 10_100.0, 20_050.0],
+            "y": [0.0, 0.0, 0.0],
+        }
+    )
+    out = escalation_outcome(cases, signals, days=30, radius_m=1000.0)
+    assert out.tolist() == [True, True, False, False]

@@ -1,0 +1,35 @@
+"""``GET /api/v1/disputes/escalation``: open disputes ranked by escalation risk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Query
+
+from api import escalation
+from api.deps import CaseReader, SessionDep
+from geo.errors import Forbidden
+from geo.maps_data import default_county
+
+router = APIRouter(tags=["disputes"])
+
+
+@router.get("/disputes/escalation")
+def escalation_ranking(
+    session: SessionDep,
+    user: CaseReader,
+    county: str | None = Query(None, pattern=r"^\d{6}$"),
+    as_of: dt.datetime | None = Query(None, description="default: now"),
+    limit: int = Query(100, ge=1, le=10_000),
+) -> dict:
+    """Open disputes in the caller's scope, highest escalation score first, with the reasons."""
+    if county is None:
+        county = default_county(session=session, scope_area=user.area_prefix)
+    elif user.area_prefix and not user.area_prefix.startswith(county):
+        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
+    when = as_of or dt.datetime.now(dt.UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return escalation.rank_open_disputes(
+        session=session, county=county, as_of=when, limit=limit, **user.scope_params()
+    )
