@@ -47,6 +47,18 @@ from geo.loading import load_county
 REPEATS = 15
 
 
+class Stages(dict):
+    """Stage → (value, note), printed as soon as each stage is measured (long runs)."""
+
+    def __init__(self, n_counties: int) -> None:
+        super().__init__()
+        self.n_counties = n_counties
+
+    def __setitem__(self, stage: str, value: tuple[float, str]) -> None:
+        super().__setitem__(stage, value)
+        print(f"  N={self.n_counties} {stage}: {value[0]:.2f} {value[1]}", flush=True)
+
+
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
     """Web-mercator tile holding (lon, lat) at zoom z."""
     n = 2**z
@@ -69,7 +81,7 @@ def median_ms(call, repeats: int = REPEATS) -> float:
 def measure(n_counties: int, nightly_sample: int) -> dict[str, tuple[float, str]]:
     """Stage → (seconds or ms, note) for a province of ``n_counties``."""
     specs = specs_for(n_counties)
-    out: dict[str, tuple[float, str]] = {}
+    out = Stages(n_counties)
     counties = []
     cpu = 0.0
     started = time.perf_counter()
