@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api import escalation
 from api.deps import CaseReader, SessionDep
-from geo.errors import Forbidden
+from geo.errors import Forbidden, InvalidRequest
 from geo.maps_data import default_county
 
 router = APIRouter(tags=["disputes"])
@@ -30,6 +30,8 @@ def escalation_ranking(
     when = as_of or dt.datetime.now(dt.UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
+    if not 1970 <= when.year <= 2200:
+        raise InvalidRequest("as_of must lie between 1970 and 2200")
     return escalation.rank_open_disputes(
         session=session, county=county, as_of=when, limit=limit, **user.scope_params()
     )

@@ -58,6 +58,12 @@ def test_scoped_roles_see_only_their_cases_and_viewers_none(live_server, auth_he
     township = demo_users["township"].scope_code
     body = get(live_server, auth_headers["township"], limit=10_000).json()
     assert all((c["grid_code"] or "").startswith(township) for c in body["cases"])
+    grid = demo_users["grid_leader"].scope_code
+    body = get(live_server, auth_headers["grid_leader"], limit=10_000).json()
+    assert all(c["grid_code"] == grid for c in body["cases"])
+    assert get(live_server, auth_headers["partner"]).status_code == 200
     assert get(live_server, auth_headers["viewer"]).status_code == 403
+    too_early = get(live_server, auth_headers["county_centre"], as_of="1900-01-01T00:00:00Z")
+    assert too_early.status_code == 422, too_early.text
     assert get(live_server, {}).status_code == 401
     assert get(live_server, auth_headers["township"], county="999999").status_code == 403
