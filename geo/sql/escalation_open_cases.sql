@@ -32,7 +32,8 @@ SELECT o.id, o.external_id, o.status, o.category, o.severity, o.reported_at, o.d
           FROM dispute_party mine
           JOIN dispute_party other
             ON other.dispute_id <> mine.dispute_id
-           AND (other.id_number = mine.id_number OR other.phone = mine.phone)
+           AND ((other.id_number = mine.id_number AND mine.id_number <> '')
+                OR (other.phone = mine.phone AND mine.phone <> ''))
           JOIN dispute p ON p.id = other.dispute_id
          WHERE mine.dispute_id = o.id AND p.duplicate_of IS NULL
            AND p.reported_at < o.reported_at
