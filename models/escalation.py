@@ -1,14 +1,17 @@
 """Case-level escalation risk for open disputes (命案风险预警): which cases may turn violent.
 
 What the score means: ``score`` is the estimated probability, in percent, that a dispute in the
-state described (category, repeats, time open, overdue, signals nearby) reaches the outcome the
-model was fitted on, for example "escalated to violence or a criminal case" within the follow-up
-window of the training data. A score of 30 means: of past disputes that looked like this one,
-about 30 in 100 escalated. It is a ranking aid for the supervision meeting, never a finding about
-a person. Before any outcome data exist the scorer uses fixed actuarial points (``PRIOR_POINTS``),
-in the tradition of counting risk factors (Hilton et al. 2004, ODARA, Psychological Assessment
-16(3)); once fitted it is an L2-penalised logistic regression (Hosmer, Lemeshow & Sturdivant 2013,
-Applied Logistic Regression) whose coefficients give each factor's points.
+state described (category, severity, repeats, time open, overdue, signals nearby) reaches the
+outcome the model was fitted on; :func:`escalation_outcome` defines the one used here: the case
+ends unresolved, or a violence report is made within 1 km in the 30 days after scoring. Once
+fitted, a score of 30 means: of past disputes that looked like this one, about 30 in 100
+escalated. The fixed points are not calibrated to any county, so their percent is best read as
+a rank (docs/risk.md has the backtest on the demo county). It is a ranking aid for the
+supervision meeting, never a finding about a person. Before any outcome data exist the scorer
+uses fixed actuarial points (``PRIOR_POINTS``), in the tradition of counting risk factors
+(Hilton et al. 2004, ODARA, Psychological Assessment 16(3)); once fitted it is an L2-penalised
+logistic regression (Hosmer, Lemeshow & Sturdivant 2013, Applied Logistic Regression) whose
+coefficients give each factor's points.
 """
 
 from __future__ import annotations
