@@ -124,7 +124,9 @@ class Grid(Base):
     code: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(Text)
     county_code: Mapped[str] = mapped_column(String(6), index=True)
-    township_code: Mapped[str] = mapped_column(String(12), ForeignKey("admin_unit.code"))
+    township_code: Mapped[str] = mapped_column(
+        String(12), ForeignKey("admin_unit.code"), index=True
+    )
     village_code: Mapped[str] = mapped_column(String(12), ForeignKey("admin_unit.code"), index=True)
     households: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     population: Mapped[int] = mapped_column(Integer, server_default=text("0"))
