@@ -30,7 +30,10 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent. With the default scope the commit ran
+# after the client had its 200, so a quick follow-up request could read the old state, and a
+# failed commit would have been an acknowledged write that was lost.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 # --- who is calling ---------------------------------------------------------------------------
