@@ -26,8 +26,6 @@ import pandas as pd
 from geo.geocode.divisions import load_divisions
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cn_address_eval"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/cn_address_eval")
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 FIELDS = ("province", "city", "county")
 

@@ -21,12 +21,9 @@ from sqlalchemy import text
 from geo.store import copy_rows, ewkb_hex
 
 ROOT = Path(__file__).resolve().parents[2]
-BOUNDARY = Path("/work/shared/data/lintan_boundary/lintan_623021_wgs84.geojson")
-if not BOUNDARY.exists():
-    BOUNDARY = ROOT / "geo/demo/data/lintan_623021_wgs84.geojson"
-DIVISIONS = Path("/work/shared/data/lintan_admin_codes/lintan_623021_divisions.csv")
-if not DIVISIONS.exists():
-    DIVISIONS = ROOT / "geo/demo/data/lintan_623021_divisions.csv"
+# The real Lintan outline and division list, as shipped with the demo (see its SOURCES.md).
+BOUNDARY = ROOT / "geo/demo/data/lintan_623021_wgs84.geojson"
+DIVISIONS = ROOT / "geo/demo/data/lintan_623021_divisions.csv"
 
 COUNTY = "623021"
 TOWNSHIP = "623021100"  # 城关镇
