@@ -137,3 +137,19 @@ CaseReader = Annotated[Principal, Depends(require(*CASE_ROLES))]
 CaseWriter = CaseReader
 Manager = Annotated[Principal, Depends(require(*MANAGER_ROLES))]
 CountyCentre = Annotated[Principal, Depends(require("county_centre"))]
+
+
+def resolve_county(session: Session, user: Principal, county: str | None) -> str:
+    """The county asked for, else the caller's own, else the first one loaded."""
+    from geo.maps_data import default_county
+
+    return county or default_county(session=session, scope_area=user.area_prefix)
+
+
+def county_in_scope(session: Session, user: Principal, county: str | None) -> str:
+    """As :func:`resolve_county`, but a county outside the caller's scope is refused (403)."""
+    from geo.errors import Forbidden
+
+    if county is not None and user.area_prefix and not user.area_prefix.startswith(county):
+        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
+    return resolve_county(session, user, county)

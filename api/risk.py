@@ -30,7 +30,14 @@ from geo import risk_data
 from geo.db import transaction
 from models.emerging import EmergingHotSpots
 from models.gistar import GiStar
-from models.panel import PanelInputs, build_features, count_matrix, make_periods
+from models.panel import (
+    PanelInputs,
+    assign_periods,
+    build_features,
+    count_matrix,
+    make_periods,
+    open_case_matrices,
+)
 from models.risk import RiskModel
 from models.seasons import season_flags
 
@@ -62,21 +69,10 @@ def _period_axis(times: pd.Series, period: str, as_of: pd.Timestamp):
     return index[:-1], starts, ends, int(index[-1])
 
 
-def _open_and_overdue(disputes: pd.DataFrame, unit: np.ndarray, ends: pd.DatetimeIndex, n: int):
-    """Cases open / overdue at the end of each period, (periods, units)."""
-    n_periods = len(ends)
-    open_cases = np.zeros((n_periods, n), dtype=np.float32)
-    overdue = np.zeros((n_periods, n), dtype=np.float32)
-    ends_values = ends.tz_localize(None).to_numpy() if ends.tz is not None else ends.to_numpy()
-    reported = pd.to_datetime(disputes["reported_at"], utc=True).dt.tz_localize(None).to_numpy()
-    closed = pd.to_datetime(disputes["closed_at"], utc=True).dt.tz_localize(None).to_numpy()
-    deadline = pd.to_datetime(disputes["deadline"], utc=True).dt.tz_localize(None).to_numpy()
-    for t, end in enumerate(ends_values):
-        is_open = (reported < end) & (pd.isna(closed) | (closed >= end))
-        np.add.at(open_cases[t], unit[is_open], 1.0)
-        late = is_open & ~pd.isna(deadline) & (deadline < end)
-        np.add.at(overdue[t], unit[late], 1.0)
-    return open_cases, overdue
+def _utc_naive(values) -> np.ndarray:
+    """Timestamps (any zone) as naive UTC datetime64, NaT kept."""
+    stamps = pd.to_datetime(pd.Series(values), utc=True)
+    return stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
 
 
 def train_and_score(engine: Engine, **kwargs) -> ScoringReport:
@@ -133,20 +129,20 @@ def _train_and_score(
     signal_counts = None
     if not signals.empty:
         observed = pd.to_datetime(signals["observed_at"], utc=True).dt.tz_convert(local)
-        first = starts[0]
-        step = pd.Timedelta(days=7 if period == "week" else 1)
-        if period == "month":
-            s_period = (observed.dt.year - first.year) * 12 + observed.dt.month - first.month
-        else:
-            s_period = (observed.dt.tz_localize(None).dt.normalize() - first) // step
-        s_period = s_period.to_numpy()
-        keep = (s_period >= 0) & (s_period < n_periods)
+        s_period = assign_periods(observed.dt.tz_localize(None), starts, ends)
+        keep = s_period >= 0
         signal_counts = count_matrix(
             signals["grid_id"].map(position).to_numpy()[keep], s_period[keep],
             n_units=n_units, n_periods=n_periods,
         )  # fmt: skip
-    local_ends = ends.tz_localize(local)
-    open_cases, overdue = _open_and_overdue(disputes, d_unit, local_ends, n_units)
+    open_cases, overdue = open_case_matrices(
+        d_unit,
+        _utc_naive(disputes["reported_at"]),
+        _utc_naive(disputes["closed_at"]),
+        _utc_naive(disputes["deadline"]),
+        _utc_naive(ends.tz_localize(local)),
+        n_units,
+    )
     attributes = grids[["households", "population", "dist_police", "dist_mediation",
                         "dist_township"]].astype(float).fillna(0.0)  # fmt: skip
     inputs = PanelInputs(

@@ -21,10 +21,12 @@ from models.seasons import season_flags
 __all__ = [
     "LAGS",
     "PanelInputs",
+    "assign_periods",
     "build_features",
     "build_panel",
     "count_matrix",
     "make_periods",
+    "open_case_matrices",
 ]
 
 LAGS: tuple[int, ...] = (1, 2, 4, 8, 13, 26, 52)
@@ -64,6 +66,39 @@ def make_periods(
     else:
         raise ValueError(f"period must be day, week or month, got {period!r}")
     return np.asarray(index, dtype=np.int64), starts, pd.DatetimeIndex(ends)
+
+
+def assign_periods(
+    times: pd.Series | pd.DatetimeIndex, starts: pd.DatetimeIndex, ends: pd.DatetimeIndex
+) -> np.ndarray:
+    """Index of the period (given by ``starts``/``ends``) holding each time; -1 outside them."""
+    values = pd.DatetimeIndex(times).to_numpy()
+    index = np.searchsorted(starts.to_numpy(), values, side="right") - 1
+    outside = (index < 0) | (values >= ends.to_numpy()[-1])
+    return np.where(outside, -1, index).astype(np.int64)
+
+
+def open_case_matrices(
+    unit: np.ndarray,
+    reported: np.ndarray,
+    closed: np.ndarray,
+    deadline: np.ndarray,
+    ends: np.ndarray,
+    n_units: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cases open, and open past their deadline, at the end of each period: two (periods, units).
+
+    All times are datetime64 on one clock; a missing ``closed`` means still open, a missing
+    ``deadline`` means none.
+    """
+    open_cases = np.zeros((len(ends), n_units), dtype=np.float32)
+    overdue = np.zeros((len(ends), n_units), dtype=np.float32)
+    for t, end in enumerate(ends):
+        is_open = (reported < end) & (np.isnat(closed) | (closed >= end))
+        np.add.at(open_cases[t], unit[is_open], 1.0)
+        late = is_open & ~np.isnat(deadline) & (deadline < end)
+        np.add.at(overdue[t], unit[late], 1.0)
+    return open_cases, overdue
 
 
 def count_matrix(

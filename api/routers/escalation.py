@@ -7,9 +7,8 @@ import datetime as dt
 from fastapi import APIRouter, Query
 
 from api import escalation
-from api.deps import CaseReader, SessionDep
-from geo.errors import Forbidden, InvalidRequest
-from geo.maps_data import default_county
+from api.deps import CaseReader, SessionDep, county_in_scope
+from geo.errors import InvalidRequest
 
 router = APIRouter(tags=["disputes"])
 
@@ -23,10 +22,7 @@ def escalation_ranking(
     limit: int = Query(100, ge=1, le=10_000),
 ) -> dict:
     """Open disputes in the caller's scope, highest escalation score first, with the reasons."""
-    if county is None:
-        county = default_county(session=session, scope_area=user.area_prefix)
-    elif user.area_prefix and not user.area_prefix.startswith(county):
-        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
+    county = county_in_scope(session, user, county)
     when = as_of or dt.datetime.now(dt.UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)

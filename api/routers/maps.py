@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.deps import OptionalUser, SessionDep, current_user
+from api.deps import OptionalUser, SessionDep, current_user, resolve_county
 from api.security.principal import Principal
 from geo import maps_data
 from maps import command_room, payloads
@@ -149,10 +149,6 @@ def _with_dispatch(session, frame):
     return frame.assign(dispatch=texts)
 
 
-def _county(session, user: Principal, county: str | None) -> str:
-    return county or maps_data.default_county(session=session, scope_area=user.area_prefix)
-
-
 @router.get("/maps/layers/{layer}")
 def map_layer(
     layer: Layer,
@@ -162,7 +158,7 @@ def map_layer(
     county: CountyQuery = None,
 ) -> JSONResponse:
     """One map layer as GeoJSON with display metadata (what the map pages refresh from)."""
-    county = _county(session, user, county)
+    county = resolve_county(session, user, county)
     gcj02 = settings.to_basemap().shift_to_gcj02
     body = layer_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
     return JSONResponse(body, media_type="application/geo+json")
@@ -179,7 +175,7 @@ def command_room_view(
     """The command-room map of a county: live layers refreshed from the API."""
     if user is None:
         return _login_redirect(request)
-    county = _county(session, user, county)
+    county = resolve_county(session, user, county)
     basemap = settings.to_basemap()
     built = {
         layer: layer_payload(
@@ -210,7 +206,7 @@ def hotspots_page(
     """The hotspot review map: model risk and Gi* side by side, period slider."""
     if user is None:
         return _login_redirect(request)
-    county = _county(session, user, county)
+    county = resolve_county(session, user, county)
     area = user.area_prefix
     m = hotspot_review_map(
         grids=maps_data.grids(session=session, county=county, scope_area=area),
@@ -235,7 +231,7 @@ def hotspots_report_page(
     """The printable A4 review report of one period (default: the latest)."""
     if user is None:
         return _login_redirect(request)
-    county = _county(session, user, county)
+    county = resolve_county(session, user, county)
     area = user.area_prefix
     body = hotspot_report_html(
         grids=maps_data.grids(session=session, county=county, scope_area=area),

@@ -8,24 +8,14 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentUser, Manager, SessionDep, audit_case
+from api.deps import CurrentUser, Manager, SessionDep, audit_case, county_in_scope
 from api.geojson import GeoJSONResponse
 from geo import risk_data
-from geo.errors import Forbidden, NotFound
-from geo.maps_data import default_county
+from geo.errors import NotFound
 
 router = APIRouter(tags=["risk and hotspots"])
 
 COUNTY = r"^\d{6}$"
-
-
-def _county(session, user, county: str | None) -> str:
-    """The county asked for (inside the caller's scope), else the caller's own."""
-    if county is None:
-        return default_county(session=session, scope_area=user.area_prefix)
-    if user.area_prefix and not user.area_prefix.startswith(county):
-        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
-    return county
 
 
 @router.get("/risk", response_class=GeoJSONResponse)
@@ -41,7 +31,7 @@ def risk(
     """Expected disputes per grid for a period, its rank and the factors behind it."""
     body = risk_data.risk_collection(
         session=session,
-        county=_county(session, user, county),
+        county=county_in_scope(session, user, county),
         period=period,
         period_start=period_start,
         top=top,
@@ -65,7 +55,7 @@ def hotspots(
     """Flagged grids (per method) with explanation and review status."""
     body = risk_data.hotspots_collection(
         session=session,
-        county=_county(session, user, county),
+        county=county_in_scope(session, user, county),
         period_start=period_start,
         latest=latest and period_start is None,
         method=method,

@@ -6,8 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, SessionDep
-from api.routers.staff import county_of
+from api.deps import CurrentUser, SessionDep, resolve_county
 from geo.staff import safety
 
 router = APIRouter(tags=["safety"])
@@ -25,7 +24,7 @@ def safety_status(
     not see cases get the number of pieces of evidence only."""
     result = safety.status(
         session=session,
-        county=county_of(session, user, county),
+        county=resolve_county(session, user, county),
         year=year,
         scope_area=None if user.role == "partner" else user.area_prefix,
     )
@@ -47,7 +46,7 @@ def safety_table(
     """The same as a flat table: one row per unit, titles awarded and missed, evidence count."""
     result = safety.status(
         session=session,
-        county=county_of(session, user, county),
+        county=resolve_county(session, user, county),
         year=year,
         scope_area=None if user.role == "partner" else user.area_prefix,
     )

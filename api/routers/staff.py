@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentUser, SessionDep, audit_case
-from geo import maps_data, vocab
+from api.deps import CurrentUser, SessionDep, audit_case, resolve_county
+from geo import vocab
 from geo.errors import NotFound
 from geo.staff import coverage, directory
 
@@ -13,11 +13,6 @@ router = APIRouter(tags=["staff"])
 
 CODE = r"^\d{6,20}$"
 COUNTY = r"^\d{6}$"
-
-
-def county_of(session, user, county: str | None) -> str:
-    """The county asked for, else the caller's, else the only one stored."""
-    return county or maps_data.default_county(session=session, scope_area=user.area_prefix)
 
 
 @router.get("/staff/coverage")
@@ -34,7 +29,7 @@ def staff_coverage(
     where households live (rule: geo/staff/coverage.py)."""
     result = coverage.grid_coverage(
         session=session,
-        county=county_of(session, user, county),
+        county=resolve_county(session, user, county),
         scope_area=user.area_prefix,
         township=township,
         village=village,
@@ -61,7 +56,7 @@ def list_staff(
     """Staff in the caller's area with the grids they serve. Phones (and, for the county
     centre, ID numbers) only where the role may see them; the others say ``restricted``."""
     page = directory.list_staff(
-        session=session, county=county_of(session, user, county), role=role, unit=unit,
+        session=session, county=resolve_county(session, user, county), role=role, unit=unit,
         grid=grid, township=township, scope_area=user.area_prefix, limit=limit, offset=offset,
     )  # fmt: skip
     directory.with_contacts(
