@@ -10,6 +10,7 @@ from api import errors
 from api.auth import check_settings
 from api.deps import current_user
 from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
+from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import escalation as risk_cases
@@ -22,9 +23,8 @@ from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
-from api.security.ratelimit import LoginThrottle
 from api.settings import ApiSettings
-from geo.tiles import TileCache
+from geo.publishing.tiles import TileCache
 
 # Routers anyone may call without a token; every other router needs a logged-in user
 # (and may ask for more: api/deps.py `require`, scope checks).
@@ -38,8 +38,8 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from geo.db import database_url as resolve_url
-        from geo.db import make_engine, session_factory
+        from geo.database.engine import database_url as resolve_url
+        from geo.database.engine import make_engine, session_factory
 
         url = database_url or resolve_url()
         app.state.engine = make_engine(url)

@@ -9,9 +9,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from api.security.principal import ROLES, Principal
 from api.settings import DEFAULT_SECRET, ApiSettings
-from geo import users
+from core.principal import ROLES, Principal
+from geo.accounts import users
 
 ALGORITHM = "HS256"
 ISSUER = "wangge"

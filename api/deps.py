@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.security.principal import CASE_ROLES, MANAGER_ROLES, Principal
+from core.principal import CASE_ROLES, MANAGER_ROLES, Principal
 
 
 def get_engine(request: Request) -> Engine:
@@ -57,7 +57,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 #     @router.post("/redraw", dependencies=[Depends(require("county_centre", "township"))])
 #
 # Lists filter in SQL with ``user.scope_params()`` (``:scope_area``, ``:scope_facility``; see
-# api/security/principal.py for the two WHERE lines). Writes on an area (redraw of a
+# core/principal.py for the two WHERE lines). Writes on an area (redraw of a
 # township, a hotspot review) call ``user.check_area(code)``.
 
 TOKEN_COOKIE = "wangge_token"
@@ -117,7 +117,7 @@ def audit_case(
     object_type: str = "dispute",
 ) -> None:
     """Write the audit row for a read (``"read"``) or change (``"change"``) of a case."""
-    from geo import audit
+    from geo.accounts import audit
 
     audit.record(
         session=session,
@@ -141,14 +141,14 @@ CountyCentre = Annotated[Principal, Depends(require("county_centre"))]
 
 def resolve_county(session: Session, user: Principal, county: str | None) -> str:
     """The county asked for, else the caller's own, else the first one loaded."""
-    from geo.maps_data import default_county
+    from geo.publishing.layers import default_county
 
     return county or default_county(session=session, scope_area=user.area_prefix)
 
 
 def county_in_scope(session: Session, user: Principal, county: str | None) -> str:
     """As :func:`resolve_county`, but a county outside the caller's scope is refused (403)."""
-    from geo.errors import Forbidden
+    from core.errors import Forbidden
 
     if county is not None and user.area_prefix and not user.area_prefix.startswith(county):
         raise Forbidden(f"county {county} is outside the scope {user.scope_code}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from geo import errors
+from core import errors
 
 STATUS_BY_ERROR: dict[type[errors.WanggeError], int] = {
     errors.NotFound: 404,
@@ -24,7 +24,7 @@ def _status_for(exc: errors.WanggeError) -> int:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handler that turns every :class:`geo.errors.WanggeError` into JSON."""
+    """Register the handler that turns every :class:`core.errors.WanggeError` into JSON."""
 
     @app.exception_handler(errors.WanggeError)
     async def _domain_error(request: Request, exc: errors.WanggeError) -> JSONResponse:

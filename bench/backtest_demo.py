@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 uv run python bench/backtest_demo.py [--seed 623021] [--test-periods 52]
 
-No database: the county comes from ``geo.demo.generate(seed)`` and every dispute is put on its grid
+No database: the county comes from ``demo.generate(seed)`` and every dispute is put on its grid
 by the generator's truth column ``true_grid_code`` (the service geocodes the intake text and GPS
 instead, so this is the backtest of the model, not of geocoding). Each test week is predicted from
 earlier weeks only (models.backtest.rolling_origin_backtest). The table is printed twice: flagged
@@ -10,9 +10,9 @@ by share of area (grid polygons in UTM 48N) and by share of households, since gr
 size; with a budget of area (households) every method except Gi* ranks grids by its score per
 km² (per household).
 
-``model`` is the service's configuration (api/risk.py): gradient boosting with Poisson loss on the
-panel of lagged disputes, neighbours, signals, households and season, one-week target, trained on
-all weeks from week 8, refit every 4 weeks. Nothing was tuned on this county.
+``model`` is the service's configuration (services/risk.py): gradient boosting with Poisson loss
+on the panel of lagged disputes, neighbours, signals, households and season, one-week target,
+trained on all weeks from week 8, refit every 4 weeks. Nothing was tuned on this county.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.table import Table
 from threadpoolctl import threadpool_limits
 
-from geo.demo import generate
+from demo import generate
 from models.backtest import rolling_origin_backtest, summarise
 from models.baselines import (
     gaussian_kernel_weights,
@@ -200,7 +200,7 @@ def main() -> None:
     n_weeks = counts.shape[0]
     test = list(range(n_weeks - args.test_periods, n_weeks))
     print(
-        f"Demo county (SYNTHETIC, geo.demo.generate(seed={args.seed})): {counts.shape[1]} grids, "
+        f"Demo county (SYNTHETIC, demo.generate(seed={args.seed})): {counts.shape[1]} grids, "
         f"{n_weeks} whole weeks from {data['first'].date()}, {int(counts.sum())} of "
         f"{data['total']} disputes (the rest fall in the unfinished last week) put on grids by "
         f"the truth column true_grid_code; test weeks "

@@ -2,9 +2,9 @@
 
     OMP_NUM_THREADS=1 uv run python bench/escalation_demo.py [--seed 623021] [--folds 4]
 
-No database: disputes and signals come from ``geo.demo.generate(seed)`` at their true positions
+No database: disputes and signals come from ``demo.generate(seed)`` at their true positions
 (truth columns ``true_lon``/``true_lat``/``true_address_code``); deadlines follow the county's time
-limits (geo.disputes.limits), as intake sets them.
+limits (core.limits), as intake sets them.
 
 The situation scored is the service's: every week (Monday 00:00, Asia/Shanghai) each dispute
 still open is scored with what was known then (category, severity, repeats at the address and
@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from geo.demo import generate
-from geo.disputes.limits import time_limit_days
+from core.limits import time_limit_days
+from demo import generate
 from models.escalation import backtest_escalation, case_features, escalation_outcome
 
 METRIC_CRS = "EPSG:32648"
@@ -127,7 +127,7 @@ def main() -> None:
         )
     cases = len(disputes)
     print(
-        f"Demo county (SYNTHETIC, geo.demo.generate(seed={args.seed})): {cases} disputes, "
+        f"Demo county (SYNTHETIC, demo.generate(seed={args.seed})): {cases} disputes, "
         f"{int(disputes['unresolved'].sum())} ended unresolved, "
         f"{int((signals['kind'] == 'violence').sum())} violence reports"
     )

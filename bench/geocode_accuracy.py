@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from geocode_common import gazetteer_frames
 
-from geo.demo import generate
+from demo import generate
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import LEVELS, Geocoder
 from geo.geocode.parse import village_core

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from geocode_accuracy import KINDS, NoisyWriter
 from geocode_common import gazetteer_frames
 
-from geo.demo import generate
+from demo import generate
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Geocoder
 
@@ -142,7 +142,7 @@ def time_postgres(texts: list[str], codes: list[str], queries: list[str]) -> dic
     """Per-query rates of PostgreSQL look-ups on a TEMP table of the full texts."""
     from sqlalchemy import text
 
-    from geo.db import database_url, make_engine
+    from geo.database.engine import database_url, make_engine
 
     engine = make_engine(database_url(), pool_size=1)
     rates: dict[str, float] = {}

@@ -3,7 +3,7 @@ side by side with a plain geopandas read + sjoin (all data synthetic).
 
 The county is the demo county (770 grids, 30,000 standard addresses) loaded into a scratch
 database. The file has N records drawn from those addresses: a share of them (default 35 %)
-give only the address text as a clerk types it (noise from ``geo.demo.noise``), the others a
+give only the address text as a clerk types it (noise from ``demo.noise``), the others a
 phone GPS fix 10–50 m off the house. Categories, severities and report times are random.
 
 wangge path (``geo.disputes.intake.ingest_file``, what ``wangge ingest disputes FILE`` runs):
@@ -34,15 +34,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import event, text
 
-from api.demo import DEFAULT_SEED, generate, load_base
-from geo import databases, migrate
-from geo.db import database_url, make_engine, transaction
-from geo.demo.noise import gps_jitter, noisy_address
+from core.vocab import DISPUTE_CATEGORIES, DISPUTE_SEVERITIES
+from demo.noise import gps_jitter, noisy_address
+from demo.pipeline import DEFAULT_SEED, generate, load_base
+from geo.database import databases, migrate
+from geo.database.engine import database_url, make_engine, transaction
+from geo.database.settings import DatabaseSettings
 from geo.disputes import columns as cols
 from geo.disputes.intake import ingest_file, read_table
 from geo.disputes.locate import Locator
-from geo.settings import DatabaseSettings
-from geo.vocab import DISPUTE_CATEGORIES, DISPUTE_SEVERITIES
 
 BENCH_DB = "wangge_bench_intake"
 

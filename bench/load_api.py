@@ -33,9 +33,9 @@ def demo_database(url: str | None) -> str:
     """URL of a database holding the demo county (built on first use)."""
     if url:
         return url
-    from api.demo import build
-    from geo import databases, migrate
-    from geo.db import database_url, make_engine
+    from demo.pipeline import build
+    from geo.database import databases, migrate
+    from geo.database.engine import database_url, make_engine
 
     server = database_url()
     if BENCH_DB not in databases.list_databases(server, BENCH_DB):
@@ -53,10 +53,10 @@ def bench_token(url: str) -> str:
     import secrets
 
     from api.auth import hash_password, issue_token
-    from api.security.principal import Principal
     from api.settings import ApiSettings
-    from geo import users
-    from geo.db import make_engine, transaction
+    from core.principal import Principal
+    from geo.accounts import users
+    from geo.database.engine import make_engine, transaction
 
     engine = make_engine(url, pool_size=1)
     with transaction(engine) as session:

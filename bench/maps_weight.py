@@ -50,8 +50,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def _county(k: int):
     """Demo county k (0 = Lintan itself; others: new code, seed and shifted outline)."""
-    from geo.demo import generate
-    from geo.demo.inputs import load_default_boundary, load_default_divisions
+    from demo import generate
+    from demo.inputs import load_default_boundary, load_default_divisions
 
     path = OUT / f"county_{k}.pkl"
     if path.exists():

@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo import databases, migrate
-from geo.db import database_url, make_engine
-from geo.demo.province import CountySpec, generate_county, province_counties
-from geo.settings import DatabaseSettings
+from demo.province import CountySpec, generate_county, province_counties
+from geo.database import databases, migrate
+from geo.database.engine import database_url, make_engine
+from geo.database.settings import DatabaseSettings
 
 SEED = 1
 PROVINCE_SIZE = 100

@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from geo.db import database_url, make_engine, session_factory
+from geo.database.engine import database_url, make_engine, session_factory
 from geo.redraw import propose
 from geo.redraw.compare import compare_village
 from geo.redraw.store import default_targets, load_scope

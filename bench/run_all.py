@@ -26,7 +26,7 @@ from pathlib import Path
 
 from province_common import scratch_database, server_url
 
-from api.demo import build
+from demo.pipeline import build
 
 BENCH = Path(__file__).parent
 OUT = BENCH / "out" / "run_all"

@@ -10,7 +10,7 @@ each event, its point and its grid; all are timed in the same run:
   geopandas      read_csv → points_from_xy → read_postgis(grids) → sjoin(within) → to_postgis
                  (what a GIS analyst writes; to_postgis uses COPY)
   wangge         read_csv → GridIndex.load (STRtree, prepared) → assign → COPY with EWKB
-                 (what intake does: geo.assign + geo.store)
+                 (what intake does: geo.places.assign + geo.database.bulk)
   PostGIS point  COPY lon/lat → INSERT … SELECT with a LATERAL ST_Covers look-up per point on
                  the grid GiST index (first code wins)
   PostGIS grid   COPY lon/lat → points + GiST index → join from each grid to its points
@@ -33,10 +33,10 @@ import pandas as pd
 from province_common import cached_county, scratch_database, specs_for
 from sqlalchemy import text
 
-from geo.assign import GridIndex
-from geo.db import transaction
-from geo.loading import load_admin_units, load_grids
-from geo.store import copy_rows, ewkb_hex
+from geo.database.bulk import copy_rows, ewkb_hex
+from geo.database.engine import transaction
+from geo.places.assign import GridIndex
+from geo.places.loading import load_admin_units, load_grids
 
 TABLE_DDL = (
     "CREATE TABLE {name} (external_id text, lon float8, lat float8, grid_id bigint, "
@@ -88,7 +88,7 @@ def run_geopandas(engine, path: Path) -> tuple[float, pd.Series]:
 
 
 def run_wangge(engine, path: Path) -> tuple[float, pd.Series]:
-    """geo.assign.GridIndex + COPY; returns seconds and grid code per external_id."""
+    """geo.places.assign.GridIndex + COPY; returns seconds and grid code per external_id."""
     started = time.perf_counter()
     raw = pd.read_csv(path)
     with transaction(engine) as session:

@@ -3,15 +3,16 @@
     uv run python bench/scale_province.py [--counties 1,10] [--nightly-sample 10]
 
 For each province size N (the first N counties of one synthetic 100-county province, see
-``geo/demo/province.py``), in a scratch database ``wangge_bench_scale_<N>``:
+``demo/province.py``), in a scratch database ``wangge_bench_scale_<N>``:
 
   generate    CPU seconds of the demo generator summed over the counties (cached between runs)
-  load        base layers of every county by COPY (geo.loading.load_county), one transaction each
+  load        base layers of every county by COPY (geo.places.loading.load_county),
+              one transaction each
   ingest      the counties' two years of disputes and signals through intake (geocoding, grid,
               COPY, events): what a nightly import does
   assign SQL  every address of the province re-put on its grid in one PostGIS statement
   assign mem  GridIndex.load of all current grids + assign of every address in memory
-  score       train + score + flag hotspots (api.risk, per county, one OpenMP thread)
+  score       train + score + flag hotspots (services.risk, per county, one OpenMP thread)
               (ingest and score also print this process's CPU seconds: on a loaded machine
               wall time mostly measures waiting for a core)
   geojson     GET-equivalent of /api/v1/grids?township=… for one township (median of repeats)
@@ -36,13 +37,13 @@ import numpy as np
 from province_common import cached_county, scratch_database, specs_for
 from sqlalchemy import text
 
-from api.risk import demo_step as train_and_score_county
-from geo import tiles
-from geo.assign import GridIndex, assign_addresses
-from geo.db import transaction
-from geo.disputes.replay import ingest_demo_events
-from geo.features import grids_collection
-from geo.loading import load_county
+from demo.replay import ingest_demo_events
+from geo.database.engine import transaction
+from geo.places.assign import GridIndex, assign_addresses
+from geo.places.loading import load_county
+from geo.publishing import tiles
+from geo.publishing.features import grids_collection
+from services.risk import demo_step as train_and_score_county
 
 REPEATS = 15
 

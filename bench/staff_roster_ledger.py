@@ -7,7 +7,7 @@ disputes), two questions the command room asks all day:
    query plus the latest handover note). Baseline: the whole roster read into pandas once
    (what a clerk's spreadsheet export gives) and filtered with ``start <= t < end``. Both are
    timed on the same 200 random instants and must name the same shifts.
-2. **The period report by township and category.** wangge: ``geo.staff.ledger.build_ledger``
+2. **The period report by township and category.** wangge: ``geo.disputes.ledger.build_ledger``
    (the ledger rows and the stats definitions asked per category). Baseline: the ledger rows
    grouped with pandas (screened and resolved only: the overdue and still-open figures need
    the status at the period's end, which the baseline does not have). Both must agree on
@@ -27,8 +27,8 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.db import make_engine
-from geo.staff.ledger import build_ledger
+from geo.database.engine import make_engine
+from geo.disputes.ledger import build_ledger
 from geo.staff.roster import on_duty
 
 

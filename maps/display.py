@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import wgs84_to_gcj02
+from core.crs import wgs84_to_gcj02
 
 # About 15 m at Lintan's latitude: invisible at county zoom, removes most vertices.
 DEFAULT_TOLERANCE_DEG = 0.00015

@@ -11,7 +11,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from geo import vocab
+from core import vocab
 from maps.assets import STATIC_DIR
 from maps.base import DataLayer, Dataset, MapScript, to_js
 from maps.command_room import blank_map

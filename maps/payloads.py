@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from geo import vocab
+from core import vocab
 from maps.display import DEFAULT_TOLERANCE_DEG
 from maps.features import (
     NODATA_COLOUR,
@@ -312,7 +312,7 @@ def disputes_payload(
 def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = False) -> dict:
     """Centres, police stations, court stations, judicial offices … coloured by kind.
 
-    Columns: ``kind`` (required, see :data:`geo.vocab.FACILITY_KINDS`), ``name``, ``code``,
+    Columns: ``kind`` (required, see :data:`core.vocab.FACILITY_KINDS`), ``name``, ``code``,
     ``synthetic``.
     """
     title = "机构 facilities"

@@ -32,9 +32,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from geo import databases, migrate
-from geo.db import database_url, make_engine, normalise_url
-from geo.settings import DatabaseSettings
+from geo.database import databases, migrate
+from geo.database.engine import database_url, make_engine, normalise_url
+from geo.database.settings import DatabaseSettings
 
 TEST_SEED = 623021
 _counter = itertools.count()
@@ -112,7 +112,7 @@ def db(engine) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def demo_county():
     """The synthetic demo county generated from ``TEST_SEED``."""
-    from api.demo import generate
+    from demo.pipeline import generate
 
     return generate(TEST_SEED)
 
@@ -120,7 +120,7 @@ def demo_county():
 @pytest.fixture(scope="session")
 def demo_template(new_database, demo_county) -> str:
     """Name of a database holding the full demo county, used as a template for copies."""
-    from api.demo import build
+    from demo.pipeline import build
 
     url = new_database(kind="demotpl")
     migrate.upgrade(url)

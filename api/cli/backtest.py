@@ -16,7 +16,7 @@ import pandas as pd
 import typer
 
 from api.cli.common import err_console, fail, info, progress
-from geo.crs import looks_swapped, utm_epsg
+from core.crs import looks_swapped, utm_epsg
 
 DEFAULT_TEST_PERIODS = 104
 

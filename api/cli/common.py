@@ -40,6 +40,6 @@ def progress() -> Iterator[Progress]:
 
 def engine_in_use():
     """An engine on the database in use (embedded cluster started when needed)."""
-    from geo.db import database_url, make_engine
+    from geo.database.engine import database_url, make_engine
 
     return make_engine(database_url())

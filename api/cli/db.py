@@ -15,9 +15,9 @@ def register(app: typer.Typer) -> None:
     @db_app.command("up")
     def up() -> None:
         """Start the embedded PostGIS (unless DATABASE_URL is set), create extensions, migrate."""
-        from geo import cluster, migrate
-        from geo.db import database_url, ensure_extensions, make_engine
-        from geo.settings import DatabaseSettings
+        from geo.database import cluster, migrate
+        from geo.database.engine import database_url, ensure_extensions, make_engine
+        from geo.database.settings import DatabaseSettings
 
         settings = DatabaseSettings()
         try:
@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
     @db_app.command("down")
     def down() -> None:
         """Stop the embedded PostGIS (nothing to do with DATABASE_URL set)."""
-        from geo import cluster
-        from geo.settings import DatabaseSettings
+        from geo.database import cluster
+        from geo.database.settings import DatabaseSettings
 
         settings = DatabaseSettings()
         if settings.database_url:
@@ -48,15 +48,15 @@ def register(app: typer.Typer) -> None:
     @db_app.command("url")
     def url() -> None:
         """Print the SQLAlchemy URL in use."""
-        from geo.db import database_url
+        from geo.database.engine import database_url
 
         typer.echo(database_url(start=False))
 
     @db_app.command("migrate")
     def migrate_cmd(revision: str = typer.Argument("heads")) -> None:
         """Run the Alembic migrations up to REVISION (default: every head)."""
-        from geo import migrate
-        from geo.db import database_url
+        from geo.database import migrate
+        from geo.database.engine import database_url
 
         target = database_url()
         migrate.upgrade(target, revision)

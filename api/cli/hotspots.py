@@ -25,11 +25,11 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from api.risk import train_and_score
-        from geo import risk_data
-        from geo.db import transaction
-        from geo.errors import NotFound
-        from geo.maps_data import default_county
+        from core.errors import NotFound
+        from geo.database.engine import transaction
+        from geo.publishing.layers import default_county
+        from geo.risk import scores
+        from services.risk import train_and_score
 
         if period not in ("day", "week", "month"):
             raise fail(f"--period must be day, week or month, not {period!r}")
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
                 )
             with transaction(engine) as session:
                 body = json.loads(
-                    risk_data.hotspots_collection(
+                    scores.hotspots_collection(
                         session=session, county=county, latest=True, with_geometry=False
                     )
                 )

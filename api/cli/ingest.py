@@ -21,8 +21,8 @@ SHOWN_PROBLEMS = 200
 
 def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str | None,
          as_json: bool) -> None:  # fmt: skip
+    from core.errors import InvalidRequest
     from geo.disputes.intake import ingest_file
-    from geo.errors import InvalidRequest
 
     engine = engine_in_use()
     try:

@@ -33,10 +33,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the ledger (化解台账) and the report by unit and category (统计报表) as .xlsx.
         Days are China time and both included; figures agree with /api/v1/stats."""
-        from geo.db import transaction
-        from geo.errors import WanggeError
-        from geo.staff.ledger import build_ledger
-        from geo.staff.ledger_book import ledger_workbook
+        from core.errors import WanggeError
+        from geo.database.engine import transaction
+        from geo.disputes.ledger import build_ledger
+        from geo.disputes.ledger_book import ledger_workbook
 
         if out.suffix.lower() != ".xlsx":
             raise fail(f"{out}: the output must be an .xlsx file")

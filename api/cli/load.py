@@ -35,9 +35,9 @@ ToleranceOption = Annotated[
 
 
 def _run(kind: str, file: Path, crs: str | None, layer: str | None, tolerance: float) -> None:
-    from geo.db import transaction
-    from geo.errors import ImportRejected
-    from geo.importers import import_file
+    from core.errors import ImportRejected
+    from geo.database.engine import transaction
+    from geo.places import import_file
 
     engine = engine_in_use()
     try:

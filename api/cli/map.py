@@ -47,12 +47,12 @@ def register(app: typer.Typer) -> None:
 
     def _context(county: str | None):
         from api.routers.maps import map_settings
-        from api.security.principal import Principal
-        from geo import maps_data
+        from core.principal import Principal
+        from geo.publishing import layers
 
         engine = engine_in_use()
         user = Principal(username="cli", role=LOCAL_OPERATOR_ROLE)
-        return engine, user, map_settings(), maps_data
+        return engine, user, map_settings(), layers
 
     @group.command("command-room")
     def command_room_cmd(
@@ -62,14 +62,14 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy.orm import Session
 
         from api.routers.maps import layer_payload
-        from geo.errors import WanggeError
+        from core.errors import WanggeError
         from maps.command_room import command_room_page, render_page
 
-        engine, user, settings, maps_data = _context(county)
+        engine, user, settings, layers = _context(county)
         basemap = settings.to_basemap()
         try:
             with Session(engine) as session:
-                code = county or maps_data.default_county(session=session)
+                code = county or layers.default_county(session=session)
                 built = {
                     layer: layer_payload(
                         layer,
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                     )
                     for layer in ("admin", "grids", "hotspots", "disputes", "facilities")
                 }
-                name = maps_data.county_name(session=session, county=code)
+                name = layers.county_name(session=session, county=code)
         except WanggeError as exc:
             raise fail(str(exc)) from exc
         finally:
@@ -104,13 +104,13 @@ def register(app: typer.Typer) -> None:
         from maps.command_room import render_page
         from maps.hotspots import hotspot_review_map
 
-        engine, _, settings, maps_data = _context(county)
+        engine, _, settings, layers = _context(county)
         try:
             with Session(engine) as session:
-                code = county or maps_data.default_county(session=session)
-                grids = maps_data.grids(session=session, county=code)
-                scores = maps_data.review_scores(session=session, county=code)
-                admin = maps_data.admin_units(session=session, county=code)
+                code = county or layers.default_county(session=session)
+                grids = layers.grids(session=session, county=code)
+                scores = layers.review_scores(session=session, county=code)
+                admin = layers.admin_units(session=session, county=code)
         finally:
             engine.dispose()
         m = hotspot_review_map(
@@ -133,15 +133,15 @@ def register(app: typer.Typer) -> None:
 
         from maps.report import hotspot_report_html
 
-        engine, _, _, maps_data = _context(county)
+        engine, _, _, layers = _context(county)
         try:
             with Session(engine) as session:
-                code = county or maps_data.default_county(session=session)
+                code = county or layers.default_county(session=session)
                 html = hotspot_report_html(
-                    grids=maps_data.grids(session=session, county=code),
-                    scores=maps_data.review_scores(session=session, county=code),
+                    grids=layers.grids(session=session, county=code),
+                    scores=layers.review_scores(session=session, county=code),
                     period=period,
-                    area_name=maps_data.county_name(session=session, county=code),
+                    area_name=layers.county_name(session=session, county=code),
                     generated_at=dt.datetime.now(),
                 )
         finally:
@@ -157,14 +157,14 @@ def register(app: typer.Typer) -> None:
         """A redraw plan: current and proposed grids side by side."""
         from sqlalchemy.orm import Session
 
-        from geo.errors import NotFound
+        from core.errors import NotFound
         from maps.command_room import render_page
         from maps.redraw import redraw_map
 
-        engine, _, settings, maps_data = _context(None)
+        engine, _, settings, layers = _context(None)
         try:
             with Session(engine) as session:
-                current, proposed, summary = maps_data.plan_grids(session=session, plan_id=plan)
+                current, proposed, summary = layers.plan_grids(session=session, plan_id=plan)
         except NotFound as exc:
             raise fail(str(exc)) from exc
         finally:

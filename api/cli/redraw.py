@@ -52,8 +52,8 @@ def register(app: typer.Typer) -> None:
         The proposal is stored as a grid plan; review it (GET /api/v1/redraw/PLAN) and apply
         it with --apply PLAN.
         """
-        from geo.db import transaction
-        from geo.errors import WanggeError
+        from core.errors import WanggeError
+        from geo.database.engine import transaction
         from geo.redraw import apply_plan, propose
 
         scopes = [c for c in (village, township, county) if c]

@@ -41,9 +41,9 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="TCP port"),
     ) -> None:
         """Load the demo county (real Lintan outline and codes, synthetic rest), train, serve."""
-        from api.demo import DEMO_COUNTY, build
-        from geo import maintenance, migrate
-        from geo.db import database_url, ensure_extensions, make_engine, transaction
+        from demo.pipeline import DEMO_COUNTY, build
+        from geo.database import maintenance, migrate
+        from geo.database.engine import database_url, ensure_extensions, make_engine, transaction
 
         url = database_url()
         engine = make_engine(url)

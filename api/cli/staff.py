@@ -30,8 +30,8 @@ def register(app: typer.Typer) -> None:
         """Import staff from .xlsx with headers 姓名, 类别/身份, 单位, 联系电话, 网格编码,
         联防组编码 (人员编码, 身份证号 optional). Every row is checked first; any problem is
         listed with its row and header and nothing is written."""
-        from geo.db import transaction
-        from geo.errors import ImportRejected, InvalidRequest
+        from core.errors import ImportRejected, InvalidRequest
+        from geo.database.engine import transaction
         from geo.staff.importing import import_staff
 
         engine = engine_in_use()

@@ -48,9 +48,9 @@ def register(app: typer.Typer) -> None:
         import re
 
         from api.auth import hash_password
-        from geo import users
-        from geo.db import transaction
-        from geo.errors import WanggeError
+        from core.errors import WanggeError
+        from geo.accounts import users
+        from geo.database.engine import transaction
 
         if not re.match(users.USERNAME_PATTERN, name):
             raise fail(f"bad user name {name!r}: 2-64 letters, digits, _ . @ -")
@@ -87,8 +87,8 @@ def add_demo_users(engine, county) -> dict[str, int]:
     password."""
     from api.auth import hash_password
     from api.settings import ApiSettings
-    from geo import users
-    from geo.db import transaction
+    from geo.accounts import users
+    from geo.database.engine import transaction
 
     if ApiSettings().production:
         return {"accounts": 0}

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import SessionDep
 from api.geojson import GeoJSONResponse
-from geo import features
+from geo.publishing import features
 
 router = APIRouter(tags=["admin units"])
 

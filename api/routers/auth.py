@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from api import auth
 from api.deps import TOKEN_COOKIE, CurrentUser, SessionDep
-from geo import audit
+from geo.accounts import audit
 
 router = APIRouter(tags=["auth"])
 

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 
 from api.deps import CaseReader, CaseWriter, Manager, SessionDep, audit_case
 from api.geojson import GeoJSONResponse
-from geo import vocab
+from core import vocab
+from core.errors import ImportRejected, InvalidRequest
 from geo.disputes import dispatch, duplicates, listing, parties, supervision, workflow
 from geo.disputes.intake import ingest_records
 from geo.disputes.locate import Locator, LocatorCache
-from geo.errors import ImportRejected, InvalidRequest
 
 router = APIRouter(tags=["disputes"])
 

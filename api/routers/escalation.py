@@ -6,9 +6,9 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from api import escalation
 from api.deps import CaseReader, SessionDep, county_in_scope
-from geo.errors import InvalidRequest
+from core.errors import InvalidRequest
+from services import escalation
 
 router = APIRouter(tags=["disputes"])
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
 from api.deps import SessionDep
-from geo.errors import InvalidRequest
+from core.errors import InvalidRequest
 from geo.geocode.gps import DEFAULT_TOLERANCE_M, locate_point
 from geo.geocode.match import Geocoder
 from geo.geocode.store import GeocoderCache

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from api.deps import SessionDep
-from geo import features
+from geo.publishing import features
 
 router = APIRouter(tags=["health"])
 

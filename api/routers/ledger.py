@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import Manager, SessionDep, audit_case
-from geo.staff.ledger import build_ledger
-from geo.staff.ledger_book import ledger_workbook
+from geo.disputes.ledger import build_ledger
+from geo.disputes.ledger_book import ledger_workbook
 
 router = APIRouter(tags=["ledger"])
 

@@ -16,8 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.deps import OptionalUser, SessionDep, current_user, resolve_county
-from api.security.principal import Principal
-from geo import maps_data
+from core.principal import Principal
+from geo.publishing import layers
 from maps import command_room, payloads
 from maps.assets import STATIC_DIR
 from maps.base import Basemap
@@ -80,16 +80,16 @@ def layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: b
     area = scope["scope_area"]
     if layer == "admin":
         return payloads.admin_payload(
-            maps_data.admin_units(session=session, county=county), gcj02=gcj02
+            layers.admin_units(session=session, county=county), gcj02=gcj02
         )
     if layer == "grids":
-        frame = maps_data.grids(session=session, county=county, scope_area=area)
+        frame = layers.grids(session=session, county=county, scope_area=area)
         return payloads.grids_payload(frame, gcj02=gcj02)
     if layer == "hotspots":
-        frame = maps_data.latest_hotspots(session=session, county=county, scope_area=area)
+        frame = layers.latest_hotspots(session=session, county=county, scope_area=area)
         return payloads.hotspots_payload(frame, gcj02=gcj02)
     if layer == "facilities":
-        frame = maps_data.facilities(session=session, county=county)
+        frame = layers.facilities(session=session, county=county)
         return payloads.facilities_payload(frame, gcj02=gcj02)
     if layer in ("coverage", "safety", "on_duty"):
         return forces_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
@@ -100,11 +100,11 @@ def layer_payload(layer: str, *, session, user: Principal, county: str, gcj02: b
                 title="在办纠纷 open disputes",
                 notice="无权查看案件 / not visible to this role",
             )
-        frame = maps_data.open_disputes(session=session, county=county, **scope)
+        frame = layers.open_disputes(session=session, county=county, **scope)
         frame = _with_dispatch(session, frame)
         return payloads.disputes_payload(frame, now=_now(), gcj02=gcj02)
-    grids = maps_data.grids(session=session, county=county, scope_area=area)
-    scores = maps_data.review_scores(session=session, county=county, scope_area=area)
+    grids = layers.grids(session=session, county=county, scope_area=area)
+    scores = layers.review_scores(session=session, county=county, scope_area=area)
     return review_payload(grids, scores, gcj02=gcj02)
 
 
@@ -186,7 +186,7 @@ def command_room_view(
     }  # fmt: skip
     m = command_room.command_room_page(
         built,
-        title=f"{maps_data.county_name(session=session, county=county)} 综治中心 网格态势",
+        title=f"{layers.county_name(session=session, county=county)} 综治中心 网格态势",
         data_url=LAYER_BASE,
         data_query=f"?county={county}",
         refresh_seconds=settings.refresh_seconds,
@@ -209,10 +209,10 @@ def hotspots_page(
     county = resolve_county(session, user, county)
     area = user.area_prefix
     m = hotspot_review_map(
-        grids=maps_data.grids(session=session, county=county, scope_area=area),
-        scores=maps_data.review_scores(session=session, county=county, scope_area=area),
-        admin_units=maps_data.admin_units(session=session, county=county),
-        title=f"{maps_data.county_name(session=session, county=county)} 热点预警审核",
+        grids=layers.grids(session=session, county=county, scope_area=area),
+        scores=layers.review_scores(session=session, county=county, scope_area=area),
+        admin_units=layers.admin_units(session=session, county=county),
+        title=f"{layers.county_name(session=session, county=county)} 热点预警审核",
         data_url=f"{LAYER_BASE}/review?county={county}",
         report_url=f"/maps/hotspots/report?county={county}",
         basemap=settings.to_basemap(),
@@ -234,10 +234,10 @@ def hotspots_report_page(
     county = resolve_county(session, user, county)
     area = user.area_prefix
     body = hotspot_report_html(
-        grids=maps_data.grids(session=session, county=county, scope_area=area),
-        scores=maps_data.review_scores(session=session, county=county, scope_area=area),
+        grids=layers.grids(session=session, county=county, scope_area=area),
+        scores=layers.review_scores(session=session, county=county, scope_area=area),
         period=period,
-        area_name=maps_data.county_name(session=session, county=county),
+        area_name=layers.county_name(session=session, county=county),
         generated_at=dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))),
     )
     return HTMLResponse(body)
@@ -250,7 +250,7 @@ def redraw_page(
     """A redraw plan: current grids and the proposal side by side, changes highlighted."""
     if user is None:
         return _login_redirect(request)
-    current, proposed, summary = maps_data.plan_grids(session=session, plan_id=plan)
+    current, proposed, summary = layers.plan_grids(session=session, plan_id=plan)
     user.check_area(summary["scope"])
     m = redraw_map(
         current=current,

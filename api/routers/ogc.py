@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, SessionDep, audit_case, current_user
 from api.geojson import GEOJSON
-from api.security.principal import Principal
-from geo import ogc
-from geo.features import parse_bbox
+from core.principal import Principal
+from geo.publishing import ogc
+from geo.publishing.features import parse_bbox
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [

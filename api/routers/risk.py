@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, Manager, SessionDep, audit_case, county_in_scope
 from api.geojson import GeoJSONResponse
-from geo import risk_data
-from geo.errors import NotFound
+from core.errors import NotFound
+from geo.risk import scores
 
 router = APIRouter(tags=["risk and hotspots"])
 
@@ -29,7 +29,7 @@ def risk(
     geometry: bool = Query(True, description="include grid polygons"),
 ) -> GeoJSONResponse:
     """Expected disputes per grid for a period, its rank and the factors behind it."""
-    body = risk_data.risk_collection(
+    body = scores.risk_collection(
         session=session,
         county=county_in_scope(session, user, county),
         period=period,
@@ -53,7 +53,7 @@ def hotspots(
     geometry: bool = True,
 ) -> GeoJSONResponse:
     """Flagged grids (per method) with explanation and review status."""
-    body = risk_data.hotspots_collection(
+    body = scores.hotspots_collection(
         session=session,
         county=county_in_scope(session, user, county),
         period_start=period_start,
@@ -81,9 +81,9 @@ def review(
     """Confirm or dismiss a pending hotspot (recorded once, with reviewer and time)."""
     if not 0 < hotspot_id < 2**63:
         raise NotFound(f"no hotspot with id {hotspot_id}")
-    target = risk_data.hotspot_grid(session=session, hotspot_id=hotspot_id)
+    target = scores.hotspot_grid(session=session, hotspot_id=hotspot_id)
     user.check_area(target["grid_code"])
-    result = risk_data.review_hotspot(
+    result = scores.review_hotspot(
         session=session,
         hotspot_id=hotspot_id,
         status=body.status,

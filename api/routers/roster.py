@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, Manager, SessionDep, audit_case
-from geo.errors import Forbidden
-from geo.schema_staff import DUTY_POSTS
+from core.errors import Forbidden
+from geo.database.schema_staff import DUTY_POSTS
 from geo.staff import directory, roster
 
 router = APIRouter(tags=["roster"])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Request
 from api.deps import CaseReader, CaseWriter, SessionDep
 from api.geojson import GeoJSONResponse
 from api.routers.disputes import CODE, intake
-from geo import vocab
+from core import vocab
 from geo.disputes import listing
 
 router = APIRouter(tags=["signals"])

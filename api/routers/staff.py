@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from api.deps import CurrentUser, SessionDep, audit_case, resolve_county
-from geo import vocab
-from geo.errors import NotFound
+from core import vocab
+from core.errors import NotFound
 from geo.staff import coverage, directory
 
 router = APIRouter(tags=["staff"])

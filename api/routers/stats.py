@@ -7,8 +7,8 @@ import datetime as dt
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep
+from core.errors import Forbidden
 from geo.disputes.stats import dispute_stats
-from geo.errors import Forbidden
 
 router = APIRouter(tags=["stats"])
 

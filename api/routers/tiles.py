@@ -3,7 +3,7 @@
 Tiles need a logged-in user (bearer token or the login cookie); ``disputes`` needs a role
 that handles cases and holds only the cases in scope. Rendered tiles are cached in process,
 keyed by layer, tile, layer version and scope; the version changes whenever the layer's rows
-do (see :mod:`geo.tiles`), and it is also the ETag, so clients revalidate cheaply.
+do (see :mod:`geo.publishing.tiles`), and it is also the ETag, so clients revalidate cheaply.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from api.deps import CurrentUser, SessionDep
-from api.security.principal import Principal
-from geo import tiles
+from core.principal import Principal
+from geo.publishing import tiles
 
 MVT = "application/vnd.mapbox-vector-tile"
 router = APIRouter(prefix="/tiles", tags=["vector tiles"])

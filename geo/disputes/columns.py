@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo import vocab
-from geo.crs import gcj02_to_wgs84
-from geo.errors import InvalidRequest, RowProblem
+from core import vocab
+from core.crs import gcj02_to_wgs84
+from core.errors import InvalidRequest, RowProblem
 
 # Reported times without a zone are Beijing time (the clerk's wall clock).
 LOCAL_ZONE = "Asia/Shanghai"

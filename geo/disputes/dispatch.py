@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.errors import NotFound
-from geo.sqlfiles import sql
+from core import vocab
+from core.errors import NotFound
+from geo.database.sqlfiles import sql
 from geo.staff.forces import forces_for_dispute
 
 LEAD_BY_SEVERITY = {

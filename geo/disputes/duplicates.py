@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 from geo.disputes.workflow import load_state, stale_version
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
 
 DUPLICATE_METRES = 200.0
 DUPLICATE_DAYS = 3

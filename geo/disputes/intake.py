@@ -11,7 +11,7 @@ listed**. A clerk's spreadsheet with three bad rows out of 300 must not hold up 
   already present, never written twice;
 - a record that cannot be put on a grid is kept (``grid_id`` null) and listed as needing a
   location;
-- each new dispute gets its deadline (:mod:`geo.disputes.limits`), its intake event
+- each new dispute gets its deadline (:mod:`core.limits`), its intake event
   (→ received), its parties (restricted table) and a duplicate check.
 
 Files are processed in chunks; :func:`ingest_file` commits each chunk, so an interruption
@@ -31,14 +31,14 @@ from psycopg import sql as psql
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from geo.db import transaction
+from core.errors import InvalidRequest, RowProblem
+from core.limits import TIME_LIMIT_DAYS
+from geo.database.bulk import copy_rows
+from geo.database.engine import transaction
+from geo.database.sqlfiles import sql
 from geo.disputes import columns as cols
 from geo.disputes.duplicates import flag_duplicates
-from geo.disputes.limits import TIME_LIMIT_DAYS
 from geo.disputes.locate import Locator
-from geo.errors import InvalidRequest, RowProblem
-from geo.sqlfiles import sql
-from geo.store import copy_rows
 
 CHUNK_ROWS = 5000
 DISPUTE_STAGE = [

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.errors import InvalidRequest, NotFound
-from geo.sqlfiles import sql
+from core import vocab
+from core.errors import InvalidRequest, NotFound
+from geo.database.sqlfiles import sql
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Two sources, in this order:
 
 - **GPS** (lon/lat, already WGS84 after :mod:`geo.disputes.columns`): the grid from the
-  in-memory :class:`geo.assign.GridIndex`, the nearest standard address within 100 m from an
+  in-memory :class:`geo.places.assign.GridIndex`, the nearest standard address within 100 m from an
   STRtree over the county's addresses. Level ``address`` when such an address exists, else
   ``village`` when the point is on a grid, else ``none`` (outside every grid: kept, with its
   point, and listed as needing a location). This follows :mod:`geo.geocode.gps`.
@@ -28,9 +28,9 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.assign import GridIndex
 from geo.geocode.match import Geocoder
 from geo.geocode.store import gazetteer_version, load_gazetteer
+from geo.places.assign import GridIndex
 
 NEAR_ADDRESS_M = 100.0
 ON_GRID_LEVELS = ("address", "group", "village")

@@ -2,7 +2,7 @@
 
 Names, ID numbers, phones and home addresses of the people in a dispute live only in
 ``dispute_party``; no other query, listing, export or map reads that table. Scopes are the
-caller's code as the security layer issues them (api/security/principal.py): official codes
+caller's code as the security layer issues them (core/principal.py): official codes
 nest by prefix, so an area scope covers the grids whose code starts with it.
 
 - ``county_centre``: every dispute (of its county when it has a county scope);
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidRequest, NotFound
-from geo.sqlfiles import sql
+from core.errors import InvalidRequest, NotFound
+from geo.database.sqlfiles import sql
 
 ROLES = ("county_centre", "township", "grid_leader", "partner", "viewer")
 

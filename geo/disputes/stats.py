@@ -29,8 +29,8 @@ import datetime as dt
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 
 LEVELS = {"county": 6, "township": 9, "village": 12, "grid": None}
 CHILD_LEVEL = {"county": "township", "township": "village", "village": "grid", "grid": None}
@@ -70,7 +70,7 @@ def dispute_stats(
 ) -> dict:
     """Figures for one unit (county, township, village or grid) and period, with children.
 
-    ``category`` (one of :data:`geo.vocab.DISPUTE_CATEGORIES`) restricts the figures to it.
+    ``category`` (one of :data:`core.vocab.DISPUTE_CATEGORIES`) restricts the figures to it.
     """
     if level not in LEVELS:
         raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}")

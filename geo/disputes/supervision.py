@@ -18,9 +18,9 @@ import json
 
 from sqlalchemy.orm import Session
 
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 from geo.disputes.workflow import stale_version
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
 
 ACTS = {"flag": "flags", "remind": "reminders", "escalate": "escalations"}
 LEVELS = ("township", "county")

@@ -18,7 +18,7 @@ that finds the dispute back is a new intake, so that the county's figures stay h
 
 Every change is one versioned UPDATE (``WHERE id = :id AND version = :v``) plus one
 ``dispute_event`` row, in the caller's transaction: two people acting on the same version
-cannot both win; the loser gets :class:`geo.errors.Conflict` and nothing is lost.
+cannot both win; the loser gets :class:`core.errors.Conflict` and nothing is lost.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.errors import Conflict, InvalidRequest, NotFound
-from geo.sqlfiles import sql
+from core import vocab
+from core.errors import Conflict, InvalidRequest, NotFound
+from geo.database.sqlfiles import sql
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "received": ("routed", "in_progress"),

@@ -1,7 +1,7 @@
 """GPS fixes: a point in WGS84 or GCJ-02 → its grid and the nearest standard address.
 
 Phones with Amap or Tencent maps report GCJ-02; the point is shifted back to WGS84
-(:func:`geo.crs.gcj02_to_wgs84`) before any lookup. A swapped pair (lat, lon) is refused
+(:func:`core.crs.gcj02_to_wgs84`) before any lookup. A swapped pair (lat, lon) is refused
 with a clear message rather than looked up in the wrong place.
 """
 
@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
-from geo.crs import gcj02_to_wgs84, in_china
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
+from core.crs import gcj02_to_wgs84, in_china
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 
 CRS_NAMES = {"wgs84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84", "cgcs2000": "wgs84"}
 CRS_NAMES |= {"gcj02": "gcj02", "gcj-02": "gcj02"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-# Finest first; the ``level`` of every result is one of these (DESIGN.md, geo.vocab).
+# Finest first; the ``level`` of every result is one of these (DESIGN.md, core.vocab).
 LEVELS = ("address", "group", "village", "township", "county", "none")
 
 

@@ -12,9 +12,9 @@ import threading
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from geo.database.sqlfiles import sql
 from geo.geocode.gazetteer import Gazetteer
 from geo.geocode.match import Geocoder
-from geo.sqlfiles import sql
 
 
 def gazetteer_version(*, session: Session) -> tuple:

@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import utm_epsg
+from core.crs import utm_epsg
 
 # Shared edges shorter than this (degrees, about 1 cm) are numerical noise, not adjacency.
 MIN_SHARED_EDGE_DEG = 1e-7

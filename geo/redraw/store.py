@@ -19,11 +19,11 @@ import numpy as np
 import shapely
 from sqlalchemy.orm import Session
 
-from geo.errors import Conflict, InvalidRequest, NotFound
+from core.errors import Conflict, InvalidRequest, NotFound
+from geo.database.sqlfiles import sql
 from geo.redraw.groups import GroupRule
 from geo.redraw.metrics import combine
 from geo.redraw.village import RedrawParams, VillageInput, VillagePlan, propose_village
-from geo.sqlfiles import sql
 
 DEFAULT_TARGET_FALLBACK = 200.0
 

@@ -26,8 +26,8 @@ import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.sqlfiles import sql
+from core import vocab
+from geo.database.sqlfiles import sql
 
 REQUIRED = ("grid_leader", "household_leader", "household_groups")
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 
 ROLES = ("county_centre", "township", "grid_leader", "partner", "viewer")
 

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.sqlfiles import sql
+from core import vocab
+from geo.database.sqlfiles import sql
 from geo.staff.roster import on_duty
 
 PER_ROLE = 2

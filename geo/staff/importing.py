@@ -19,7 +19,7 @@ header         needed    content
 =============  ========  ===============================================================
 
 Every row is checked and every problem reported with its spreadsheet row and header; if
-there is any, nothing is written (all-or-nothing, :class:`geo.errors.ImportRejected`).
+there is any, nothing is written (all-or-nothing, :class:`core.errors.ImportRejected`).
 Otherwise, in the caller's transaction: people are inserted or updated by code, their
 contacts stored in the restricted table, their grids replaced by those in the sheet, a grid
 leader becomes the leader of their (first) grid and a household leader of their group.
@@ -35,9 +35,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-from geo import vocab
-from geo.errors import ImportRejected, InvalidRequest, RowProblem
-from geo.sqlfiles import sql
+from core import vocab
+from core.errors import ImportRejected, InvalidRequest, RowProblem
+from geo.database.sqlfiles import sql
 
 HEADERS = {
     "name": ("姓名",),

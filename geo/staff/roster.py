@@ -20,9 +20,9 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from geo.errors import Conflict, InvalidRequest, NotFound
-from geo.schema_staff import DUTY_POSTS
-from geo.sqlfiles import sql
+from core.errors import Conflict, InvalidRequest, NotFound
+from geo.database.schema_staff import DUTY_POSTS
+from geo.database.sqlfiles import sql
 
 MAX_SHIFT = dt.timedelta(hours=48)
 

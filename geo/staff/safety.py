@@ -14,8 +14,8 @@ import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from geo.errors import InvalidRequest
-from geo.sqlfiles import sql
+from core.errors import InvalidRequest
+from geo.database.sqlfiles import sql
 from models.safety import HOMICIDE_WORDS, LAWSUIT_WORDS, safety_status, words_pattern
 
 CHINA = ZoneInfo("Asia/Shanghai")

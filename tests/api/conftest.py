@@ -29,10 +29,10 @@ import pytest
 from sqlalchemy import text
 
 from api.auth import hash_password, issue_token
-from api.security.principal import ROLES, Principal
 from api.settings import ApiSettings
-from geo import users
-from geo.db import make_engine, transaction
+from core.principal import ROLES, Principal
+from geo.accounts import users
+from geo.database.engine import make_engine, transaction
 
 _serial = itertools.count()
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.auth import InsecureSettings, hash_password, issue_token, read_token, verify_password
-from api.security.principal import Principal
-from api.security.ratelimit import LoginThrottle
+from api.ratelimit import LoginThrottle
 from api.settings import DEFAULT_SECRET, ApiSettings
-from geo import audit
+from core.principal import Principal
+from geo.accounts import audit
 
 
 @pytest.fixture

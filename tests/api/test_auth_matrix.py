@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from geo import audit
+from geo.accounts import audit
 
 # What anyone may call without a token: liveness, logging in, the OGC landing page and
 # conformance declaration (no data in either), the API description and docs.
@@ -131,8 +131,7 @@ def test_one_case_in_and_out_of_scope_with_personal_details(
         outside = next(
             f["id"]
             for f in everything
-            if f["properties"].get("grid")
-            and not f["properties"]["grid"].startswith(town)
+            if f["properties"].get("grid") and not f["properties"]["grid"].startswith(town)
         )
         assert "parties" in centre.get(f"/api/v1/disputes/{inside}").json()["properties"]
     with httpx.Client(base_url=live_server, timeout=60, headers=auth_headers["township"]) as c:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.auth import issue_token
-from api.security.principal import Principal
-from geo.db import make_engine
+from core.principal import Principal
+from geo.database.engine import make_engine
 
 
 def test_the_session_commits_before_the_response_starts(fresh_demo_url):

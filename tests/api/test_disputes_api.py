@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from geo.db import make_engine
+from geo.database.engine import make_engine
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import text
 
 from api.deps import TOKEN_COOKIE
-from geo import cluster, migrate
-from geo.db import make_engine
+from geo.database import cluster, migrate
+from geo.database.engine import make_engine
+from geo.database.settings import DatabaseSettings
 from geo.disputes.workflow import TRANSITIONS
-from geo.settings import DatabaseSettings
 from tests.api.test_tiles import tile_of
 
 READERS = 6
@@ -228,7 +228,7 @@ def _count(url: str) -> int:
 
 @pytest.mark.slow
 def test_postgres_restart_during_an_ingest(tmp_path, demo_county, start_server, role_users):
-    from api.demo import load_base
+    from demo.pipeline import load_base
 
     settings = DatabaseSettings(data_dir=tmp_path / "cluster", pg_port=_free_port())
     settings = settings.model_copy(update={"database_url": None})

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from geo.crs import wgs84_to_gcj02
+from core.crs import wgs84_to_gcj02
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.cli import app
-from geo.crs import wgs84_to_gcj02
+from core.crs import wgs84_to_gcj02
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pyogrio
 import pytest
 from owslib.ogcapi.features import Features
 
-from geo import audit
+from geo.accounts import audit
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 

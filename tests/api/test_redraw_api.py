@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from geo.db import make_engine
+from geo.database.engine import make_engine
 
 
 def _smallest_village(url: str) -> str:

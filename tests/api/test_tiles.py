@@ -9,8 +9,8 @@ import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
-from geo import tiles
-from geo.db import make_engine
+from geo.database.engine import make_engine
+from geo.publishing import tiles
 
 MVT = "application/vnd.mapbox-vector-tile"
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from api.auth import issue_token
 from api.deps import TOKEN_COOKIE
-from api.security.principal import Principal
 from api.settings import ApiSettings
-from geo.db import make_engine
+from core.principal import Principal
+from geo.database.engine import make_engine
 from tests.browser.pages import click_feature, wait_for_map
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import factories as f
 import pytest
 
-from geo.crs import wgs84_to_gcj02
+from core.crs import wgs84_to_gcj02
 from maps.base import Basemap
 from maps.command_room import command_room_map, command_room_payloads, render_page
 

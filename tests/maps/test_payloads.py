@@ -8,7 +8,7 @@ import factories as f
 import numpy as np
 import shapely
 
-from geo.crs import wgs84_to_gcj02
+from core.crs import wgs84_to_gcj02
 from maps.assets import BUNDLES, AssetOptions, asset_html
 from maps.command_room import command_room_map, command_room_payloads, render_page
 from maps.display import display_geometries

@@ -1,1 +1,0 @@
-"""Access control: who is calling (:mod:`api.security.principal`), login throttling."""

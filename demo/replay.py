@@ -1,0 +1,217 @@
+"""The demo county's history: events in through intake, outcomes replayed through the loop.
+
+The demo generator gives, per dispute, when it was routed, resolved or closed, the outcome
+(resolved | unresolved | open) and the rating. :func:`replay_outcomes` turns each into the
+path a real case would have taken (received → routed → in_progress → resolved | unresolved
+→ rated → archived → followed_up), checks every step against the state machine
+(:func:`geo.disputes.workflow.require_legal`, the same check a live transition passes) and
+writes one ``dispute_event`` per step. Steps later than ``now`` are not taken, so recent
+cases are still open and some of them overdue. The writes are bulk (COPY + one UPDATE)
+because two years of a county is tens of thousands of steps; the resulting rows are the
+same a step-by-step replay would write. All of it is synthetic and flagged so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from geo.database.bulk import copy_rows
+from geo.database.engine import transaction
+from geo.disputes.duplicates import flag_duplicates
+from geo.disputes.intake import IntakeReport, ingest_dataframe
+from geo.disputes.locate import Locator
+from geo.disputes.supervision import escalate_overdue
+from geo.disputes.workflow import require_legal
+
+ACTOR = "demo replay (synthetic)"
+REPLAY_STATE_COLUMNS = [
+    "id", "status", "version", "resolved_at", "satisfaction", "assignee", "facility_id",
+]  # fmt: skip
+RATING_DELAY = dt.timedelta(days=2)
+ARCHIVE_DELAY = dt.timedelta(days=5)
+FOLLOW_UP_DELAY = dt.timedelta(days=30)
+START_WORK_DELAY = dt.timedelta(hours=6)
+
+
+def _ts(value) -> dt.datetime | None:
+    if value is None or pd.isna(value):
+        return None
+    stamp = pd.Timestamp(value).floor("us")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("Asia/Shanghai")
+    return stamp.to_pydatetime()
+
+
+def path_for(
+    *,
+    reported_at: dt.datetime,
+    routed_at: dt.datetime | None,
+    resolved_at: dt.datetime | None,
+    outcome: str,
+    satisfaction: int | None,
+    follow_up: bool,
+    now: dt.datetime,
+) -> list[tuple[str, dt.datetime]]:
+    """The (status, time) steps after intake that a case with this outcome went through."""
+    steps: list[tuple[str, dt.datetime]] = []
+    if routed_at is not None:
+        steps.append(("routed", max(routed_at, reported_at)))
+    start = (steps[-1][1] if steps else reported_at) + START_WORK_DELAY
+    if outcome != "open" and resolved_at is not None:
+        start = min(start, resolved_at)
+    steps.append(("in_progress", start))
+    if outcome in ("resolved", "unresolved") and resolved_at is not None:
+        closed = max(resolved_at, start)
+        steps.append((outcome, closed))
+        last = closed
+        if satisfaction is not None:
+            last = closed + RATING_DELAY
+            steps.append(("rated", last))
+        steps.append(("archived", last + ARCHIVE_DELAY))
+        if follow_up:
+            steps.append(("followed_up", last + ARCHIVE_DELAY + FOLLOW_UP_DELAY))
+    return [(status, at) for status, at in steps if at <= now]
+
+
+def replay_outcomes(
+    *, session: Session, outcomes: pd.DataFrame, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Replay outcome columns (external_id, routed_at, resolved_at, outcome, satisfaction).
+
+    For an unresolved outcome ``resolved_at`` is the time the case was declared unresolved.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    current = session.execute(
+        text(
+            "SELECT d.id, d.external_id, d.status, d.version, d.reported_at, d.severity,"
+            " s.code AS leader_code, f.id AS centre_id"
+            " FROM dispute d"
+            " LEFT JOIN grid g ON g.id = d.grid_id"
+            " LEFT JOIN staff s ON s.id = g.leader_id"
+            " LEFT JOIN facility f ON f.admin_code = g.township_code"
+            "  AND f.kind = 'township_centre'"
+            " WHERE d.external_id = ANY(:ids)"
+        ),
+        {"ids": outcomes["external_id"].astype(str).tolist()},
+    ).mappings()
+    by_external = {row["external_id"]: row for row in current}
+    events, states = [], []
+    for record in outcomes.itertuples(index=False):
+        row = by_external.get(str(record.external_id))
+        if row is None or row["status"] != "received":
+            continue
+        satisfaction = None if pd.isna(record.satisfaction) else int(record.satisfaction)
+        steps = path_for(
+            reported_at=row["reported_at"],
+            routed_at=_ts(record.routed_at),
+            resolved_at=_ts(record.resolved_at),
+            outcome=str(record.outcome),
+            satisfaction=satisfaction,
+            follow_up=row["id"] % 3 == 0,
+            now=now,
+        )
+        status, resolved_at, rated = "received", None, None
+        for to_status, at in steps:
+            require_legal(status, to_status, dispute_id=row["id"])
+            note = None
+            if to_status == "routed":
+                note = f"assignee {row['leader_code']}" if row["leader_code"] else None
+            if to_status == "unresolved":
+                note = "not settled by mediation; parties advised of litigation"
+            events.append((row["id"], at, ACTOR, "transition", status, to_status, note))
+            status = to_status
+            if to_status == "resolved":
+                resolved_at = at
+            if to_status == "rated":
+                rated = satisfaction
+        severe = row["severity"] != "minor"
+        states.append(
+            (
+                row["id"], status, row["version"] + len(steps), resolved_at, rated,
+                row["leader_code"], row["centre_id"] if severe else None,
+            )
+        )  # fmt: skip
+    copy_rows(
+        session=session,
+        table="dispute_event",
+        columns=["dispute_id", "at", "actor", "action", "from_status", "to_status", "note"],
+        rows=events,
+    )
+    session.execute(
+        text(
+            "CREATE TEMP TABLE replay_state (id bigint, status text, version int,"
+            " resolved_at timestamptz, satisfaction smallint, assignee text,"
+            " facility_id bigint) ON COMMIT DROP"
+        )
+    )
+    copy_rows(
+        session=session,
+        table="replay_state",
+        columns=REPLAY_STATE_COLUMNS,
+        rows=states,
+    )
+    session.execute(
+        text(
+            "UPDATE dispute d SET status = r.status, version = r.version,"
+            " resolved_at = r.resolved_at, satisfaction = r.satisfaction,"
+            " assignee = CASE WHEN r.status <> 'received' THEN r.assignee END,"
+            " assigned_facility_id = CASE WHEN r.status <> 'received' THEN r.facility_id END"
+            " FROM replay_state r WHERE d.id = r.id"
+        )
+    )
+    return {"replayed_disputes": len(states), "replayed_events": len(events)}
+
+
+def ingest_demo_events(engine: Engine, county) -> dict[str, int]:
+    """Demo step "ingest events": the county's disputes and signals through intake."""
+    counts: dict[str, int] = {}
+    with transaction(engine) as session:
+        locator = Locator.load(session=session, county=county.county_code)
+    for kind, frame in (("disputes", county.disputes), ("signals", county.signals)):
+        if frame is None or frame.empty:
+            counts[kind] = 0
+            continue
+        report: IntakeReport = ingest_dataframe(
+            engine=engine,
+            frame=frame,
+            kind=kind,
+            county=county.county_code,
+            actor=ACTOR,
+            source="demo (synthetic)",
+            synthetic=True,
+            check_duplicates=False,
+            locator=locator,
+        )
+        counts[kind] = len(report.accepted)
+        counts[f"{kind}_rejected"] = len(report.rejected)
+        counts[f"{kind}_needing_location"] = len(report.needs_location)
+    return counts
+
+
+def replay_demo_workflow(engine: Engine, county, now: dt.datetime | None = None) -> dict[str, int]:
+    """Demo step "replay workflow": outcomes through the loop, the duplicate check, and the
+    supervision sweep (open overdue cases escalated)."""
+    frame = county.disputes
+    if frame is None or frame.empty:
+        return {"replayed_disputes": 0}
+    columns = ["external_id", "routed_at", "resolved_at", "closed_at", "outcome", "satisfaction"]
+    outcomes = frame.reindex(columns=columns)
+    # An unresolved case has no resolution time: it ends when it is closed.
+    unresolved = outcomes["outcome"] == "unresolved"
+    outcomes.loc[unresolved, "resolved_at"] = outcomes.loc[unresolved, "closed_at"]
+    with transaction(engine) as session:
+        counts = replay_outcomes(session=session, outcomes=outcomes, now=now)
+        ids = session.execute(
+            text("SELECT id FROM dispute WHERE county_code = :c ORDER BY id"),
+            {"c": county.county_code},
+        ).scalars()
+        counts["flagged_duplicates"] = len(
+            flag_duplicates(session=session, ids=list(ids), historical=True)
+        )
+        escalated = escalate_overdue(session=session, now=now, county=county.county_code)
+        counts["escalated_overdue"] = sum(escalated.values())
+    return counts

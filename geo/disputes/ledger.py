@@ -1,0 +1,151 @@
+"""The dispute ledger (矛盾纠纷排查化解台账) and the periodic report, for any unit and period.
+
+The period is given in whole days as a county office writes it, "2026年1月1日至2026年9月30日":
+both dates included, in China time, i.e. the instants ``[from 00:00+08:00, to+1 00:00+08:00)``.
+The report's figures are those of :func:`geo.disputes.stats.dispute_stats` (screened,
+resolved, resolution rate, overdue, still open; definitions in that module), asked once per
+category, so every number agrees with ``GET /api/v1/stats`` for the same instants.
+
+The report has one block per unit one level down (the townships of a county, the villages
+of a township, the grids of a village), one row per category with disputes screened in it
+and a subtotal row, then disputes not on any grid (county only), then the unit's total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from core import vocab
+from core.errors import InvalidRequest, NotFound
+from geo.database.sqlfiles import sql
+from geo.disputes.stats import CHILD_LEVEL, dispute_stats
+
+CHINA = ZoneInfo("Asia/Shanghai")
+LEVEL_BY_LENGTH = {6: "county", 9: "township", 12: "village"}
+FIGURES = ("screened", "resolved", "resolution_rate", "overdue", "still_open")
+
+
+@dataclass
+class ReportRow:
+    """One row of the periodic report: a unit and category (or a subtotal / total)."""
+
+    kind: str  # "category", "subtotal", "ungridded", "total"
+    unit_code: str | None
+    unit_name: str
+    category: str | None
+    figures: dict
+
+
+@dataclass
+class Ledger:
+    """Everything the workbook shows: unit, period, the cases and the report rows."""
+
+    unit_code: str
+    unit_name: str
+    level: str
+    first_day: dt.date
+    last_day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    cases: list[dict] = field(default_factory=list)
+    report: list[ReportRow] = field(default_factory=list)
+    synthetic: bool = False
+
+
+def period_instants(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """``[first_day 00:00, last_day + 1 00:00)`` in China time."""
+    if last_day < first_day:
+        raise InvalidRequest("'to' must not be before 'from'")
+    start = dt.datetime.combine(first_day, dt.time(), tzinfo=CHINA)
+    end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=CHINA)
+    return start, end
+
+
+def _names(session: Session, codes: list[str]) -> dict[str, str]:
+    rows = session.execute(sql("ledger_unit_names"), {"codes": codes}).mappings()
+    return {r["code"]: r["short_name"] or r["name"] for r in rows}
+
+
+def _default_unit(session: Session) -> str:
+    counties = session.execute(sql("maps_counties"), {}).mappings().all()
+    if len(counties) != 1:
+        raise InvalidRequest("give the unit code: none or several counties are stored")
+    return counties[0]["code"]
+
+
+def _figures(stats: dict) -> dict:
+    return {k: stats[k] for k in FIGURES}
+
+
+def build_ledger(
+    *, session: Session, first_day: dt.date, last_day: dt.date, unit: str | None = None
+) -> Ledger:
+    """The ledger and report of ``unit`` (county, township or village code; default: the
+    only county stored) for the days ``first_day`` to ``last_day``, both included."""
+    unit = unit or _default_unit(session)
+    level = LEVEL_BY_LENGTH.get(len(unit))
+    if level is None:
+        raise InvalidRequest("the unit is a county (6 digits), township (9) or village (12)")
+    names = _names(session, [unit])
+    if unit not in names:
+        raise NotFound(f"no county, township or village with code {unit!r}")
+    start, end = period_instants(first_day, last_day)
+    ledger = Ledger(unit, names[unit], level, first_day, last_day, start, end)
+    ledger.cases = [
+        dict(r)
+        for r in session.execute(
+            sql("ledger_cases"), {"unit": unit, "from": start, "to": end}
+        ).mappings()
+    ]
+    ledger.synthetic = any(c["synthetic"] for c in ledger.cases)
+    ledger.report = report_rows(session=session, unit=unit, level=level, start=start, end=end)
+    return ledger
+
+
+def report_rows(
+    *, session: Session, unit: str, level: str, start: dt.datetime, end: dt.datetime
+) -> list[ReportRow]:
+    """The periodic report rows (layout in the module docstring)."""
+    total = dispute_stats(session=session, level=level, code=unit, start=start, end=end)
+    by_category = {
+        category: dispute_stats(
+            session=session, level=level, code=unit, start=start, end=end, category=category
+        )
+        for category in vocab.DISPUTE_CATEGORIES
+    }
+    children = [c["code"] for c in total["children"]]
+    child_level = CHILD_LEVEL[level]
+    if child_level in ("township", "village"):
+        parent_codes = _children_of(session, unit, child_level)
+        children = list(dict.fromkeys([*parent_codes, *children]))
+    names = _names(session, [c for c in children if c is not None])
+    rows: list[ReportRow] = []
+    for child in children:
+        label = "未落网格 not on a grid" if child is None else names.get(child, child)
+        per_child = [
+            (category, next((c for c in stats["children"] if c["code"] == child), None))
+            for category, stats in by_category.items()
+        ]
+        for category, figures in per_child:
+            if figures is not None and figures["screened"] > 0:
+                rows.append(ReportRow("category", child, label, category, _figures(figures)))
+        sub = next((c for c in total["children"] if c["code"] == child), None)
+        subtotal = _figures(sub) if sub is not None else _empty()
+        kind = "ungridded" if child is None else "subtotal"
+        rows.append(ReportRow(kind, child, label, None, subtotal))
+    rows.append(ReportRow("total", unit, "合计", None, _figures(total)))
+    return rows
+
+
+def _empty() -> dict:
+    return {"screened": 0, "resolved": 0, "resolution_rate": None, "overdue": 0,
+            "still_open": 0}  # fmt: skip
+
+
+def _children_of(session: Session, unit: str, child_level: str) -> list[str]:
+    rows = session.execute(sql("ledger_child_units"), {"unit": unit, "level": child_level})
+    return list(rows.scalars())

@@ -1,0 +1,325 @@
+"""Bring a file's geometries to EPSG:4326 and make them usable: CRS, swaps, GCJ-02, repairs.
+
+Order matters: swapped lon/lat is looked for before the lon/lat range test, otherwise a
+swapped file (latitude 103.6) would be misread as "not degrees, pass --crs".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+from core.crs import gcj02_to_wgs84, in_china, utm_epsg
+from core.errors import RowProblem
+
+WGS84 = CRS.from_epsg(4326)
+GCJ_NAMES = {"gcj02", "gcj-02", "gcj"}
+# A repair that moves the area by more than this share changes what the feature means.
+MATERIAL_AREA_CHANGE = 0.01
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class CrsChoice:
+    """How to read the coordinates: a CRS, or GCJ-02 longitude/latitude."""
+
+    crs: CRS | None
+    gcj02: bool = False
+
+    def describe(self) -> str:
+        """Short text for messages."""
+        if self.gcj02:
+            return "GCJ-02 (Amap/Tencent) longitude/latitude"
+        return self.crs.to_string() if self.crs is not None else "none"
+
+
+def choose_crs(
+    *, option: str | None, declared: CRS | None, problems: list[RowProblem]
+) -> CrsChoice:
+    """The CRS to read with: ``--crs`` wins over what the file declares (with a warning)."""
+    if option is None:
+        return CrsChoice(declared)
+    if option.strip().lower() in GCJ_NAMES:
+        if declared is not None and declared.is_projected:
+            problems.append(
+                RowProblem(None, "--crs", f"gcj02 means longitude/latitude, but the file "
+                           f"declares the projected {declared.to_string()}")
+            )  # fmt: skip
+        return CrsChoice(WGS84, gcj02=True)
+    try:
+        crs = CRS.from_user_input(option)
+    except Exception:  # pyproj raises CRSError and others for unknown input
+        problems.append(RowProblem(None, "--crs", f"unknown CRS '{option}' (use EPSG:XXXX)"))
+        return CrsChoice(declared)
+    if declared is not None and not declared.equals(crs, ignore_axis_order=True):
+        problems.append(
+            RowProblem(None, "--crs", f"the file declares {declared.to_string()}; reading it "
+                       f"as {crs.to_string()} as --crs asks", "warning")
+        )  # fmt: skip
+    return CrsChoice(crs)
+
+
+def _coordinates(geom) -> np.ndarray:
+    return shapely.get_coordinates(geom) if geom is not None else np.empty((0, 2))
+
+
+def _fits_degrees(xy: np.ndarray) -> bool:
+    return bool(
+        np.all((xy[:, 0] >= -180) & (xy[:, 0] <= 180) & (xy[:, 1] >= -90) & (xy[:, 1] <= 90))
+    )
+
+
+def _inside(xy: np.ndarray, area: tuple[float, float, float, float] | None) -> np.ndarray:
+    if area is None:
+        return in_china(xy[:, 0], xy[:, 1])
+    minx, miny, maxx, maxy = area
+    return (xy[:, 0] >= minx) & (xy[:, 0] <= maxx) & (xy[:, 1] >= miny) & (xy[:, 1] <= maxy)
+
+
+def swapped_rows(
+    geoms: list, *, area: tuple[float, float, float, float] | None
+) -> list[tuple[int, float, float]]:
+    """Indexes (with the first coordinate) of features that only land in ``area`` once swapped.
+
+    ``area`` is the bounding box the data should fall in (the counties already loaded,
+    widened); without it, China's box, where longitudes 73–135 are never valid latitudes.
+    """
+    found = []
+    for index, geom in enumerate(geoms):
+        xy = _coordinates(geom)
+        if len(xy) == 0:
+            continue
+        if not _inside(xy, area).all() and _inside(xy[:, ::-1], area).all():
+            found.append((index, float(xy[0, 0]), float(xy[0, 1])))
+    return found
+
+
+def _transform(geoms: list, function) -> list:
+    return [None if g is None else shapely.transform(g, function) for g in geoms]
+
+
+def _reprojector(source: CRS):
+    transformer = Transformer.from_crs(source, WGS84, always_xy=True)
+
+    def reproject(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return reproject
+
+
+def to_wgs84(
+    geoms: list,
+    *,
+    choice: CrsChoice,
+    rows: list[int],
+    field: str,
+    area: tuple[float, float, float, float] | None,
+    problems: list[RowProblem],
+) -> list:
+    """Geometries in EPSG:4326 (lon, lat); every problem is appended to ``problems``."""
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    if not present:
+        return geoms
+    geographic = choice.crs is None or choice.crs.is_geographic
+    if geographic:
+        swapped = swapped_rows(geoms, area=area)
+        for index, x, y in swapped:
+            problems.append(
+                RowProblem(rows[index], field, f"longitude and latitude look swapped: ({x:g}, "
+                           f"{y:g}) falls outside the area, ({y:g}, {x:g}) inside. The "
+                           "longitude (经度, lon, x: ~73–135 in China) and the latitude "
+                           "(纬度, lat, y: ~18–54) are in each other's place")
+            )  # fmt: skip
+        if swapped:
+            return geoms
+    if choice.crs is None:
+        sample = np.vstack([_coordinates(g) for g in present])
+        if not _fits_degrees(sample):
+            x, y = sample[0]
+            problems.append(
+                RowProblem(None, "CRS", f"the file names no coordinate system and its "
+                           f"coordinates are not longitude/latitude (first: {x:.1f}, {y:.1f}); "
+                           "pass --crs EPSG:XXXX (e.g. EPSG:4544 for CGCS2000 3-degree "
+                           "Gauss-Krüger CM 105E, EPSG:4523 for the same with the zone "
+                           "number 35 in front of x, EPSG:32648 for UTM 48N)")
+            )  # fmt: skip
+            return geoms
+        problems.append(
+            RowProblem(None, "CRS", "the file names no coordinate system; its coordinates fit "
+                       "longitude/latitude, so they were read as EPSG:4326 (WGS84). Pass "
+                       "--crs gcj02 if they come from Amap or Tencent", "warning")
+        )  # fmt: skip
+        out = geoms
+    elif choice.crs.is_geographic:
+        sample = np.vstack([_coordinates(g) for g in present])
+        if not _fits_degrees(sample):
+            x, y = sample[0]
+            problems.append(
+                RowProblem(None, "CRS", f"the file says {choice.describe()} (longitude/"
+                           f"latitude) but its coordinates are not degrees (first: {x:.1f}, "
+                           f"{y:.1f}); pass the real CRS with --crs EPSG:XXXX")
+            )  # fmt: skip
+            return geoms
+        out = geoms
+        if not choice.gcj02 and not choice.crs.equals(WGS84, ignore_axis_order=True):
+            out = _transform(geoms, _reprojector(choice.crs))
+    else:
+        raw = np.vstack([_coordinates(g) for g in present])
+        if _fits_degrees(raw):
+            # Projected coordinates this small would all lie within 180 m of the false origin.
+            problems.append(
+                RowProblem(None, "CRS", f"the coordinates look like longitude/latitude, not "
+                           f"{choice.describe()} metres (first: {raw[0, 0]:g}, {raw[0, 1]:g}): "
+                           "pass --crs EPSG:4326 (or --crs gcj02 for Amap/Tencent data)")
+            )  # fmt: skip
+            return geoms
+        out = _transform(geoms, _reprojector(choice.crs))
+        sample = np.vstack([_coordinates(g) for g in out if g is not None])
+        if not np.isfinite(sample).all() or not _fits_degrees(sample):
+            problems.append(
+                RowProblem(None, "CRS", f"the coordinates do not fit {choice.describe()}: "
+                           "check --crs")
+            )  # fmt: skip
+            return geoms
+    if choice.gcj02:
+
+        def from_gcj(xy: np.ndarray) -> np.ndarray:
+            x, y = gcj02_to_wgs84(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        out = _transform(out, from_gcj)
+    return out
+
+
+def utm_crs_for(geoms: list) -> CRS:
+    """The UTM zone holding the centre of ``geoms`` (areas and lengths are measured there)."""
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    minx, miny, maxx, maxy = shapely.total_bounds(present)
+    return CRS.from_epsg(utm_epsg((minx + maxx) / 2, (miny + maxy) / 2))
+
+
+def projector(target: CRS, source: CRS = WGS84):
+    """A function mapping geometries from ``source`` (lon/lat) to ``target``, vertex by vertex."""
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+
+    def project(geom):
+        if geom is None:
+            return None
+
+        def move(xy: np.ndarray) -> np.ndarray:
+            x, y = transformer.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        return shapely.transform(geom, move)
+
+    return project
+
+
+def _polygonal(geom):
+    """The polygonal part of ``geom`` as a MultiPolygon, or None if it has none."""
+    if isinstance(geom, shapely.Polygon):
+        return shapely.MultiPolygon([geom])
+    if isinstance(geom, shapely.MultiPolygon):
+        return geom
+    if isinstance(geom, shapely.GeometryCollection):
+        parts = []
+        for part in geom.geoms:
+            poly = _polygonal(part)
+            if poly is not None:
+                parts.extend(poly.geoms)
+        return shapely.MultiPolygon(parts) if parts else None
+    return None
+
+
+def _local_area_m2(geom) -> float:
+    """Area in m² by the local scale of a degree: right for tiny and sliver shapes, whose
+    vertices projected one by one would bow apart (a straight lon/lat edge is curved in UTM)."""
+    latitude = np.radians(geom.centroid.y) if not geom.is_empty else 0.0
+    return geom.area * METRES_PER_DEGREE**2 * float(np.cos(latitude))
+
+
+def clean_polygons(
+    geoms: list, *, rows: list[int], field: str, names: list[str], problems: list[RowProblem]
+) -> list:
+    """MultiPolygons in 2D; invalid ones repaired with make_valid or refused (the row named).
+
+    A repair is refused when it changes the type (the result holds no polygon) or the area
+    by more than 1 % (a bow-tie ring, for one: its signed halves cancel out before the repair).
+    """
+    out: list = []
+    measure = projector(utm_crs_for(geoms)) if any(g is not None for g in geoms) else None
+    for row, name, geom in zip(rows, names, geoms, strict=True):
+        if geom is None or geom.is_empty:
+            out.append(None)
+            continue
+        geom = shapely.force_2d(geom)
+        polygon = _polygonal(geom)
+        if polygon is None or (
+            isinstance(geom, shapely.GeometryCollection)
+            and not isinstance(geom, shapely.MultiPolygon)
+            and any(_polygonal(p) is None for p in geom.geoms)
+        ):
+            problems.append(
+                RowProblem(row, field, f"{name}: expected a polygon, found {geom.geom_type}")
+            )
+            out.append(None)
+            continue
+        if polygon.is_valid and _local_area_m2(polygon) < 1.0:
+            problems.append(
+                RowProblem(row, field, f"{name}: the polygon has no area (under 1 m²); its "
+                           "points may lie on one line")
+            )  # fmt: skip
+            out.append(None)
+            continue
+        if polygon.is_valid:
+            out.append(polygon)
+            continue
+        reason = shapely.is_valid_reason(polygon)
+        repaired = _polygonal(shapely.make_valid(polygon))
+        before = measure(polygon).area
+        after = measure(repaired).area if repaired is not None else 0.0
+        change = abs(after - before) / max(before, after, 1e-9)
+        if repaired is None:
+            problems.append(
+                RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it "
+                           "leaves no polygon (it collapses to lines or points), so it was "
+                           "refused: fix it in the source")
+            )  # fmt: skip
+            out.append(None)
+            continue
+        if change > MATERIAL_AREA_CHANGE:
+            problems.append(
+                RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it would "
+                           f"change its area by {change:.0%} ({before:,.0f} → {after:,.0f} m²), "
+                           "so it was refused: fix it in the source")
+            )  # fmt: skip
+            out.append(None)
+            continue
+        problems.append(
+            RowProblem(row, field, f"{name}: invalid geometry ({reason}) repaired with "
+                       f"make_valid (area change {change:.2%})", "warning")
+        )  # fmt: skip
+        out.append(repaired)
+    return out
+
+
+def clean_points(geoms: list, *, rows: list[int], field: str, problems: list[RowProblem]) -> list:
+    """Points in 2D; a one-point MultiPoint is accepted, anything else refused."""
+    out: list = []
+    for row, geom in zip(rows, geoms, strict=True):
+        if geom is None or geom.is_empty:
+            out.append(None)
+            continue
+        geom = shapely.force_2d(geom)
+        if isinstance(geom, shapely.MultiPoint) and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
+        if not isinstance(geom, shapely.Point):
+            problems.append(RowProblem(row, field, f"expected a point, found {geom.geom_type}"))
+            out.append(None)
+            continue
+        out.append(geom)
+    return out

@@ -1,0 +1,90 @@
+"""Rank a county's open disputes by escalation risk (命案风险预警), with the reasons.
+
+Composition only: the factors are counted by geo.risk.escalation, the score is
+models.escalation (actuarial points; see docs/risk.md for what the score means and how it was
+backtested on the demo county).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from geo.risk import escalation
+from models.escalation import score_open_cases
+
+MEANING = (
+    "score: estimated chance in percent that the case escalates (ends unresolved, or a violence "
+    "report within 1 km in the next 30 days), from fixed actuarial points on category, "
+    "severity, repeats at the address and between the parties, days open, overdue and risk "
+    "signals within 500 m in the last 30 days. A ranking aid for supervision, not a finding "
+    "about any person."
+)
+
+PASSED_THROUGH = ("external_id", "status", "category", "severity", "grid_code", "grid_name",
+                  "repeats_grid", "synthetic", "lon", "lat")  # fmt: skip
+
+
+def rank_open_disputes(
+    *,
+    session: Session,
+    county: str,
+    as_of: dt.datetime,
+    scope_area: str | None = None,
+    scope_facility: str | None = None,
+    limit: int = 100,
+) -> dict:
+    """The open disputes of ``county`` in scope, highest escalation score first (``limit`` kept)."""
+    cases = escalation.open_case_factors(
+        session=session, county=county, now=as_of, scope_area=scope_area,
+        scope_facility=scope_facility,
+    )  # fmt: skip
+    ranked = score_open_cases(cases, as_of=pd.Timestamp(as_of))
+    extra = cases.set_index("id")
+    out = []
+    for row in ranked.head(limit).itertuples(index=False):
+        source = extra.loc[row.id]
+        item = {
+            "id": int(row.id),
+            "rank": int(row.rank),
+            "score": float(row.score),
+            "reasons": list(row.reasons),
+            "reported_at": _iso(source["reported_at"]),
+            "deadline": _iso(source["deadline"]),
+            "days_open": round(float(row.days_open), 1),
+            "overdue": bool(row.overdue),
+            "days_overdue": round(float(row.days_overdue), 1),
+            "repeats_address": int(row.repeats_address),
+            "repeats_parties": int(row.repeats_parties),
+            "signals_nearby": int(row.signals_nearby),
+        }
+        for name in PASSED_THROUGH:
+            item[name] = _plain(source[name])
+        out.append(item)
+    return {
+        "county": county,
+        "as_of": _iso(as_of),
+        "open_cases": len(cases),
+        "returned": len(out),
+        "meaning": MEANING,
+        "cases": out,
+    }
+
+
+def _iso(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return pd.Timestamp(value).isoformat()
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value

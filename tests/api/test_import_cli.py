@@ -1,0 +1,94 @@
+"""``wangge load`` end to end on a private committed database: summary, refusal, re-import."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from api.cli import app
+from geo.database import migrate
+from geo.database.engine import make_engine
+from tests.geo.places.test_import_factories import (
+    BOUNDARY,
+    DIVISIONS,
+    ROOT,
+    VILLAGE_A,
+    grid_boxes,
+    write_csv,
+)
+
+EXAMPLES = ROOT / "tests/fixtures/import"
+
+
+@pytest.fixture
+def private_url(new_database, monkeypatch) -> str:
+    """A migrated database of its own, used by the command through DATABASE_URL."""
+    url = new_database(kind="load")
+    migrate.upgrade(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def _load(*args):
+    return CliRunner().invoke(app, ["load", *map(str, args)])
+
+
+def _count(url, table):
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_load_prints_a_summary_and_reloading_changes_nothing(private_url, tmp_path):
+    first = _load("admin-units", BOUNDARY)
+    assert first.exit_code == 0, first.output
+    assert "inserted 1, updated 0, unchanged 0" in first.stdout
+    divisions = shutil.copy(DIVISIONS, tmp_path / "divisions.csv")
+    second = _load("admin-units", divisions)
+    assert second.exit_code == 0, second.output
+    assert "inserted 163" in second.stdout
+    again = _load("admin-units", divisions)
+    assert "inserted 0, updated 0, unchanged 164" in again.stdout
+    assert _count(private_url, "admin_unit") == 164
+
+
+def test_refused_file_exits_non_zero_with_every_problem_on_stderr(private_url, tmp_path):
+    assert _load("admin-units", BOUNDARY).exit_code == 0
+    assert _load("admin-units", shutil.copy(DIVISIONS, tmp_path / "d.csv")).exit_code == 0
+    box = grid_boxes(VILLAGE_A)[f"{VILLAGE_A}001"]
+    wkt = f"POLYGON(({box[0]} {box[1]},{box[2]} {box[1]},{box[2]} {box[3]},{box[0]} {box[1]}))"
+    path = write_csv(
+        tmp_path / "bad_grids.csv",
+        ["网格编码", "户数", "wkt"],
+        [["62302110000X001", "1", wkt], [f"{VILLAGE_A}001", "-3", wkt]],
+    )
+    result = _load("grids", path)
+    assert result.exit_code != 0
+    assert "row 2, field '网格编码'" in result.stderr
+    assert "row 3, field '户数'" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert result.stdout == ""
+    assert _count(private_url, "grid") == 0
+
+
+def test_the_shipped_examples_load_in_order_and_reload_unchanged(private_url):
+    steps = [
+        ("admin-units", BOUNDARY, 1),
+        ("admin-units", EXAMPLES / "admin_units_example.csv", 3),
+        ("grids", EXAMPLES / "grids_example.csv", 8),
+        ("addresses", EXAMPLES / "addresses_example.csv", 4),
+        ("facilities", EXAMPLES / "facilities_example.csv", 3),
+    ]
+    for kind, path, rows in steps:
+        result = _load(kind, path)
+        assert result.exit_code == 0, result.output
+        assert f"inserted {rows}, updated 0, unchanged 0" in result.stdout
+    for kind, path, rows in steps:
+        assert f"inserted 0, updated 0, unchanged {rows}" in _load(kind, path).stdout
+    assert _count(private_url, "address WHERE grid_id IS NOT NULL") == 4
