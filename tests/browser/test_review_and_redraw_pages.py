@@ -41,7 +41,12 @@ def test_hotspot_review_page_slider_side_by_side_and_popup(page, static_site, ar
     # the maps move together
     page.evaluate("wangge.layerIndex.model._map.setZoom(13)")
     page.wait_for_function("() => wangge.layerIndex.gi._map.getZoom() === 13")
-    page.evaluate("wangge.layerIndex.model._map.fitBounds(wangge.layerIndex.model.getBounds())")
+    # without animation: on a busy machine the click spot was read while the zoom still ran
+    page.evaluate(
+        "wangge.layerIndex.model._map.fitBounds("
+        "wangge.layerIndex.model.getBounds(), {animate: false})"
+    )
+    wait_for_map(page)
 
     click_feature(page, "model", "62302110100415")
     popup = page.locator(".leaflet-popup-content .wg-popup-hotspot")
