@@ -27,6 +27,8 @@ __all__ = [
     "count_matrix",
     "make_periods",
     "open_case_matrices",
+    "panel_inputs",
+    "periods_through",
 ]
 
 LAGS: tuple[int, ...] = (1, 2, 4, 8, 13, 26, 52)
@@ -294,24 +296,32 @@ def build_features(
     return features, y
 
 
-def build_panel(
+def periods_through(
+    times: pd.Series, period: str, as_of: pd.Timestamp
+) -> tuple[np.ndarray, pd.DatetimeIndex, pd.DatetimeIndex, int]:
+    """Period of each time, period starts and ends running through ``as_of``, and the period
+    holding ``as_of`` (all naive times on one clock)."""
+    stamps = pd.concat([pd.Series(times), pd.Series([as_of])], ignore_index=True)
+    index, starts, ends = make_periods(stamps, period)
+    return index[:-1], starts, ends, int(index[-1])
+
+
+def panel_inputs(
     events: pd.DataFrame,
     *,
     n_units: int,
     period_starts: pd.DatetimeIndex,
     period_ends: pd.DatetimeIndex,
-    periods: Sequence[int],
     adjacency: sp.spmatrix | None = None,
     unit_attributes: pd.DataFrame | None = None,
     signals: pd.DataFrame | None = None,
     open_cases: np.ndarray | None = None,
     overdue_cases: np.ndarray | None = None,
     smoothing: sp.spmatrix | None = None,
-    select_rows: RowSelector | None = None,
-) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """Panel from event rows: ``events`` has ``unit`` (0..n_units-1), ``period`` (index into
-    ``period_starts``) and optionally ``category``; ``signals`` has ``unit`` and ``period``.
-    See :func:`build_features` for the columns and the no-future rule."""
+) -> PanelInputs:
+    """The panel's arrays from event rows: ``events`` has ``unit`` (0..n_units-1), ``period``
+    (index into ``period_starts``) and optionally ``category``; ``signals`` has ``unit`` and
+    ``period``. Seasons come from the period calendar."""
     n_periods = len(period_starts)
     counts = count_matrix(
         events["unit"].to_numpy(), events["period"].to_numpy(), n_units=n_units, n_periods=n_periods
@@ -335,7 +345,7 @@ def build_panel(
             n_units=n_units,
             n_periods=n_periods,
         )
-    inputs = PanelInputs(
+    return PanelInputs(
         counts=counts,
         adjacency=adjacency,
         smoothing=smoothing,
@@ -345,5 +355,36 @@ def build_panel(
         overdue_cases=overdue_cases,
         unit_attributes=unit_attributes,
         seasons=season_flags(period_starts, period_ends),
+    )
+
+
+def build_panel(
+    events: pd.DataFrame,
+    *,
+    n_units: int,
+    period_starts: pd.DatetimeIndex,
+    period_ends: pd.DatetimeIndex,
+    periods: Sequence[int],
+    adjacency: sp.spmatrix | None = None,
+    unit_attributes: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
+    open_cases: np.ndarray | None = None,
+    overdue_cases: np.ndarray | None = None,
+    smoothing: sp.spmatrix | None = None,
+    select_rows: RowSelector | None = None,
+) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Panel from event rows (see :func:`panel_inputs` for ``events`` and ``signals``).
+    See :func:`build_features` for the columns and the no-future rule."""
+    inputs = panel_inputs(
+        events,
+        n_units=n_units,
+        period_starts=period_starts,
+        period_ends=period_ends,
+        adjacency=adjacency,
+        unit_attributes=unit_attributes,
+        signals=signals,
+        open_cases=open_cases,
+        overdue_cases=overdue_cases,
+        smoothing=smoothing,
     )
     return build_features(inputs, periods, select_rows=select_rows)

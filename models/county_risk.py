@@ -1,0 +1,240 @@
+"""Train the risk model on one county's grids, score the coming period and flag hotspots (pure).
+
+Frames in (grids, contiguity, disputes, signals, as services/risk.py reads them), rows out (one
+score per grid and period, one flag per flagged grid, method and period). For period T (the
+one holding ``as_of``) every method reads data from before T only:
+
+- ``model``: expected disputes per grid in T (models.risk.RiskModel on the panel of
+  models.panel), trained on the county's own past periods; the top ``flag_share`` of grids
+  are flagged with their leading factors in words.
+- ``gistar``: Getis-Ord Gi* on each grid's disputes of the trailing ``window`` periods
+  (T-window … T-1), Benjamini–Hochberg FDR at 5 %; significant hot spots are flagged.
+- ``emerging``: Emerging Hot Spot Analysis classes over the series of those trailing-window
+  Gi* results of the last 52 periods (Mann–Kendall trend), flagged when the grid is a hot
+  spot of any kind.
+
+Scores and model/Gi* flags of the previous ``history`` periods are produced too (same model,
+features from before each period), so the review map can step back through time. Periods are
+counted on the county's local clock (Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from models.flags import (
+    emerging_flags,
+    flagged_counts,
+    gistar_flags,
+    model_flags,
+    top_units,
+    trailing_gistar,
+    with_emerging_class,
+)
+from models.panel import (
+    PanelInputs,
+    assign_periods,
+    build_features,
+    open_case_matrices,
+    panel_inputs,
+    periods_through,
+)
+from models.risk import RiskModel
+
+__all__ = [
+    "ATTRIBUTES",
+    "LOCAL_ZONE",
+    "CountyPanel",
+    "CountyScores",
+    "county_panel",
+    "score_county",
+]
+
+LOCAL_ZONE = "Asia/Shanghai"
+ATTRIBUTES = ("households", "population", "dist_police", "dist_mediation", "dist_township")
+GISTAR_SPAN = 52
+FIRST_TRAIN_PERIOD = 8
+
+
+@dataclass
+class CountyPanel:
+    """The county's panel inputs, its period calendar and the period being scored."""
+
+    inputs: PanelInputs
+    grid_ids: np.ndarray
+    starts: pd.DatetimeIndex
+    ends: pd.DatetimeIndex
+    current: int
+
+
+@dataclass
+class CountyScores:
+    """Rows to store (``scores`` for risk_score, ``flags`` for hotspot) and a summary."""
+
+    scores: pd.DataFrame
+    flags: list[dict]
+    period_start: pd.Timestamp
+    training_rows: int
+    flagged: dict[str, int]
+
+
+def _utc_naive(values) -> np.ndarray:
+    """Timestamps (any zone) as naive UTC datetime64, NaT kept."""
+    stamps = pd.to_datetime(pd.Series(values), utc=True)
+    return stamps.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+
+
+def _local_naive(values) -> pd.Series:
+    """Timestamps (any zone) as naive wall-clock times of the county."""
+    return pd.to_datetime(values, utc=True).dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
+
+
+def county_panel(
+    grids: pd.DataFrame,
+    adjacency: sp.spmatrix,
+    disputes: pd.DataFrame,
+    signals: pd.DataFrame,
+    *,
+    period: str,
+    as_of: pd.Timestamp,
+) -> CountyPanel:
+    """Panel inputs over the county's grids (in the order of ``grids``) through ``as_of``.
+
+    ``grids``: id and the attribute columns of :data:`ATTRIBUTES`. ``disputes``: grid_id,
+    reported_at, category, closed_at, deadline. ``signals``: grid_id, observed_at. Rows on
+    other grids are left out; counts of the period holding ``as_of`` are never a target.
+    """
+    grid_ids = grids["id"].to_numpy()
+    position = {int(g): i for i, g in enumerate(grid_ids)}
+    disputes = disputes[disputes["grid_id"].isin(position)].reset_index(drop=True)
+    signals = signals[signals["grid_id"].isin(position)].reset_index(drop=True)
+    if disputes.empty:
+        raise ValueError("本县网格上没有可供学习的纠纷 (no disputes on the county's grids)")
+    as_of = pd.Timestamp(as_of)
+    if as_of.tzinfo is None:
+        as_of = as_of.tz_localize("UTC")
+    d_period, starts, ends, current = periods_through(
+        _local_naive(disputes["reported_at"]),
+        period,
+        as_of.tz_convert(LOCAL_ZONE).tz_localize(None),
+    )
+    n_units = len(grid_ids)
+    d_unit = disputes["grid_id"].map(position).to_numpy()
+    events = pd.DataFrame({"unit": d_unit, "period": d_period, "category": disputes["category"]})
+    signal_rows = None
+    if not signals.empty:
+        s_period = assign_periods(_local_naive(signals["observed_at"]), starts, ends)
+        keep = s_period >= 0
+        signal_rows = pd.DataFrame(
+            {"unit": signals["grid_id"].map(position).to_numpy()[keep], "period": s_period[keep]}
+        )
+    open_cases, overdue = open_case_matrices(
+        d_unit,
+        _utc_naive(disputes["reported_at"]),
+        _utc_naive(disputes["closed_at"]),
+        _utc_naive(disputes["deadline"]),
+        _utc_naive(ends.tz_localize(LOCAL_ZONE)),
+        n_units,
+    )
+    attributes = grids[list(ATTRIBUTES)].astype(float).fillna(0.0).reset_index(drop=True)
+    inputs = panel_inputs(
+        events,
+        n_units=n_units,
+        period_starts=starts,
+        period_ends=ends,
+        adjacency=adjacency,
+        unit_attributes=attributes,
+        signals=signal_rows,
+        open_cases=open_cases,
+        overdue_cases=overdue,
+    )
+    inputs.counts[current:] = 0.0  # the current period is not over: never read as a target
+    return CountyPanel(inputs, grid_ids, starts, ends, current)
+
+
+def score_county(
+    grids: pd.DataFrame,
+    adjacency: sp.spmatrix,
+    disputes: pd.DataFrame,
+    signals: pd.DataFrame,
+    *,
+    period: str = "week",
+    as_of: pd.Timestamp,
+    window: int = 4,
+    history: int = 12,
+    flag_share: float = 0.025,
+    random_state: int = 0,
+) -> CountyScores:
+    """Train on the county's past, score period T (holding ``as_of``) and the ``history``
+    periods before it, and flag grids by the three methods (see the module docstring)."""
+    panel = county_panel(grids, adjacency, disputes, signals, period=period, as_of=as_of)
+    inputs, grid_ids, starts, current = panel.inputs, panel.grid_ids, panel.starts, panel.current
+    first_train = min(FIRST_TRAIN_PERIOD, max(current - 1, 1))
+    train_periods = list(range(first_train, current))
+    if not train_periods:
+        raise ValueError(
+            "历史不足，无法训练：至少需要两个周期的纠纷 "
+            "(not enough history to train: need at least two periods of disputes)"
+        )
+    X, y = build_features(inputs, train_periods)
+    model = RiskModel(random_state=random_state).fit(X, y)
+    score_periods = list(range(max(current - history, first_train), current + 1))
+
+    flags: list[dict] = []
+    series = trailing_gistar(
+        inputs.counts,
+        adjacency,
+        window=window,
+        periods=range(max(window, current - GISTAR_SPAN), current + 1),
+    )
+    for t, trailing, gi in zip(series.periods, series.trailing, series.results, strict=True):
+        if t in score_periods:
+            flags += gistar_flags(
+                trailing, gi, unit_ids=grid_ids, period_start=starts[t], window=window,
+                period=period,
+            )  # fmt: skip
+
+    score_frames = []
+    for t in score_periods:
+        X_t, _ = build_features(inputs, [t])
+        expected = model.predict(X_t)
+        rank = RiskModel.rank(expected)
+        top = top_units(expected, flag_share)
+        explained = {int(u): f for u, f in zip(top, model.explain(X_t, top), strict=True)}
+        score_frames.append(_score_rows(grid_ids, starts[t], expected, rank, explained))
+        flags += model_flags(
+            expected, rank, top, explained, unit_ids=grid_ids, period_start=starts[t],
+            period=period,
+        )  # fmt: skip
+
+    emerging = series.emerging()
+    period_start = starts[current]
+    flags += emerging_flags(
+        emerging, series.results[-1].z_, unit_ids=grid_ids, period_start=period_start
+    )
+    with_emerging_class(flags, emerging.labels_, unit_ids=grid_ids, period_start=period_start)
+    return CountyScores(
+        scores=pd.concat(score_frames, ignore_index=True),
+        flags=flags,
+        period_start=period_start,
+        training_rows=len(y),
+        flagged=flagged_counts(flags, period_start),
+    )
+
+
+def _score_rows(grid_ids, period_start, expected, rank, explained) -> pd.DataFrame:
+    """One risk_score row per grid; the factors only for the flagged ones."""
+    factors = [
+        [{"key": f.key, "text": f.text, "effect": round(f.effect, 3)} for f in explained[u]]
+        if explained.get(u)
+        else None
+        for u in range(len(grid_ids))
+    ]
+    return pd.DataFrame({
+        "grid_id": grid_ids, "period_start": period_start, "expected": expected,
+        "score": expected, "rank": rank, "factors": factors,
+    })  # fmt: skip
