@@ -1,19 +1,8 @@
-"""The closed loop (闭环) as an explicit state machine.
+"""Moving a case along the closed loop (闭环).
 
-::
-
-    received 兜底受理   -> routed, in_progress (handled on the spot)
-    routed 分流转办     -> in_progress, received (returned: the unit declines it)
-    in_progress 协同办理 -> resolved, unresolved, routed (handed to another unit or level)
-    resolved 已化解     -> rated, archived (the parties declined to rate)
-    unresolved 未化解   -> routed (re-routed), rated, archived (closed unresolved,
-                           e.g. referred to court)
-    rated 群众评价      -> archived
-    archived 办结归档   -> followed_up
-    followed_up 回访    -> (none: the loop is closed)
-
-Rules beyond the edges: ``routed`` names a person (staff code) or a unit (facility code);
-``unresolved`` needs a note (why); ``rated`` needs a satisfaction score 1–5. A follow-up
+The loop itself (statuses, edges, the open set) is :mod:`core.cases`; this module writes the
+moves. Rules beyond the edges: ``routed`` names a person (staff code) or a unit (facility
+code); ``unresolved`` needs a note (why); ``rated`` needs a satisfaction score 1–5. A follow-up
 that finds the dispute back is a new intake, so that the county's figures stay honest.
 
 Every change is one versioned UPDATE (``WHERE id = :id AND version = :v``) plus one
@@ -29,48 +18,21 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from core import vocab
+from core.cases import TRANSITIONS, IllegalTransition, require_legal
 from core.errors import Conflict, InvalidRequest, NotFound
 from geo.database.sqlfiles import sql
 
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "received": ("routed", "in_progress"),
-    "routed": ("in_progress", "received"),
-    "in_progress": ("resolved", "unresolved", "routed"),
-    "resolved": ("rated", "archived"),
-    "unresolved": ("routed", "rated", "archived"),
-    "rated": ("archived",),
-    "archived": ("followed_up",),
-    "followed_up": (),
-}
-OPEN_STATUSES = ("received", "routed", "in_progress", "unresolved")
-RESOLVED_OR_LATER = ("resolved", "rated", "archived", "followed_up")
-
-
-class IllegalTransition(Conflict):
-    """A move the closed loop does not allow from the dispute's current status."""
-
-    def __init__(self, dispute_id: int | None, from_status: str, to_status: str) -> None:
-        self.from_status = from_status
-        self.to_status = to_status
-        self.allowed = TRANSITIONS.get(from_status, ())
-        options = ", ".join(self.allowed) if self.allowed else "none (the loop is closed)"
-        subject = f"dispute {dispute_id}" if dispute_id is not None else "a dispute"
-        super().__init__(
-            f"{subject} cannot go from {from_status} ({vocab.DISPUTE_STATUSES[from_status]}) "
-            f"to {to_status} ({vocab.DISPUTE_STATUSES.get(to_status, '?')}); "
-            f"allowed from {from_status}: {options}"
-        )
-
-
-def require_legal(from_status: str, to_status: str, *, dispute_id: int | None = None) -> None:
-    """Raise unless ``from_status → to_status`` is an edge of the loop."""
-    if to_status not in vocab.DISPUTE_STATUSES:
-        raise InvalidRequest(
-            f"unknown status {to_status!r}; statuses are {', '.join(vocab.DISPUTE_STATUSES)}"
-        )
-    if to_status not in TRANSITIONS[from_status]:
-        raise IllegalTransition(dispute_id, from_status, to_status)
+# The loop's names are re-exported: callers that move cases read them from here too.
+__all__ = [
+    "TRANSITIONS",
+    "IllegalTransition",
+    "Transitioned",
+    "changed_conflict",
+    "load_state",
+    "require_legal",
+    "stale_version",
+    "transition",
+]
 
 
 @dataclass(frozen=True)
@@ -184,8 +146,3 @@ def transition(
         },
     ).scalar_one()
     return Transitioned(dispute_id, state.status, to, new_version, event_id)
-
-
-def is_overdue(*, status: str, deadline: dt.datetime | None, now: dt.datetime) -> bool:
-    """Open and past its deadline."""
-    return status in OPEN_STATUSES and deadline is not None and deadline < now

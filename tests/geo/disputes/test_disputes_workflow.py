@@ -10,7 +10,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from core import vocab
+from core import cases, vocab
 from core.errors import Conflict, InvalidRequest, NotFound
 from core.limits import TIME_LIMIT_DAYS, deadline_for, time_limit_days
 from geo.database.engine import make_engine, transaction
@@ -227,12 +227,17 @@ def test_deadlines_follow_the_time_limit_table():
     )
 
 
-def test_overdue_means_open_and_past_the_deadline(world):
+def test_overdue_means_open_and_past_the_deadline():
     now = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
     deadline = now - dt.timedelta(hours=1)
-    assert workflow.is_overdue(status="in_progress", deadline=deadline, now=now)
-    assert not workflow.is_overdue(status="resolved", deadline=deadline, now=now)
-    assert not workflow.is_overdue(status="routed", deadline=now + dt.timedelta(days=1), now=now)
+    assert cases.is_open_past_deadline("in_progress", deadline, now)
+    assert not cases.is_open_past_deadline("resolved", deadline, now)
+    assert not cases.is_open_past_deadline("routed", now + dt.timedelta(days=1), now)
+
+
+def test_the_workflow_moves_along_the_loop_of_core():
+    assert workflow.TRANSITIONS is cases.TRANSITIONS
+    assert workflow.require_legal is cases.require_legal
 
 
 def test_escalation_goes_to_the_township_then_the_county_with_events(world):
