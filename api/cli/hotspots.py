@@ -26,35 +26,25 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
 
         from core.errors import NotFound
-        from geo.database.engine import transaction
-        from geo.publishing.layers import default_county
-        from geo.risk import scores
-        from services.risk import train_and_score
+        from services import risk
 
         if period not in ("day", "week", "month"):
             raise fail(f"--period must be day, week or month, not {period!r}")
         engine = engine_in_use()
         try:
-            with transaction(engine) as session:
-                county = county or default_county(session=session)
+            county = risk.county_or_default(engine, county)
             if rescore:
                 when = dt.datetime.fromisoformat(as_of) if as_of else None
-                report = train_and_score(engine, county=county, period=period, as_of=when)
+                report = risk.train_and_score(engine, county=county, period=period, as_of=when)
                 info(
                     f"scored {report.grids} grids for the {period} of {report.period_start} "
                     f"(trained on {report.training_rows:,} rows); flagged {report.flagged}"
                 )
-            with transaction(engine) as session:
-                body = json.loads(
-                    scores.hotspots_collection(
-                        session=session, county=county, latest=True, with_geometry=False
-                    )
-                )
+            rows = risk.latest_flags(engine, county=county)
         except (NotFound, ValueError) as exc:
             raise fail(str(exc)) from exc
         finally:
             engine.dispose()
-        rows = [f["properties"] for f in body["features"]]
         if as_json:
             typer.echo(json.dumps({"county": county, "hotspots": rows}, ensure_ascii=False))
             return

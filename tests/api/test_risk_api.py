@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
 
 
 def get(base, path, headers, **params):
@@ -117,3 +122,24 @@ def test_review_outside_scope_or_unknown_is_refused(review_server):
         headers=centre,
     )
     assert bad.status_code == 422
+
+
+def test_cli_hotspots_lists_the_latest_flags_as_json(
+    demo_url, monkeypatch, auth_headers, live_server
+):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    result = CliRunner().invoke(app, ["hotspots", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)["hotspots"]
+    served = get(live_server, "/api/v1/hotspots", auth_headers["county_centre"]).json()
+    assert sorted(r["id"] for r in listed) == sorted(
+        f["properties"]["id"] for f in served["features"]
+    )
+    assert all(r["explanation"] and r["method"] for r in listed)
+
+
+def test_cli_hotspots_rescore_refuses_a_county_without_grids(demo_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    result = CliRunner().invoke(app, ["hotspots", "--county", "999999", "--rescore"])
+    assert result.exit_code != 0
+    assert "没有现行网格" in result.output and "no current grids" in result.output
