@@ -6,9 +6,9 @@ path a real case would have taken (received → routed → in_progress → resol
 → rated → archived → followed_up), checks every step against the state machine
 (:func:`geo.disputes.workflow.require_legal`, the same check a live transition passes) and
 writes one ``dispute_event`` per step. Steps later than ``now`` are not taken, so recent
-cases are still open and some of them overdue. The writes are bulk (COPY + one UPDATE)
-because two years of a county is tens of thousands of steps; the resulting rows are the
-same a step-by-step replay would write. All of it is synthetic and flagged so.
+cases are still open and some of them overdue. The steps are stored in bulk by
+:func:`geo.disputes.history.write_history` because two years of a county is tens of
+thousands of steps. All of it is synthetic and flagged so.
 """
 
 from __future__ import annotations
@@ -16,21 +16,24 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from geo.database.bulk import copy_rows
 from geo.database.engine import transaction
 from geo.disputes.duplicates import flag_duplicates
+from geo.disputes.history import (
+    FinalState,
+    HistoryEvent,
+    cases_to_replay,
+    county_dispute_ids,
+    write_history,
+)
 from geo.disputes.intake import IntakeReport, ingest_dataframe
 from geo.disputes.locate import Locator
 from geo.disputes.supervision import escalate_overdue
 from geo.disputes.workflow import require_legal
 
 ACTOR = "demo replay (synthetic)"
-REPLAY_STATE_COLUMNS = [
-    "id", "status", "version", "resolved_at", "satisfaction", "assignee", "facility_id",
-]  # fmt: skip
 RATING_DELAY = dt.timedelta(days=2)
 ARCHIVE_DELAY = dt.timedelta(days=5)
 FOLLOW_UP_DELAY = dt.timedelta(days=30)
@@ -85,20 +88,9 @@ def replay_outcomes(
     For an unresolved outcome ``resolved_at`` is the time the case was declared unresolved.
     """
     now = now or dt.datetime.now(dt.UTC)
-    current = session.execute(
-        text(
-            "SELECT d.id, d.external_id, d.status, d.version, d.reported_at, d.severity,"
-            " s.code AS leader_code, f.id AS centre_id"
-            " FROM dispute d"
-            " LEFT JOIN grid g ON g.id = d.grid_id"
-            " LEFT JOIN staff s ON s.id = g.leader_id"
-            " LEFT JOIN facility f ON f.admin_code = g.township_code"
-            "  AND f.kind = 'township_centre'"
-            " WHERE d.external_id = ANY(:ids)"
-        ),
-        {"ids": outcomes["external_id"].astype(str).tolist()},
-    ).mappings()
-    by_external = {row["external_id"]: row for row in current}
+    by_external = cases_to_replay(
+        session=session, external_ids=outcomes["external_id"].astype(str).tolist()
+    )
     events, states = [], []
     for record in outcomes.itertuples(index=False):
         row = by_external.get(str(record.external_id))
@@ -122,7 +114,7 @@ def replay_outcomes(
                 note = f"assignee {row['leader_code']}" if row["leader_code"] else None
             if to_status == "unresolved":
                 note = "not settled by mediation; parties advised of litigation"
-            events.append((row["id"], at, ACTOR, "transition", status, to_status, note))
+            events.append(HistoryEvent(row["id"], at, ACTOR, "transition", status, to_status, note))
             status = to_status
             if to_status == "resolved":
                 resolved_at = at
@@ -130,39 +122,12 @@ def replay_outcomes(
                 rated = satisfaction
         severe = row["severity"] != "minor"
         states.append(
-            (
+            FinalState(
                 row["id"], status, row["version"] + len(steps), resolved_at, rated,
                 row["leader_code"], row["centre_id"] if severe else None,
             )
         )  # fmt: skip
-    copy_rows(
-        session=session,
-        table="dispute_event",
-        columns=["dispute_id", "at", "actor", "action", "from_status", "to_status", "note"],
-        rows=events,
-    )
-    session.execute(
-        text(
-            "CREATE TEMP TABLE replay_state (id bigint, status text, version int,"
-            " resolved_at timestamptz, satisfaction smallint, assignee text,"
-            " facility_id bigint) ON COMMIT DROP"
-        )
-    )
-    copy_rows(
-        session=session,
-        table="replay_state",
-        columns=REPLAY_STATE_COLUMNS,
-        rows=states,
-    )
-    session.execute(
-        text(
-            "UPDATE dispute d SET status = r.status, version = r.version,"
-            " resolved_at = r.resolved_at, satisfaction = r.satisfaction,"
-            " assignee = CASE WHEN r.status <> 'received' THEN r.assignee END,"
-            " assigned_facility_id = CASE WHEN r.status <> 'received' THEN r.facility_id END"
-            " FROM replay_state r WHERE d.id = r.id"
-        )
-    )
+    write_history(session=session, events=events, states=states)
     return {"replayed_disputes": len(states), "replayed_events": len(events)}
 
 
@@ -205,12 +170,9 @@ def replay_demo_workflow(engine: Engine, county, now: dt.datetime | None = None)
     outcomes.loc[unresolved, "resolved_at"] = outcomes.loc[unresolved, "closed_at"]
     with transaction(engine) as session:
         counts = replay_outcomes(session=session, outcomes=outcomes, now=now)
-        ids = session.execute(
-            text("SELECT id FROM dispute WHERE county_code = :c ORDER BY id"),
-            {"c": county.county_code},
-        ).scalars()
+        ids = county_dispute_ids(session=session, county=county.county_code)
         counts["flagged_duplicates"] = len(
-            flag_duplicates(session=session, ids=list(ids), historical=True)
+            flag_duplicates(session=session, ids=ids, historical=True)
         )
         escalated = escalate_overdue(session=session, now=now, county=county.county_code)
         counts["escalated_overdue"] = sum(escalated.values())

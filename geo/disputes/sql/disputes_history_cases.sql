@@ -1,0 +1,8 @@
+-- The stored cases of a replayed history, with their grid's leader and township centre.
+SELECT d.id, d.external_id, d.status, d.version, d.reported_at, d.severity,
+       s.code AS leader_code, f.id AS centre_id
+FROM dispute d
+LEFT JOIN grid g ON g.id = d.grid_id
+LEFT JOIN staff s ON s.id = g.leader_id
+LEFT JOIN facility f ON f.admin_code = g.township_code AND f.kind = 'township_centre'
+WHERE d.external_id = ANY(:ids)
