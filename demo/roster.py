@@ -18,9 +18,8 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from geo.database.bulk import copy_rows
 from geo.database.engine import transaction
-from geo.database.sqlfiles import sql
+from geo.staff.roster import ShiftRow, duty_pools, write_shifts
 
 CHINA = ZoneInfo("Asia/Shanghai")
 SHIFT_STARTS = (8, 20)  # local hours
@@ -64,8 +63,8 @@ def shift_rows(
     last: dt.date,
     notes_until: dt.datetime,
     county_code: str,
-) -> list[tuple]:
-    """Rows (county, centre_id, staff_id, post, starts_at, ends_at, note, by, synthetic)."""
+) -> list[ShiftRow]:
+    """The demo shifts at every centre of ``pools`` (centre id → staff ids) over the days."""
     rows = []
     days = (last - first).days + 1
     for centre_id, pool in pools.items():
@@ -84,10 +83,15 @@ def shift_rows(
                 note = None
                 if end <= notes_until:
                     note = HANDOVER_NOTES[(slot * 7 + centre_id) % len(HANDOVER_NOTES)]
-                rows.append((county_code, centre_id, leader, "leader", start, end, note,
-                             None if note is None else "带班领导（模拟）", True))  # fmt: skip
-                rows.append((county_code, centre_id, officer, "officer", start, end, None,
-                             None, True))  # fmt: skip
+                by = None if note is None else "带班领导（模拟）"
+                rows.append(
+                    ShiftRow(county_code, centre_id, leader, "leader", start, end, note, by, True)
+                )
+                rows.append(
+                    ShiftRow(
+                        county_code, centre_id, officer, "officer", start, end, None, None, True
+                    )
+                )
                 slot += 1
     return rows
 
@@ -114,17 +118,9 @@ def write_demo_roster(
     last: dt.date,
     notes_until: dt.datetime,
 ) -> int:
-    """COPY the demo roster of ``county_code`` over ``[first, last]``; return rows written."""
-    pools: dict[int, list[int]] = {}
-    for row in session.execute(sql("roster_demo_pools"), {"county": county_code}).mappings():
-        pools.setdefault(int(row["centre_id"]), []).append(int(row["staff_id"]))
+    """Write the demo roster of ``county_code`` over ``[first, last]``; return rows written."""
+    pools = duty_pools(session=session, county=county_code)
     rows = shift_rows(
         pools=pools, first=first, last=last, notes_until=notes_until, county_code=county_code
     )
-    return copy_rows(
-        session=session,
-        table="duty_shift",
-        columns=["county_code", "centre_id", "staff_id", "post", "starts_at", "ends_at",
-                 "handover_note", "handover_by", "synthetic"],
-        rows=rows,
-    )  # fmt: skip
+    return write_shifts(session=session, rows=rows)

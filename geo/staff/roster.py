@@ -15,16 +15,33 @@ county or township it serves (``623021100``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidRequest, NotFound
+from geo.database.bulk import copy_rows
 from geo.database.schema_staff import DUTY_POSTS
 from geo.database.sqlfiles import sql
 
 MAX_SHIFT = dt.timedelta(hours=48)
+
+
+class ShiftRow(NamedTuple):
+    """One ``duty_shift`` row written in bulk (:func:`write_shifts`)."""
+
+    county_code: str
+    centre_id: int
+    staff_id: int
+    post: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    handover_note: str | None
+    handover_by: str | None
+    synthetic: bool
 
 
 def _aware(at: dt.datetime, name: str) -> dt.datetime:
@@ -234,3 +251,19 @@ def centre_unit_of_shift(*, session: Session, shift_id: int) -> str:
     if unit is None:
         raise NotFound(f"no shift with id {shift_id}")
     return unit
+
+
+def duty_pools(*, session: Session, county: str) -> dict[int, list[int]]:
+    """Who can stand duty at each centre of ``county``: centre id → staff ids, in code order.
+    A township centre draws on the county cadres placed in its township, the county centre
+    on the prefecture cadres placed in the county."""
+    pools: dict[int, list[int]] = {}
+    for row in session.execute(sql("roster_duty_pools"), {"county": county}).mappings():
+        pools.setdefault(int(row["centre_id"]), []).append(int(row["staff_id"]))
+    return pools
+
+
+def write_shifts(*, session: Session, rows: Iterable[ShiftRow]) -> int:
+    """COPY ``rows`` into the roster (no overlap check: the caller plans them); return the
+    number written."""
+    return copy_rows(session=session, table="duty_shift", columns=ShiftRow._fields, rows=rows)

@@ -1,6 +1,6 @@
 -- Who can stand duty at each centre of a county: a township centre draws on the county
 -- cadres placed in its township, the county centre on the prefecture cadres placed in the
--- county (the demo's pools; a real county imports its own roster).
+-- county (the demo roster's pools; a real county enters or imports its own shifts).
 SELECT f.id AS centre_id, f.code AS centre_code, s.id AS staff_id
 FROM facility f
 JOIN staff s ON s.county_code = f.county_code
