@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from api.settings import DEFAULT_SECRET, ApiSettings
 from core.principal import ROLES, Principal
 from geo.accounts import users
+from geo.accounts.passwords import hash_password, needs_rehash, verify_password
 
 ALGORITHM = "HS256"
 ISSUER = "wangge"
 MIN_SECRET_LENGTH = 32
 
-_hasher = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("no such user: constant-time refusal")
+_DUMMY_HASH = hash_password("no such user: constant-time refusal")
 
 
 class InvalidToken(Exception):
@@ -45,19 +43,6 @@ def check_settings(settings: ApiSettings) -> None:
         )
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password`` (salted; parameters stored in the hash)."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches ``password_hash``."""
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def authenticate(*, session: Session, username: str, password: str) -> Principal | None:
     """The user when name and password match an active account, else None."""
     user = users.find_user(session=session, username=username)
@@ -66,7 +51,7 @@ def authenticate(*, session: Session, username: str, password: str) -> Principal
         return None
     if not verify_password(user.password_hash, password):
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if needs_rehash(user.password_hash):
         users.set_password_hash(
             session=session, username=username, password_hash=hash_password(password)
         )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from geo.accounts.demo import add_demo_accounts
 from geo.database.engine import transaction
 from geo.places import loading
 
@@ -40,9 +41,14 @@ def load_base(engine: Engine, county) -> dict[str, int]:
         return loading.load_county(session=session, county=county)
 
 
+def add_demo_users(engine: Engine, county) -> dict[str, int]:
+    """Demo step "accounts": ``demo_<role>`` for each role (see geo/accounts/demo.py)."""
+    with transaction(engine) as session:
+        return {"accounts": add_demo_accounts(session=session, county=county.county_code)}
+
+
 def pipeline_steps() -> list[tuple[str, Callable]]:
     """The ordered steps after the base load; later parts of the system add theirs here."""
-    from api.cli.user import add_demo_users
     from demo.replay import ingest_demo_events, replay_demo_workflow
     from demo.roster import load_demo_roster
     from services.risk import demo_step as train_and_score_demo

@@ -47,9 +47,9 @@ def register(app: typer.Typer) -> None:
         """Create an account. The password is stored as an argon2id hash only."""
         import re
 
-        from api.auth import hash_password
         from core.errors import WanggeError
         from geo.accounts import users
+        from geo.accounts.passwords import hash_password
         from geo.database.engine import transaction
 
         if not re.match(users.USERNAME_PATTERN, name):
@@ -76,37 +76,3 @@ def register(app: typer.Typer) -> None:
         finally:
             engine.dispose()
         info(f"user {name} added: role {role}" + (f", scope {scope}" if scope else ""))
-
-
-DEMO_PASSWORD = "wangge-demo-only"
-
-
-def add_demo_users(engine, county) -> dict[str, int]:
-    """Demo step "accounts": ``demo_<role>`` for each role, password ``WANGGE_DEMO_PASSWORD``
-    (default ``wangge-demo-only``). Refused in production mode: demo accounts have a known
-    password."""
-    from api.auth import hash_password
-    from api.settings import ApiSettings
-    from geo.accounts import users
-    from geo.database.engine import transaction
-
-    if ApiSettings().production:
-        return {"accounts": 0}
-    password_hash = hash_password(os.environ.get("WANGGE_DEMO_PASSWORD") or DEMO_PASSWORD)
-    made = 0
-    with transaction(engine) as session:
-        scopes = users.demo_scopes(session=session, county=county.county_code)
-        for role, scope in scopes.items():
-            name = f"demo_{role}"
-            if users.find_user(session=session, username=name) is None and (
-                scope or role in ("county_centre", "viewer")
-            ):
-                users.add_user(
-                    session=session,
-                    username=name,
-                    password_hash=password_hash,
-                    role=role,
-                    scope_code=scope,
-                )
-                made += 1
-    return {"accounts": made}

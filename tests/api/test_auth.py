@@ -199,7 +199,7 @@ def test_cli_user_add_then_login(migrated_url, monkeypatch, start_server):
 
 
 def test_the_demo_has_an_account_per_role(client):
-    from api.cli.user import DEMO_PASSWORD
+    from geo.accounts.demo import DEMO_PASSWORD
 
     for role in ("county_centre", "township", "grid_leader", "partner", "viewer"):
         response = login(client, f"demo_{role}", DEMO_PASSWORD)
