@@ -7,10 +7,10 @@ keep the two in step.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from core.errors import RowProblem
+from geo.files import normalise_header
 
 # Geometry columns, shared by every kind.
 GEOMETRY_ALIASES: dict[str, tuple[str, ...]] = {
@@ -73,13 +73,11 @@ GEOMETRY_REQUIRED = {"admin-units": False, "grids": True, "addresses": True, "fa
 POINT_KINDS = ("addresses", "facilities")
 POLYGON_KINDS = ("admin-units", "grids")
 
-_STRIP = re.compile(r"[\s_\-.·]+")
 
-
-def normalise_header(header: str) -> str:
-    """Header text as matched against the alias tables."""
-    text = str(header).strip().lower().replace("（", "(").replace("）", ")")
-    return _STRIP.sub("", text)
+def known_headers(kind: str) -> list[str]:
+    """Every column name accepted for ``kind`` (to find the header row of a spreadsheet)."""
+    aliases = {**KIND_ALIASES[kind], **GEOMETRY_ALIASES}
+    return [name for names in aliases.values() for name in names]
 
 
 @dataclass
@@ -115,6 +113,7 @@ def map_columns(
                 RowProblem(
                     header_row,
                     str(header),
+                    f"'{fields[field]}' 与 '{header}' 是同一列，请只留一列 / "
                     f"both '{fields[field]}' and '{header}' mean {field}: keep one",
                 )
             )
@@ -124,6 +123,8 @@ def map_columns(
         if field not in fields:
             names = " / ".join(KIND_ALIASES[kind][field][:4])
             problems.append(
-                RowProblem(header_row, field, f"required column missing (accepted: {names})")
+                RowProblem(
+                    header_row, field, f"缺少必需的列 / required column missing (accepted: {names})"
+                )
             )
     return ColumnMap(fields=fields, ignored=ignored), problems

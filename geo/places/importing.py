@@ -183,7 +183,7 @@ def import_file(
     table = read_source(path=path, kind=kind, layer=layer)
     problems = list(table.problems)
     if not len(table):
-        problems.append(RowProblem(None, None, "the file holds no data rows"))
+        problems.append(RowProblem(None, None, "文件中没有数据行 / the file holds no data rows"))
     if not len(table) or table.header_refused:
         raise ImportRejected(str(path), problems)
     known = existing.known_units(session)

@@ -1,34 +1,29 @@
 """Read a county's file into one shape: records, spreadsheet row numbers, geometries, CRS.
 
-Row numbers are what the user sees: in CSV and Excel the header is row 1, so the first data
-row is row 2 (blank rows still count, as in Excel); in GeoPackage, Shapefile and GeoJSON the
-first feature is row 1 (the order of the QGIS attribute table).
+Row numbers are what the user sees: in CSV and Excel the row number the spreadsheet shows
+(title rows above the header and blank rows count, see :mod:`geo.files`); in GeoPackage,
+Shapefile and GeoJSON the first feature is row 1 (the order of the QGIS attribute table).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pyogrio
 import shapely
 from pyproj import CRS
 
 from core.errors import ImportRejected, RowProblem
-from geo.places.columns import ColumnMap, map_columns
+from geo.files import Sheet, cell_text, is_table, read_table
+from geo.places.columns import ColumnMap, known_headers, map_columns
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".zip"}
-TABLE_SUFFIXES = {".csv", ".txt", ".tsv"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 EXCEL_ERRORS = {"#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#SPILL!"}
 _EWKT = re.compile(r"^\s*SRID=(\d+);(.*)$", re.IGNORECASE | re.DOTALL)
-HEADER_SEARCH_ROWS = 10
 _SCIENTIFIC = re.compile(r"^[0-9.]+[eE]\+?[0-9]+$")
 
 
@@ -57,39 +52,25 @@ class SourceTable:
         return None if column is None else column[index]
 
 
-def cell_text(value) -> str | None:
-    """A cell as text: numbers without a spurious ``.0``, blanks as None."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, np.generic):
-        return cell_text(value.item())
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    text = str(value).strip()
-    return text or None
-
-
 def read_source(*, path: Path, kind: str, layer: str | None = None) -> SourceTable:
-    """Read ``path`` (by its suffix) for import as ``kind``; raise ImportRejected if unreadable."""
+    """Read ``path`` (by its suffix) for import as ``kind``; raise ImportRejected if unreadable.
+
+    Spreadsheets go through :func:`geo.files.read_table` (title, totals and footer rows
+    dropped, row numbers kept); ``layer`` names the worksheet or the GIS layer.
+    """
     if not path.exists():
-        raise ImportRejected(str(path), [RowProblem(None, None, "file not found")])
+        raise ImportRejected(
+            str(path), [RowProblem(None, None, f"找不到文件 / file not found: {path}")]
+        )
+    if is_table(path):
+        return _from_sheet(read_table(path, known=known_headers(kind), sheet=layer), kind)
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _from_records(path, "xlsx", kind, *_split_header(kind, _read_excel(path, layer)))
-    if suffix in TABLE_SUFFIXES:
-        return _from_records(path, "csv", kind, *_split_header(kind, _read_csv(path)))
     if suffix in VECTOR_SUFFIXES:
         return _read_vector(path, kind, layer)
     raise ImportRejected(
         str(path),
-        [RowProblem(None, None, f"unknown file type '{suffix}': use .gpkg, .shp, .geojson, "
-                    ".csv or .xlsx")],
+        [RowProblem(None, None, f"不支持的文件类型 '{suffix}' / unknown file type '{suffix}': "
+                    "use .gpkg, .shp, .geojson, .csv or .xlsx")],
     )  # fmt: skip
 
 
@@ -99,17 +80,26 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
         if layer is None and len(layers) > 1:
             raise ImportRejected(
                 str(path),
-                [RowProblem(None, "--layer", f"the file has {len(layers)} layers "
-                            f"({', '.join(layers)}): choose one with --layer")],
+                [RowProblem(None, "--layer", f"文件有 {len(layers)} 个图层，请用 --layer 选一个 / "
+                            f"the file has {len(layers)} layers ({', '.join(layers)}): "
+                            "choose one with --layer")],
             )  # fmt: skip
         if layer is not None and layer not in layers:
             raise ImportRejected(
                 str(path),
-                [RowProblem(None, "--layer", f"no layer '{layer}' (layers: {', '.join(layers)})")],
+                [
+                    RowProblem(
+                        None,
+                        "--layer",
+                        f"没有图层 '{layer}' / no layer '{layer}' (layers: {', '.join(layers)})",
+                    )
+                ],
             )
         frame = pyogrio.read_dataframe(path, layer=layer, encoding=_shapefile_encoding(path))
     except pyogrio.errors.DataSourceError as error:
-        raise ImportRejected(str(path), [RowProblem(None, None, f"cannot read: {error}")]) from None
+        raise ImportRejected(
+            str(path), [RowProblem(None, None, f"无法读取 / cannot read: {error}")]
+        ) from None
     headers = [c for c in frame.columns if c != frame.geometry.name]
     columns, problems = map_columns(kind, headers)
     header_refused = bool(problems)
@@ -157,83 +147,8 @@ def _shapefile_encoding(path: Path) -> str | None:
     return None
 
 
-def _read_csv(path: Path) -> list[tuple[int, list]]:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on a Chinese Windows saves "CSV" in the local code page.
-        text = raw.decode("gb18030")
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [
-        (number, record)
-        for number, record in enumerate(records, start=1)
-        if any(cell.strip() for cell in record)
-    ]
-
-
-def _read_excel(path: Path, sheet: str | None) -> list[tuple[int, list]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportRejected(
-            str(path), [RowProblem(None, None, f"not a readable .xlsx workbook: {error}")]
-        ) from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ImportRejected(
-                str(path),
-                [RowProblem(None, "--layer", f"no sheet '{sheet}' "
-                            f"(sheets: {', '.join(book.sheetnames)})")],
-            )  # fmt: skip
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-        numbered = [
-            (number, list(record))
-            for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1)
-            if any(cell is not None and str(cell).strip() for cell in record)
-        ]
-    finally:
-        book.close()
-    return numbered
-
-
-def _split_header(kind: str, numbered: list[tuple[int, list]]):
-    """Headers, row numbers and records: the header is the first row that names known columns.
-
-    Office spreadsheets often open with a title row (临潭县标准地址表) or two; the header is
-    taken as the first of the top rows that maps the most columns. Row numbers stay the
-    file's own, so they match what the spreadsheet shows.
-    """
-    if not numbered:
-        return None, [], [], []
-    best, best_count = 0, 0
-    for index, (_, record) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
-        headers = [cell_text(c) or "" for c in record]
-        count = len(map_columns(kind, headers)[0].fields)
-        if count > best_count:
-            best, best_count = index, count
-    header_record = numbered[best][1]
-    headers = [cell_text(c) or f"column {i + 1}" for i, c in enumerate(header_record)]
-    rows, data = [], []
-    for number, record in numbered[best + 1 :]:
-        rows.append(number)
-        data.append(record + [None] * (len(headers) - len(record)))
-    return numbered[best][0], headers, rows, data
-
-
-def _from_records(
-    path: Path,
-    fmt: str,
-    kind: str,
-    header_row: int | None,
-    headers: list[str],
-    rows: list[int],
-    records: list[list],
-) -> SourceTable:
+def _from_sheet(sheet: Sheet, kind: str) -> SourceTable:
+    header_row, headers, rows, records = sheet.header_row, sheet.headers, sheet.rows, sheet.records
     columns, problems = map_columns(kind, headers, header_row)
     header_refused = bool(problems)
     position = {h: i for i, h in enumerate(headers)}
@@ -265,8 +180,8 @@ def _from_records(
                        "column and the other way round (经度 + 纬度, or lon + lat)")
         )  # fmt: skip
     return SourceTable(
-        path=path,
-        format=fmt,
+        path=sheet.path,
+        format=sheet.format,
         rows=rows,
         values=values,
         geometries=geometries,
@@ -281,11 +196,20 @@ def _from_records(
 
 def _checked_cell(cell, row: int, label: str, problems: list[RowProblem]) -> str | None:
     if isinstance(cell, str) and cell.strip() in EXCEL_ERRORS:
-        problems.append(RowProblem(row, label, f"the cell holds the spreadsheet error {cell}"))
+        problems.append(
+            RowProblem(
+                row, label, f"单元格是公式错误 {cell} / the cell holds the spreadsheet error {cell}"
+            )
+        )
         return None
     if isinstance(cell, dt.datetime | dt.date | dt.time):
         problems.append(
-            RowProblem(row, label, f"the cell holds a date ({cell}); format the column as text")
+            RowProblem(
+                row,
+                label,
+                f"单元格是日期 ({cell})，请把该列设为文本 / the cell holds "
+                f"a date ({cell}); format the column as text",
+            )
         )
         return None
     return cell_text(cell)

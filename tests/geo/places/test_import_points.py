@@ -86,6 +86,16 @@ def test_gbk_csv_from_chinese_excel_is_read(lintan_grids, tmp_path):
     assert import_file(session=lintan_grids, kind="addresses", path=path).inserted == 3
 
 
+def test_a_gbk_csv_with_title_and_totals_rows_loads_only_its_records(lintan_grids, tmp_path):
+    lines = [["临潭县城关镇标准地址表（模拟）"], ["填报单位：城关镇"], HEADER, *_rows()]
+    lines += [["合计", "", "", "", "", 4, 13, "", ""], [], ["填报人：张三", "", "审核人：李四"]]
+    path = write_csv(tmp_path / "titled.csv", lines[0], lines[1:], encoding="gbk")
+    assert import_file(session=lintan_grids, kind="addresses", path=path).inserted == 3
+    lines[4][7] = "东经"  # the second address's longitude, on sheet row 5
+    path = write_csv(tmp_path / "bad.csv", lines[0], lines[1:], encoding="gbk")
+    assert [(p.row, p.field) for p in _refused(lintan_grids, path)] == [(5, "经度")]
+
+
 def test_bad_xlsx_cells_are_named_by_row_and_header(lintan_grids, tmp_path):
     rows = _rows()
     rows[0][5] = "三户"  # row 2: households as words
@@ -218,7 +228,7 @@ def test_a_title_row_above_the_header_is_skipped_and_rows_keep_sheet_numbers(
 def test_an_empty_file_is_refused(lintan_grids, tmp_path):
     path = write_csv(tmp_path / "empty.csv", HEADER, [])
     problems = _refused(lintan_grids, path)
-    assert [p.reason for p in problems] == ["the file holds no data rows"]
+    assert [p.reason for p in problems] == ["文件中没有数据行 / the file holds no data rows"]
 
 
 def test_a_vector_file_missing_a_column_names_no_row(lintan_grids, tmp_path):
