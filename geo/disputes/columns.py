@@ -3,8 +3,10 @@ coded values (codes or Chinese labels) and the row checks, done column-wise for 
 
 A row is rejected for a reason a person can fix (missing external id, unreadable time,
 unknown category, no location at all, coordinates out of range or swapped); every other
-row goes on. Rows are numbered as a spreadsheet shows them: the header is row 1, the first
-record row 2.
+row goes on. Rows are numbered as the spreadsheet shows them: a frame read from a file is
+indexed by its row numbers (:data:`ROW_INDEX`, title rows counted); records with no such
+index (JSON from the API) are numbered as a sheet whose header is row 1, the first record
+row 2.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import pandas as pd
 from core import vocab
 from core.crs import gcj02_to_wgs84
 from core.errors import InvalidRequest, RowProblem
+from geo.files import normalise_header
 
 # Reported times without a zone are Beijing time (the clerk's wall clock).
 LOCAL_ZONE = "Asia/Shanghai"
 FIRST_DATA_ROW = 2
+# Name of a frame's index holding each record's spreadsheet row number.
+ROW_INDEX = "spreadsheet_row"
 
 COMMON_HEADERS = {
     "编号": "external_id",
@@ -110,13 +115,39 @@ class Checked:
     problems: list[RowProblem] = field(default_factory=list)
 
 
+FIELDS = {
+    "disputes": ("external_id", "reported_at", "category", "severity", "address", "lon", "lat",
+                 "crs", "description", "source", "parties"),
+    "signals": ("external_id", "observed_at", "kind", "weight", "address", "lon", "lat", "crs",
+                "description", "source"),
+}  # fmt: skip
+
+
+def known_headers(kind: str | None = None) -> list[str]:
+    """Every column name accepted in an intake file of ``kind`` (both kinds when None)."""
+    kinds = [kind] if kind is not None else list(TEMPLATES)
+    return [
+        name for k in kinds for name in (*TEMPLATES[k].headers, *FIELDS[k])
+    ]  # fmt: skip
+
+
 def rename_headers(frame: pd.DataFrame, template: Template) -> pd.DataFrame:
-    """English column names for a frame whose headers may be Chinese or mixed case."""
+    """English column names for a frame whose headers may be Chinese, mixed case or spaced
+    (compared as :func:`geo.files.normalise_header` does)."""
+    lookup = {normalise_header(name): name for name in FIELDS[template.kind]}
+    lookup |= {normalise_header(header): name for header, name in template.headers.items()}
     mapping = {}
     for column in frame.columns:
         key = str(column).strip()
-        mapping[column] = template.headers.get(key, template.headers.get(key.lower(), key.lower()))
+        mapping[column] = lookup.get(normalise_header(key), key.lower())
     return frame.rename(columns=mapping)
+
+
+def row_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """Each record's row number as the spreadsheet shows it (see the module docstring)."""
+    if frame.index.name == ROW_INDEX:
+        return frame.index.to_numpy(dtype=np.int64)
+    return np.arange(len(frame)) + FIRST_DATA_ROW
 
 
 def _code_lookup(labels: dict[str, str]) -> dict[str, str]:
@@ -170,8 +201,9 @@ def check(
 ) -> Checked:
     """Validate and normalise an intake frame (headers already renamed)."""
     problems: list[RowProblem] = []
+    numbers = row_numbers(frame)
     rows = frame.reset_index(drop=True)
-    rownum = pd.Series(np.arange(len(rows)) + FIRST_DATA_ROW, index=rows.index)
+    rownum = pd.Series(numbers, index=rows.index)
     bad = pd.Series(False, index=rows.index)
 
     def reject(mask: pd.Series, column: str, reason) -> None:
@@ -183,7 +215,7 @@ def check(
         bad = bad | fresh
 
     if "external_id" not in rows:
-        raise InvalidRequest("the file has no external_id (编号) column")
+        raise InvalidRequest("文件缺少“编号”列 / the file has no external_id (编号) column")
     external = _text(rows["external_id"])
     reject(external.isna(), "external_id", "external_id (编号) is empty")
     first_row = {}
@@ -194,7 +226,7 @@ def check(
         if value in first_row:
             repeated.iloc[index] = True
         else:
-            first_row[value] = index + FIRST_DATA_ROW
+            first_row[value] = int(numbers[index])
     reject(
         repeated,
         "external_id",
@@ -203,7 +235,8 @@ def check(
 
     time_column = template.time_column
     if time_column not in rows:
-        raise InvalidRequest(f"the file has no {time_column} column")
+        chinese = {"reported_at": "受理时间", "observed_at": "发现时间"}[time_column]
+        raise InvalidRequest(f"文件缺少“{chinese}”列 / the file has no {time_column} column")
     times = _times(rows[time_column])
     reject(times.isna(), time_column, f"{time_column} is empty or not a date/time")
     limit = pd.Timestamp(now) + pd.Timedelta(days=1)
@@ -216,7 +249,8 @@ def check(
             if column in template.defaults:
                 coded[column] = pd.Series(template.defaults[column], index=rows.index)
                 continue
-            raise InvalidRequest(f"the file has no {column} column")
+            chinese = {"category": "类别", "kind": "类型"}.get(column, column)
+            raise InvalidRequest(f"文件缺少“{chinese}”列 / the file has no {column} column")
         given = _text(rows[column])
         if column in template.defaults:
             given = given.fillna(template.defaults[column])

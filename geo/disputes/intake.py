@@ -31,8 +31,9 @@ from psycopg import sql as psql
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidRequest, RowProblem
+from core.errors import ImportRejected, InvalidRequest, RowProblem
 from core.limits import TIME_LIMIT_DAYS
+from geo import files
 from geo.database.bulk import copy_rows
 from geo.database.engine import transaction
 from geo.database.sqlfiles import sql
@@ -96,30 +97,61 @@ class IntakeReport:
         }
 
 
-def read_table(path: str | Path, *, layer: str | None = None) -> pd.DataFrame:
-    """A CSV, Excel or GeoJSON/GeoPackage file as a frame (points become lon/lat columns)."""
+def read_table(
+    path: str | Path, *, layer: str | None = None, kind: str | None = None
+) -> pd.DataFrame:
+    """A CSV, Excel or GeoJSON/GeoPackage file as a frame of text cells, indexed by each
+    record's spreadsheet row (:data:`geo.disputes.columns.ROW_INDEX`).
+
+    Spreadsheets are read by :func:`geo.files.read_table` (title rows above the header,
+    totals rows and footers dropped; ``kind`` narrows the header names looked for); the
+    points of a GIS layer become lon/lat columns, features numbered from 1.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if not path.exists():
-        raise InvalidRequest(f"no such file: {path}")
-    if suffix in (".csv", ".txt", ".tsv"):
-        sep = "\t" if suffix == ".tsv" else ","
-        return pd.read_csv(path, dtype=str, sep=sep, keep_default_na=False, encoding="utf-8-sig")
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
+        raise InvalidRequest(f"找不到文件 / no such file: {path}")
     if suffix in (".geojson", ".json", ".gpkg", ".shp"):
-        import geopandas as gpd
+        return _read_layer(path, layer)
+    if not files.is_table(path) and suffix != ".xls":
+        raise InvalidRequest(
+            f"不支持的文件类型 {suffix!r} / unsupported file type {suffix!r}: "
+            "use .csv, .xlsx or .geojson"
+        )
+    try:
+        sheet = files.read_table(path, known=cols.known_headers(kind), sheet=layer)
+    except ImportRejected as rejected:
+        raise InvalidRequest("; ".join(p.reason for p in rejected.problems)) from None
+    headers = _unique(sheet.headers)
+    cells = [[files.cell_text(cell) for cell in record] for record in sheet.records]
+    index = pd.Index(sheet.rows, name=cols.ROW_INDEX, dtype="int64")
+    return pd.DataFrame(cells, columns=headers, index=index, dtype=object)
 
-        frame = gpd.read_file(path, layer=layer)
-        points = frame.geometry
-        out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        is_point = points.notna() & (points.geom_type == "Point")
-        out["lon"] = np.where(is_point, points.x.where(is_point), np.nan)
-        out["lat"] = np.where(is_point, points.y.where(is_point), np.nan)
-        if frame.crs is not None and not frame.crs.equals("EPSG:4326") and "crs" not in out:
-            out["crs"] = frame.crs.to_string()
-        return out
-    raise InvalidRequest(f"unsupported file type {suffix!r}: use .csv, .xlsx or .geojson")
+
+def _unique(headers: list[str]) -> list[str]:
+    """Headers made unique the way pandas does (备注, 备注.1, …)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for header in headers:
+        count = seen.get(header, 0)
+        seen[header] = count + 1
+        unique.append(header if count == 0 else f"{header}.{count}")
+    return unique
+
+
+def _read_layer(path: Path, layer: str | None) -> pd.DataFrame:
+    import geopandas as gpd
+
+    frame = gpd.read_file(path, layer=layer)
+    points = frame.geometry
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    is_point = points.notna() & (points.geom_type == "Point")
+    out["lon"] = np.where(is_point, points.x.where(is_point), np.nan)
+    out["lat"] = np.where(is_point, points.y.where(is_point), np.nan)
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326") and "crs" not in out:
+        out["crs"] = frame.crs.to_string()
+    out.index = pd.RangeIndex(1, len(out) + 1, name=cols.ROW_INDEX)
+    return out
 
 
 def default_county(*, session: Session) -> str | None:
@@ -248,13 +280,9 @@ def ingest_frame(
     now = now or dt.datetime.now(dt.UTC)
     report = IntakeReport(kind=kind, received=len(frame))
     renamed = cols.rename_headers(frame, template)
-    row_offset = int(frame.attrs.get("first_row", cols.FIRST_DATA_ROW)) - cols.FIRST_DATA_ROW
     checked = cols.check(renamed, template, crs=crs, now=now)
-    for problem in checked.problems:
-        problem.row = (problem.row or 0) + row_offset
     report.rejected = checked.problems
     rows = checked.rows
-    rows["row"] = rows["row"] + row_offset
     if rows.empty:
         return report
     present = set(
@@ -325,7 +353,7 @@ def ingest_file(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IntakeReport:
     """Ingest a file chunk by chunk, committing each chunk; return the merged report."""
-    frame = read_table(path, layer=layer)
+    frame = read_table(path, layer=layer, kind=kind)
     return ingest_dataframe(
         engine=engine, frame=frame, kind=kind, crs=crs, county=county, actor=actor,
         source=f"file:{Path(path).name}", chunk_rows=chunk_rows, on_progress=on_progress,
@@ -353,11 +381,12 @@ def ingest_dataframe(
             locator = Locator.load(session=session, county=options.get("county"))
     report = IntakeReport(kind=kind)
     total = len(frame)
+    if frame.index.name != cols.ROW_INDEX:
+        frame = frame.set_axis(pd.Index(cols.row_numbers(frame), name=cols.ROW_INDEX))
     for start in range(0, max(total, 1), chunk_rows):
         chunk = frame.iloc[start : start + chunk_rows].copy()
         if chunk.empty:
             break
-        chunk.attrs["first_row"] = cols.FIRST_DATA_ROW + start
         with transaction(engine) as session:
             report.merge(
                 ingest_frame(session=session, frame=chunk, kind=kind, locator=locator, **options)

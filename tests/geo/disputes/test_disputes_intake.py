@@ -12,8 +12,15 @@ from sqlalchemy import text
 from core.crs import wgs84_to_gcj02
 from core.errors import InvalidRequest
 from core.limits import time_limit_days
-from geo.disputes.intake import read_table
-from tests.geo.disputes.disputes_factories import CHIGOU, DONGSHAN, GRID, address_point, build_world
+from geo.disputes.intake import ingest_frame, read_table
+from tests.geo.disputes.disputes_factories import (
+    CHIGOU,
+    DONGSHAN,
+    GRID,
+    NOW,
+    address_point,
+    build_world,
+)
 
 
 @pytest.fixture
@@ -290,6 +297,50 @@ def test_files_of_each_type_read_into_the_template(world, tmp_path, suffix):
     report = world.ingest(read.to_dict("records"))
     assert sorted(report.accepted) == ["JF-001", "JF-002", "JF-003"], report.rejected
     assert not report.rejected
+
+
+def _county_ledger(path, lon: float, lat: float):
+    """A ledger as a township office sends it: merged title, 填报单位 line, header on row 3,
+    records, a blank row, a 合计 row and a 填报人/审核人 footer."""
+    lines = [
+        ["临潭县矛盾纠纷排查化解台账（2026年11月）"],
+        ["填报单位：冶力关镇综治中心", None, None, None, "填报日期：2026年11月30日"],
+        HEADERS,
+        ["JF-101", "2026-11-10 09:30", "婚姻家庭", "一般", None, lon, lat, "争吵"],
+        ["JF-102", "十一月十日", "邻里纠纷", "一般", "新城镇东山村1组", None, None, "地界"],
+        [],
+        ["JF-103", "2026-11-12", "土地山林", "较大", "新城镇东山村1组", None, None, "林地"],
+        ["JF-101", "2026-11-12", "其他", "一般", "新城镇东山村1组", None, None, "又报"],
+        ["合计", None, "4件"],
+        [],
+        ["填报人：张三", None, "审核人：李四"],
+    ]
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for line in lines:
+            book.active.append(line)
+        book.active.merge_cells("A1:H1")
+        book.save(path)
+    else:
+        text_lines = [",".join("" if c is None else str(c) for c in line) for line in lines]
+        path.write_bytes("\r\n".join(text_lines).encode("gbk"))
+    return path
+
+
+@pytest.mark.parametrize("name", ["台账.xlsx", "台账.csv"])
+def test_a_ledger_with_title_and_totals_rows_is_taken_in_with_its_sheet_rows(world, tmp_path, name):
+    path = _county_ledger(tmp_path / name, *address_point(CHIGOU, 2, 3))
+    frame = read_table(path, kind="disputes")
+    report = ingest_frame(
+        session=world.session, frame=frame, kind="disputes", locator=world.locator, now=NOW
+    )
+    assert report.received == 4  # title, totals, blank and footer rows are not records
+    assert sorted(report.accepted) == ["JF-101", "JF-103"]
+    problems = {(p.row, p.field): p.reason for p in report.rejected}
+    assert set(problems) == {(5, "reported_at"), (8, "external_id")}
+    assert "repeats row 4" in problems[(8, "external_id")]
 
 
 def test_a_file_without_the_id_column_is_refused_as_a_whole(world):
