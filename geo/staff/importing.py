@@ -1,7 +1,8 @@
 """Import of the "8+" forces from an Excel sheet (``wangge staff import FILE.xlsx``).
 
-The sheet has a header row (title rows above it are skipped: the header is the first row
-with 姓名) with these Chinese headers:
+The sheet (.xlsx, or a CSV) is read by :func:`geo.files.read_table`: title rows above the
+header, totals rows and a 填报人/审核人 footer are dropped and rows keep the numbers the
+spreadsheet shows. The header names these columns:
 
 =============  ========  ===============================================================
 header         needed    content
@@ -32,12 +33,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from core import vocab
 from core.errors import ImportRejected, InvalidRequest, RowProblem
 from geo.database.sqlfiles import sql
+from geo.files import cell_text, normalise_header, read_table
 
 HEADERS = {
     "name": ("姓名",),
@@ -84,42 +85,16 @@ class StaffRow:
     group: str | None = None
 
 
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return str(value)
-    text = str(value).strip()
-    return text or None
-
-
-def read_sheet(path: Path) -> tuple[int, dict[str, int], list[tuple[int, list]]]:
+def read_sheet(path: Path) -> tuple[int | None, dict[str, int], list[tuple[int, list]]]:
     """(header row number, field → column index, [(row number, cells)]) of the first sheet."""
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
-    for number, cells in enumerate(rows[:20], start=1):
-        labels = [(_text(c) or "").replace(" ", "") for c in cells]
-        if "姓名" in labels:
-            columns = {}
-            for key, names in HEADERS.items():
-                for i, label in enumerate(labels):
-                    if label in names and key not in columns:
-                        columns[key] = i
-            body = [
-                (n, list(r))
-                for n, r in enumerate(rows[number:], start=number + 1)
-                if any(_text(c) for c in r)
-            ]
-            return number, columns, body
-    raise ImportRejected(
-        source=path.name, problems=[RowProblem(None, "姓名", "no header row with 姓名 found")]
-    )
+    sheet = read_table(path, known=[name for names in HEADERS.values() for name in names])
+    columns: dict[str, int] = {}
+    for key, names in HEADERS.items():
+        accepted = {normalise_header(name) for name in names}
+        for index, header in enumerate(sheet.headers):
+            if normalise_header(header) in accepted and key not in columns:
+                columns[key] = index
+    return sheet.header_row, columns, list(zip(sheet.rows, sheet.records, strict=True))
 
 
 def _default_code(county: str, name: str, unit: str, phone: str | None) -> str:
@@ -141,20 +116,34 @@ def _reference(session: Session, county: str) -> dict:
 
 
 def check_rows(
-    *, session: Session, county: str, columns: dict[str, int], body: list[tuple[int, list]]
+    *,
+    session: Session,
+    county: str,
+    columns: dict[str, int],
+    body: list[tuple[int, list]],
+    header_row: int | None = None,
 ) -> tuple[list[StaffRow], list[RowProblem]]:
-    """Validate every row; return the good rows and every problem (row, header, reason)."""
+    """Validate every row; return the good rows and every problem (row, header, reason).
+
+    ``header_row`` is the header's row in the sheet, named when a column is missing.
+    """
     ref = _reference(session, county)
     problems: list[RowProblem] = []
     header_of = {key: HEADERS[key][0] for key in HEADERS}
     header_of["role"] = "类别/身份"
     for key in REQUIRED:
         if key not in columns:
-            problems.append(RowProblem(None, header_of[key], "column missing"))
+            problems.append(RowProblem(header_row, header_of[key], "缺少此列 / column missing"))
     if problems:
         return [], problems
     if len(body) > MAX_ROWS:
-        return [], [RowProblem(None, None, f"more than {MAX_ROWS} rows: split the file")]
+        return [], [
+            RowProblem(
+                None,
+                None,
+                f"超过 {MAX_ROWS} 行，请拆分文件 / more than {MAX_ROWS} rows: split the file",
+            )
+        ]
     good: list[StaffRow] = []
     seen_codes: dict[str, int] = {}
     grid_leader_of: dict[str, int] = {}
@@ -170,77 +159,100 @@ def check_rows(
         def problem(key: str, reason: str, number=number) -> None:
             problems.append(RowProblem(number, header_of[key], reason))
 
-        name = _text(cell(cells, "name"))
+        name = cell_text(cell(cells, "name"))
         if not name:
-            problem("name", "empty")
+            problem("name", "为空 / empty")
         elif len(name) > 50:
-            problem("name", "longer than 50 characters")
-        role_text = (_text(cell(cells, "role")) or "").replace(" ", "")
+            problem("name", "超过 50 个字 / longer than 50 characters")
+        role_text = (cell_text(cell(cells, "role")) or "").replace(" ", "")
         role = ROLE_ALIASES.get(role_text)
         if role is None:
-            problem("role", f"unknown role {role_text!r}; use one of "
+            problem("role", f"未知类别 / unknown role {role_text!r}; use one of "
                             + "、".join(vocab.STAFF_ROLES.values()))  # fmt: skip
-        unit_text = _text(cell(cells, "unit"))
+        unit_text = cell_text(cell(cells, "unit"))
         unit = None
         if not unit_text:
-            problem("unit", "empty")
+            problem("unit", "为空 / empty")
         elif unit_text in ref["codes"]:
             unit = unit_text
         elif len(ref["by_name"].get(unit_text, [])) == 1:
             unit = ref["by_name"][unit_text][0]
         elif unit_text in ref["by_name"]:
-            problem("unit", f"{unit_text!r} names several units; give the code")
+            problem(
+                "unit", f"重名单位，请填编码 / {unit_text!r} names several units; give the code"
+            )
         else:
-            problem("unit", f"no unit {unit_text!r} in county {county}")
+            problem("unit", f"本县无此单位 / no unit {unit_text!r} in county {county}")
         raw_phone = cell(cells, "phone")
-        phone = _text(raw_phone)
+        phone = cell_text(raw_phone)
         if phone is not None:
             phone = phone.replace(" ", "")
             if not PHONE.match(phone):
-                problem("phone", f"{phone!r} is not a mobile (1xxxxxxxxxx) or landline number")
-        id_number = _text(cell(cells, "id_number"))
+                problem(
+                    "phone",
+                    f"号码无效 / {phone!r} is not a mobile (1xxxxxxxxxx) or landline number",
+                )
+        id_number = cell_text(cell(cells, "id_number"))
         if id_number is not None and not ID_NUMBER.match(id_number):
-            problem("id_number", "an identity number has 18 characters (17 digits + digit/X)")
+            problem(
+                "id_number",
+                "身份证号应为 18 位 / an identity number has 18 characters (17 digits + digit/X)",
+            )
         grids: list[str] = []
         raw_grids = cell(cells, "grids")
         if isinstance(raw_grids, float) and not raw_grids.is_integer():
-            problem("grids", "store grid codes as text")
-        for code in SPLIT.split(_text(raw_grids) or ""):
+            problem("grids", "网格编码请存为文本 / store grid codes as text")
+        for code in SPLIT.split(cell_text(raw_grids) or ""):
             if not code:
                 continue
             if code not in ref["grids"]:
-                problem("grids", f"no current grid {code!r}")
+                problem("grids", f"无此网格 / no current grid {code!r}")
             elif code not in grids:
                 grids.append(code)
-        group = _text(cell(cells, "group"))
+        group = cell_text(cell(cells, "group"))
         if group is not None:
             if group not in ref["groups"]:
-                problem("group", f"no current ten-household group {group!r}")
+                problem("group", f"无此联防组 / no current ten-household group {group!r}")
             elif role is not None and role != "household_leader":
-                problem("group", "only a household leader (十户长) leads a group")
+                problem(
+                    "group", "只有十户长带联防组 / only a household leader (十户长) leads a group"
+                )
             else:
                 group_grid = ref["groups"][group]
                 if group_grid not in grids:
                     grids.append(group_grid)
                 if group in group_leader_of:
-                    problem("group", f"group {group} also led in row {group_leader_of[group]}")
+                    problem(
+                        "group",
+                        f"联防组已有十户长（第 {group_leader_of[group]} 行）/ "
+                        f"group {group} also led in row {group_leader_of[group]}",
+                    )
                 group_leader_of.setdefault(group, number)
         if role == "household_leader" and group is None:
-            problem("group", "a household leader (十户长) needs the group (联防组编码)")
+            problem(
+                "group",
+                "十户长须填联防组编码 / a household leader (十户长) needs the group (联防组编码)",
+            )
         if role == "grid_leader":
             if not grids:
-                problem("grids", "a grid leader (网格长) needs the grid (网格编码)")
+                problem(
+                    "grids", "网格长须填网格编码 / a grid leader (网格长) needs the grid (网格编码)"
+                )
             elif grids[0] in grid_leader_of:
-                problem("grids", f"grid {grids[0]} also has a leader in row "
+                problem("grids", f"网格已有网格长 / grid {grids[0]} also has a leader in row "
                                  f"{grid_leader_of[grids[0]]}")  # fmt: skip
             else:
                 grid_leader_of[grids[0]] = number
-        code = _text(cell(cells, "code"))
+        code = cell_text(cell(cells, "code"))
         if code is None and name and unit:
             code = _default_code(county, name, unit, phone)
         if code is not None:
             if code in seen_codes:
-                problem("code", f"the same person as row {seen_codes[code]}")
+                problem(
+                    "code",
+                    f"与第 {seen_codes[code]} 行是同一人 / "
+                    f"the same person as row {seen_codes[code]}",
+                )
             seen_codes.setdefault(code, number)
         if len(problems) == bad:
             good.append(StaffRow(number, code, name, role, unit, phone, id_number, grids, group))
@@ -278,8 +290,10 @@ def write_rows(*, session: Session, county: str, rows: list[StaffRow]) -> dict[s
 def import_staff(*, session: Session, path: Path, county: str | None = None) -> dict[str, int]:
     """Check and write a staff sheet (all-or-nothing); raise ImportRejected listing problems."""
     county = county or _only_county(session)
-    _, columns, body = read_sheet(path)
-    rows, problems = check_rows(session=session, county=county, columns=columns, body=body)
+    header_row, columns, body = read_sheet(path)
+    rows, problems = check_rows(
+        session=session, county=county, columns=columns, body=body, header_row=header_row
+    )
     if problems:
         raise ImportRejected(source=path.name, problems=problems)
     return write_rows(session=session, county=county, rows=rows)

@@ -114,6 +114,39 @@ def test_every_problem_is_listed_and_nothing_is_written(demo_db, places, tmp_pat
     assert _count(demo_db, "SELECT count(*) FROM staff") == before
 
 
+def write_county_roster(path: Path, rows: list[list]) -> Path:
+    """A roster as a township sends it: merged title, 填报单位 line, header on row 3, a blank
+    row, a 合计 row and a 填报人/审核人 footer."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["临潭县“8+”力量花名册（2026年11月）"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["填报单位：冶力关镇", None, None, "填报日期：2026年11月30日"])
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+        sheet.append([])
+    sheet.append(["合  计", f"{len(rows)}人"])
+    sheet.append(["填报人：张三", None, "审核人：李四"])
+    book.save(path)
+    return path
+
+
+def test_a_county_roster_with_title_totals_and_footer_is_imported(demo_db, places, tmp_path):
+    rows = good_rows(places)[:2]
+    path = write_county_roster(tmp_path / "roster.xlsx", rows)
+    counts = import_staff(session=demo_db, path=path)
+    assert (counts["rows"], counts["inserted"]) == (2, 2)
+    bad = write_county_roster(
+        tmp_path / "bad.xlsx", [*rows, ["钱测试", "队长", places["village"], None, None, None]]
+    )
+    with pytest.raises(ImportRejected) as info:
+        import_staff(session=demo_db, path=bad)
+    # title row 1, 填报单位 row 2, header row 3, records on rows 4, 6 and 8 (blank rows between)
+    assert [(p.row, p.field) for p in info.value.problems] == [(8, "类别/身份")]
+    assert info.value.problems[0].reason.startswith("未知类别 / unknown role '队长'")
+
+
 def test_a_sheet_without_the_needed_headers_is_refused(demo_db, tmp_path):
     book = Workbook()
     book.active.append(["姓名", "电话"])
