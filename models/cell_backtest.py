@@ -1,7 +1,8 @@
 """The comparison behind ``wangge backtest``: the risk model against five baselines on cells.
 
 Pure: counts per (period, cell) and the cell geometry (integer column/row, centroids in metres) in,
-the report dictionary out. Reading files and projecting coordinates happen in api/cli/backtest.py.
+the report dictionary out. Gridding the points is models/cells.py; reading files happens in
+api/cli/backtest.py.
 """
 
 from __future__ import annotations

@@ -89,3 +89,12 @@ def test_area_sets_the_study_cells(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert 12 <= report["study_cells"] <= 20
+
+
+def test_events_of_a_single_period_are_refused_plainly(tmp_path):
+    events = tmp_path / "events.csv"
+    times = pd.date_range("2024-01-01", periods=5, freq="h")
+    pd.DataFrame({"lon": 103.35, "lat": 34.69, "time": times}).to_csv(events, index=False)
+    result = CliRunner().invoke(_app(), ["backtest", "--events", str(events), "--cell-size", "500"])
+    assert result.exit_code != 0
+    assert "single period" in result.output and "Traceback" not in result.output
