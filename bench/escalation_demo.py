@@ -2,16 +2,19 @@
 
     OMP_NUM_THREADS=1 uv run python bench/escalation_demo.py [--seed 623021] [--folds 4]
 
-No database: disputes and signals come from ``demo.generate(seed)`` at their true positions
-(truth columns ``true_lon``/``true_lat``/``true_address_code``); deadlines follow the county's time
-limits (core.limits), as intake sets them.
+No database: disputes, their parties and signals come from ``demo.generate(seed)`` at their true
+positions (truth columns ``true_lon``/``true_lat``/``true_address_code``/``true_grid_code``);
+deadlines follow the county's time limits (core.limits), as intake sets them. The factors are
+computed by models.escalation.escalation_features, the same function the live ranking
+(services.escalation) applies to the rows it reads from PostGIS.
 
 The situation scored is the service's: every week (Monday 00:00, Asia/Shanghai) each dispute
 still open is scored with what was known then (category, severity, repeats at the address and
-between the same parties in the past year, days open, overdue, signals within 500 m in the past 30
-days). Escalated = the case ended unresolved (mediation failed) OR a violence report (signal kind
-``violence``) was observed within 1 km of it in the 30 days after the snapshot. Open cases at the
-end of the data and snapshots whose 30 days run past it are left out (outcome unknown).
+with a party of the same ID number or phone in the past year, days open, overdue, signals within
+500 m in the past 30 days). Escalated = the case ended unresolved (mediation failed) OR a violence
+report (signal kind ``violence``) was observed within 1 km of it in the 30 days after the
+snapshot. Open cases at the end of the data and snapshots whose 30 days run past it are left out
+(outcome unknown).
 
 Rolling origin (models.escalation.backtest_escalation): snapshots in time order, split into
 folds; each fold is scored by a logistic model fitted only on earlier snapshots whose outcome was
@@ -24,46 +27,55 @@ from __future__ import annotations
 import argparse
 import time
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from core.limits import time_limit_days
 from demo import generate
-from models.escalation import backtest_escalation, case_features, escalation_outcome
+from models.escalation import backtest_escalation, escalation_features, escalation_outcome
 
-METRIC_CRS = "EPSG:32648"
 TZ = "Asia/Shanghai"
 FOLLOW_DAYS = 30
 RADIUS_M = 1000.0
 
 
-def _xy(lon: pd.Series, lat: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(METRIC_CRS)
-    return points.x.to_numpy(), points.y.to_numpy()
+def party_keys(parties: pd.Series) -> pd.DataFrame:
+    """``dispute_id``, ``party_key``: an opaque key per ID number and per phone of each dispute's
+    parties, as the database hands them out (geo/risk/sql/escalation_party_keys.sql)."""
+    rows = [
+        (dispute_id, kind, person[kind])
+        for dispute_id, people in parties.items()
+        for person in people
+        for kind in ("id_number", "phone")
+        if person.get(kind)
+    ]
+    frame = pd.DataFrame(rows, columns=["dispute_id", "kind", "value"]).drop_duplicates()
+    keys, _ = pd.factorize(frame["kind"] + ":" + frame["value"])
+    return pd.DataFrame({"dispute_id": frame["dispute_id"].to_numpy(), "party_key": keys + 1})
 
 
-def demo_frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Disputes and signals in the shape models.escalation reads (times naive, local)."""
+def demo_frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Disputes, party keys and signals in the shape models.escalation reads (times naive,
+    local)."""
     county = generate(seed=seed)
-    d, s = county.disputes, county.signals
+    d, s = county.disputes.reset_index(drop=True), county.signals
 
     def local(times: pd.Series) -> pd.Series:
         return pd.to_datetime(times, utc=True).dt.tz_convert(TZ).dt.tz_localize(None)
 
-    x, y = _xy(d["true_lon"], d["true_lat"])
     limits = [time_limit_days(c, v) for c, v in zip(d["category"], d["severity"], strict=True)]
     disputes = pd.DataFrame(
         {
+            "id": d.index.to_numpy(),
             "reported_at": local(d["reported_at"]),
             "closed_at": local(d["closed_at"]),
             "category": d["category"],
             "severity": d["severity"],
-            "address_code": d["true_address_code"],
-            "parties_key": ["|".join(sorted(p["phone"] for p in ps)) for ps in d["parties"]],
-            "x": x,
-            "y": y,
+            "address_key": d["true_address_code"],
+            "grid_key": d["true_grid_code"],
+            "lon": d["true_lon"],
+            "lat": d["true_lat"],
             "unresolved": d["outcome"] == "unresolved",
             "open_at_end": d["outcome"] == "open",
         }
@@ -72,14 +84,25 @@ def demo_frames(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     # Signals at their true address (some intake rows carry only an address text).
     places = county.addresses.set_index("code").geometry
     where = places.reindex(s["true_address_code"])
-    signals = pd.DataFrame({"observed_at": local(s["observed_at"]), "kind": s["kind"]})
-    signals["x"], signals["y"] = _xy(pd.Series(where.x.to_numpy()), pd.Series(where.y.to_numpy()))
-    signals = signals.dropna(subset=["x", "y"]).reset_index(drop=True)
-    return disputes, signals
+    signals = pd.DataFrame(
+        {
+            "observed_at": local(s["observed_at"]),
+            "kind": s["kind"],
+            "lon": where.x.to_numpy(),
+            "lat": where.y.to_numpy(),
+        }
+    )
+    signals = signals.dropna(subset=["lon", "lat"]).reset_index(drop=True)
+    return disputes, party_keys(d["parties"]), signals
 
 
-def weekly_snapshots(disputes: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
-    """One row per (Monday, dispute open then) with features, outcome and when it was known."""
+def weekly_snapshots(
+    disputes: pd.DataFrame, parties: pd.DataFrame, signals: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per (Monday, dispute open then) with features, outcome and when it was known.
+
+    The features are models.escalation.escalation_features, the function the live ranking
+    runs on the rows it reads from PostGIS."""
     first = disputes["reported_at"].min().normalize()
     first += pd.Timedelta(days=(7 - first.weekday()) % 7)
     end = max(disputes["reported_at"].max(), signals["observed_at"].max())
@@ -93,7 +116,9 @@ def weekly_snapshots(disputes: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFr
         if len(open_then):
             rows.append(open_then.assign(as_of=monday))
     snaps = pd.concat(rows, ignore_index=True)
-    features = case_features(snaps, history=disputes, signals=signals)
+    features = escalation_features(
+        snaps, as_of=snaps["as_of"], history=disputes, parties=parties, signals=signals
+    )
     features["escalated"] = escalation_outcome(
         snaps, signals, days=FOLLOW_DAYS, radius_m=RADIUS_M
     ).astype(int)
@@ -113,9 +138,9 @@ def main() -> None:
     parser.add_argument("--top-share", type=float, default=0.1)
     args = parser.parse_args()
     started = time.perf_counter()
-    disputes, signals = demo_frames(args.seed)
+    disputes, parties, signals = demo_frames(args.seed)
     with threadpool_limits(limits=1):
-        snaps = weekly_snapshots(disputes, signals)
+        snaps = weekly_snapshots(disputes, parties, signals)
         folds = backtest_escalation(
             snaps,
             outcome="escalated",

@@ -1,5 +1,10 @@
 """Case-level escalation risk for open disputes (命案风险预警): which cases may turn violent.
 
+One definition of the factors: :func:`escalation_features` turns raw facts (the cases, earlier
+disputes, opaque party keys, risk signals) into the feature table. The live ranking
+(services.escalation, from rows read in PostGIS) and the backtest (bench/escalation_demo.py, from
+the synthetic county) both call it, so what is backtested is what is scored.
+
 What the score means: ``score`` is the estimated probability, in percent, that a dispute in the
 state described (category, severity, repeats, time open, overdue, signals nearby) reaches the
 outcome the model was fitted on; :func:`escalation_outcome` defines the one used here: the case
@@ -20,21 +25,31 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from pyproj import Geod
 from scipy.spatial import cKDTree
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
 __all__ = [
     "FACTOR_TEXT",
+    "GRID_DAYS",
     "PRIOR_POINTS",
+    "REPEAT_DAYS",
     "SEVERITY_RANK",
+    "SIGNAL_DAYS",
+    "SIGNAL_RADIUS_M",
     "EscalationScorer",
     "backtest_escalation",
-    "case_features",
+    "escalation_features",
     "escalation_outcome",
-    "rank_open_cases",
+    "facts_reach",
     "score_open_cases",
 ]
+
+REPEAT_DAYS = 365  # earlier disputes at the address / with a party: the year before the case
+GRID_DAYS = 90  # other disputes on the grid: the 90 days before scoring
+SIGNAL_DAYS = 30  # risk signals: the 30 days before scoring ...
+SIGNAL_RADIUS_M = 500.0  # ... within 500 m (geodesic, WGS84)
 
 # Counts enter as log(1 + value) (diminishing returns); flags and ordinal levels linearly.
 COUNT_FACTORS = (
@@ -82,83 +97,177 @@ PRIOR_POINTS = {
 }  # fmt: skip
 
 
-def _prior_count(
-    keys: pd.Series, times: pd.Series, history_keys: pd.Series, history_times: pd.Series, days: int
-) -> np.ndarray:
-    """For each (key, time): history rows with the same key strictly before time, within days."""
-    out = np.zeros(len(keys))
-    window = pd.Timedelta(days=days)
-    grouped = {
-        k: np.sort(g.to_numpy(dtype="datetime64[ns]"))
-        for k, g in history_times.groupby(history_keys.to_numpy())
-    }
-    for i, (key, when) in enumerate(zip(keys.to_numpy(), times.to_numpy(), strict=True)):
-        if pd.isna(key) or key not in grouped:
-            continue
-        stamps = grouped[key]
-        lo = np.searchsorted(stamps, np.datetime64(when - window), side="left")
-        hi = np.searchsorted(stamps, np.datetime64(when), side="left")
-        out[i] = hi - lo
-    return out
+_WGS84 = Geod(ellps="WGS84")
+_SPHERE_RADIUS_M = 6_371_008.8
 
 
-def case_features(
+def _clock(values: pd.Series) -> pd.Series:
+    """Times on one clock: aware times converted to UTC and made naive, naive times kept."""
+    return pd.to_datetime(values, utc=True).dt.tz_localize(None).astype("datetime64[ns]")
+
+
+def _as_of_series(cases: pd.DataFrame, as_of) -> pd.Series:
+    if as_of is None:
+        as_of = cases["as_of"] if "as_of" in cases else cases["reported_at"]
+    if not pd.api.types.is_list_like(as_of):
+        as_of = [as_of] * len(cases)
+    return _clock(pd.Series(list(as_of), index=cases.index, dtype=object))
+
+
+def _shared_codes(left: pd.Series, right: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for keys of two columns (equal keys, equal codes; missing keys -1)."""
+    both = pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], ignore_index=True)
+    codes, _ = pd.factorize(both)
+    return codes[: len(left)], codes[len(left) :]
+
+
+def _count_others(mine: pd.DataFrame, theirs: pd.DataFrame, n: int) -> np.ndarray:
+    """For each case row: distinct other disputes sharing a key with it, reported in [lo, hi).
+
+    ``mine``: ``row``, ``id``, ``key``, ``lo``, ``hi`` (a row may hold several keys);
+    ``theirs``: ``other`` (dispute id), ``key``, ``t`` (reported at).
+    """
+    mine_codes, their_codes = _shared_codes(mine["key"], theirs["key"])
+    mine = mine.assign(key=mine_codes)[mine_codes >= 0]
+    theirs = theirs.assign(key=their_codes)[their_codes >= 0]
+    pairs = mine.merge(theirs, on="key")
+    hit = pairs[
+        (pairs["other"] != pairs["id"]) & (pairs["t"] >= pairs["lo"]) & (pairs["t"] < pairs["hi"])
+    ]
+    rows = hit.drop_duplicates(["row", "other"])["row"].to_numpy(dtype=np.int64)
+    return np.bincount(rows, minlength=n).astype(float)
+
+
+def _on_sphere(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lon), np.radians(lat)
+    return _SPHERE_RADIUS_M * np.column_stack(
+        [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)]
+    )
+
+
+def _pairs_within(a_lon, a_lat, b_lon, b_lat, radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i of a, j of b) at most ``radius_m`` apart along the WGS84 ellipsoid, the
+    distance PostGIS measures on ``geography``. Points with a missing coordinate have no pairs."""
+    a_lon, a_lat = np.asarray(a_lon, float), np.asarray(a_lat, float)
+    b_lon, b_lat = np.asarray(b_lon, float), np.asarray(b_lat, float)
+    a_ok = np.flatnonzero(np.isfinite(a_lon) & np.isfinite(a_lat))
+    b_ok = np.flatnonzero(np.isfinite(b_lon) & np.isfinite(b_lat))
+    none = (np.empty(0, np.int64), np.empty(0, np.int64))
+    if not len(a_ok) or not len(b_ok):
+        return none
+    # Candidates on a sphere, with room for the ellipsoid's curvature (under 0.6 % off).
+    tree = cKDTree(_on_sphere(b_lon[b_ok], b_lat[b_ok]))
+    near = tree.query_ball_point(_on_sphere(a_lon[a_ok], a_lat[a_ok]), r=radius_m * 1.02 + 1.0)
+    sizes = np.fromiter((len(h) for h in near), dtype=np.int64, count=len(near))
+    if not sizes.sum():
+        return none
+    i = a_ok[np.repeat(np.arange(len(near)), sizes)]
+    j = b_ok[np.concatenate([np.asarray(h, dtype=np.int64) for h in near])]
+    _, _, metres = _WGS84.inv(a_lon[i], a_lat[i], b_lon[j], b_lat[j])
+    keep = np.asarray(metres) <= radius_m
+    return i[keep], j[keep]
+
+
+def escalation_features(
     cases: pd.DataFrame,
     *,
+    as_of=None,
     history: pd.DataFrame | None = None,
+    parties: pd.DataFrame | None = None,
     signals: pd.DataFrame | None = None,
-    repeat_days: int = 365,
-    signal_days: int = 30,
-    signal_radius_m: float = 500.0,
+    repeat_days: int = REPEAT_DAYS,
+    grid_days: int = GRID_DAYS,
+    signal_days: int = SIGNAL_DAYS,
+    signal_radius_m: float = SIGNAL_RADIUS_M,
 ) -> pd.DataFrame:
-    """The factors of each case as known at its ``as_of`` time (default: ``reported_at``).
+    """The escalation factors of each case as known at ``as_of``, from raw facts.
 
-    ``cases``: ``category``, ``reported_at``, optional ``severity`` (minor … critical),
-    ``as_of``, ``deadline``, ``address_code``, ``parties_key`` (an opaque key for the pair of
-    parties, never names), ``x``/``y`` in metres.
-    ``history``: earlier disputes with ``reported_at``, ``address_code``, ``parties_key`` (defaults
-    to ``cases``). ``signals``: ``observed_at``, ``x``, ``y``. Only rows before ``as_of`` count.
+    ``cases``: ``id``, ``category``, ``reported_at``; optional ``severity`` (minor … critical or
+    its rank), ``deadline``, ``address_key``, ``grid_key``, ``lon``/``lat`` (WGS84).
+    ``as_of``: one time for all cases, or one per case; by default the ``as_of`` column, else
+    ``reported_at``. Aware times are compared in UTC; naive times must share one clock.
+    ``history``: the disputes that may count as repeats (``id``, ``reported_at``,
+    ``address_key``, ``grid_key``; duplicates left out), by default ``cases``.
+    ``parties``: ``dispute_id``, ``party_key``, one row per opaque key of a person (an ID
+    number or a phone) in a dispute; never names or numbers. ``signals``: ``observed_at``,
+    ``lon``, ``lat``. A missing key or position matches nothing.
+
+    Returns, per case (same index): ``id``, ``category``, ``severity`` (rank 0-3),
+    ``repeats_address`` / ``repeats_parties`` (other disputes at the same address / with a
+    party key in common, reported in the ``repeat_days`` before the case), ``repeats_grid``
+    (other disputes on the grid in the ``grid_days`` before ``as_of``), ``days_open``,
+    ``overdue`` (0/1), ``days_overdue`` (at ``as_of``) and ``signals_nearby`` (signals within
+    ``signal_radius_m`` in the ``signal_days`` before ``as_of``).
     """
-    as_of = pd.to_datetime(cases["as_of"] if "as_of" in cases else cases["reported_at"])
-    reported = pd.to_datetime(cases["reported_at"])
+    n = len(cases)
     history = cases if history is None else history
-    hist_time = pd.to_datetime(history["reported_at"])
-    out = pd.DataFrame(index=cases.index)
+    as_of = _as_of_series(cases, as_of)
+    reported = _clock(cases["reported_at"])
+    out = pd.DataFrame({"id": cases["id"].to_numpy()}, index=cases.index)
     out["category"] = cases["category"].astype(str).to_numpy()
-    if "severity" in cases:
-        severity = cases["severity"]
-        if not pd.api.types.is_numeric_dtype(severity):
-            severity = severity.map(SEVERITY_RANK)
-        out["severity"] = severity.fillna(0).astype(float).to_numpy()
-    else:
-        out["severity"] = 0.0
-    for column, name in (("address_code", "repeats_address"), ("parties_key", "repeats_parties")):
-        if column in cases and column in history:
-            out[name] = _prior_count(
-                cases[column], reported, history[column], hist_time, repeat_days
-            )
-        else:
-            out[name] = 0.0
+    severity = cases["severity"] if "severity" in cases else pd.Series(0.0, index=cases.index)
+    if not pd.api.types.is_numeric_dtype(severity):
+        severity = severity.map(SEVERITY_RANK)
+    out["severity"] = severity.fillna(0).astype(float).to_numpy()
+
+    ids = cases["id"].to_numpy()
+    year_before = pd.DataFrame(
+        {"row": np.arange(n), "id": ids,
+         "lo": (reported - pd.Timedelta(days=repeat_days)).to_numpy(), "hi": reported.to_numpy()}
+    )  # fmt: skip
+    grid_window = year_before.assign(
+        lo=(as_of - pd.Timedelta(days=grid_days)).to_numpy(), hi=as_of.to_numpy()
+    )
+    theirs = pd.DataFrame({"other": history["id"].to_numpy(), "t": _clock(history["reported_at"])})
+    for key, name, mine in (
+        ("address_key", "repeats_address", year_before),
+        ("grid_key", "repeats_grid", grid_window),
+    ):
+        out[name] = 0.0
+        if key in cases and key in history:
+            mine = mine.assign(key=cases[key].to_numpy())
+            out[name] = _count_others(mine, theirs.assign(key=history[key].to_numpy()), n)
+    out["repeats_parties"] = 0.0
+    if parties is not None and len(parties):
+        keys = parties[["dispute_id", "party_key"]].rename(columns={"party_key": "key"})
+        mine = year_before.merge(keys, left_on="id", right_on="dispute_id")
+        out["repeats_parties"] = _count_others(
+            mine, theirs.merge(keys, left_on="other", right_on="dispute_id"), n
+        )
+
     out["days_open"] = ((as_of - reported) / pd.Timedelta(days=1)).clip(lower=0).to_numpy()
+    late = pd.Series(np.nan, index=cases.index)
     if "deadline" in cases:
-        late = (as_of - pd.to_datetime(cases["deadline"])) / pd.Timedelta(days=1)
-        out["overdue"] = (late > 0).astype(float).to_numpy()
-        out["days_overdue"] = late.clip(lower=0).fillna(0).to_numpy()
-    else:
-        out["overdue"] = 0.0
-        out["days_overdue"] = 0.0
+        late = (as_of - _clock(cases["deadline"])) / pd.Timedelta(days=1)
+    out["overdue"] = (late > 0).astype(float).to_numpy()
+    out["days_overdue"] = late.clip(lower=0).fillna(0.0).to_numpy()
+
     out["signals_nearby"] = 0.0
-    if signals is not None and len(signals) and {"x", "y"} <= set(cases.columns):
-        tree = cKDTree(signals[["x", "y"]].to_numpy(float))
-        seen = pd.to_datetime(signals["observed_at"]).to_numpy()
-        near = tree.query_ball_point(cases[["x", "y"]].to_numpy(float), r=signal_radius_m)
-        window = np.timedelta64(signal_days, "D")
-        counts = []
-        for hits, when in zip(near, as_of.to_numpy(), strict=True):
-            times = seen[hits] if hits else seen[:0]
-            counts.append(float(((times < when) & (times >= when - window)).sum()))
-        out["signals_nearby"] = counts
+    if signals is not None and len(signals) and {"lon", "lat"} <= set(cases.columns):
+        i, j = _pairs_within(
+            cases["lon"], cases["lat"], signals["lon"], signals["lat"], signal_radius_m
+        )
+        seen = _clock(signals["observed_at"]).to_numpy()[j]
+        when = as_of.to_numpy()[i]
+        recent = (seen < when) & (seen >= when - np.timedelta64(signal_days, "D"))
+        out["signals_nearby"] = np.bincount(i[recent], minlength=n).astype(float)
     return out
+
+
+def facts_reach(reported_at: pd.Series, as_of) -> dict:
+    """How far the raw facts read for :func:`escalation_features` must reach, for cases reported
+    at ``reported_at`` scored at ``as_of``: ``history_since`` (earliest earlier dispute that can
+    count), ``signals_since``, and ``signals_within_m`` (a reading bound with a margin; the exact
+    radius is applied by :func:`escalation_features`)."""
+    as_of = pd.Timestamp(as_of)
+    since = as_of - pd.Timedelta(days=GRID_DAYS)
+    if len(reported_at):
+        since = min(since, pd.Timestamp(reported_at.min()) - pd.Timedelta(days=REPEAT_DAYS))
+    return {
+        "history_since": since,
+        "signals_since": as_of - pd.Timedelta(days=SIGNAL_DAYS),
+        "signals_within_m": SIGNAL_RADIUS_M * 1.1,
+    }
 
 
 class EscalationScorer:
@@ -185,7 +294,7 @@ class EscalationScorer:
         return np.column_stack([numeric, dummies])
 
     def fit(self, features: pd.DataFrame, outcome: np.ndarray) -> EscalationScorer:
-        """Fit on :func:`case_features` rows and a 0/1 outcome (escalated or not)."""
+        """Fit on :func:`escalation_features` rows and a 0/1 outcome (escalated or not)."""
         y = np.asarray(outcome, dtype=int)
         if len(np.unique(y)) < 2:
             raise ValueError("the outcome needs both escalated and not-escalated cases")
@@ -256,89 +365,40 @@ def escalation_outcome(
     unresolved (mediation failed, ``unresolved`` true) or when a signal of ``kinds`` (violence
     reports by default) was observed within ``radius_m`` of it in the ``days`` after ``as_of``.
 
-    ``cases``: ``as_of`` (or ``reported_at``), ``x``/``y`` in metres, ``unresolved`` (bool).
-    ``signals``: ``observed_at``, ``kind``, ``x``/``y`` in metres.
+    ``cases``: ``as_of`` (or ``reported_at``), ``lon``/``lat``, ``unresolved`` (bool).
+    ``signals``: ``observed_at``, ``kind``, ``lon``/``lat``.
     """
-    as_of = pd.to_datetime(cases["as_of"] if "as_of" in cases else cases["reported_at"])
+    as_of = _as_of_series(cases, None).to_numpy()
     escalated = cases["unresolved"].fillna(False).to_numpy(bool).copy()
     chosen = signals[signals["kind"].isin(list(kinds))]
-    if len(chosen) and len(cases):
-        tree = cKDTree(chosen[["x", "y"]].to_numpy(float))
-        seen = pd.to_datetime(chosen["observed_at"]).to_numpy()
-        near = tree.query_ball_point(cases[["x", "y"]].to_numpy(float), r=radius_m)
-        window = np.timedelta64(days, "D")
-        for i, (hits, when) in enumerate(zip(near, as_of.to_numpy(), strict=True)):
-            if hits:
-                times = seen[hits]
-                escalated[i] |= bool(((times > when) & (times <= when + window)).any())
+    i, j = _pairs_within(cases["lon"], cases["lat"], chosen["lon"], chosen["lat"], radius_m)
+    seen = _clock(chosen["observed_at"]).to_numpy()[j]
+    after = (seen > as_of[i]) & (seen <= as_of[i] + np.timedelta64(days, "D"))
+    escalated[i[after]] = True
     return escalated
 
 
-def rank_open_cases(
-    open_cases: pd.DataFrame,
-    *,
-    history: pd.DataFrame | None = None,
-    signals: pd.DataFrame | None = None,
-    as_of: pd.Timestamp,
-    scorer: EscalationScorer | None = None,
-    top_reasons: int = 3,
-) -> pd.DataFrame:
-    """Score open disputes as of ``as_of`` from raw rows and rank them, highest risk first.
-
-    ``open_cases`` as for :func:`case_features` plus an ``id`` column; ``history`` (all disputes
-    of the area, open or closed) gives the repeats, ``signals`` the nearby signals. See
-    :func:`score_open_cases` for the result.
-    """
-    cases = open_cases.assign(as_of=pd.Timestamp(as_of))
-    features = case_features(cases, history=history, signals=signals)
-    return _ranked(features, cases["id"], scorer or EscalationScorer(), top_reasons)
-
-
 def score_open_cases(
-    cases: pd.DataFrame,
+    features: pd.DataFrame,
     *,
-    as_of: pd.Timestamp,
     scorer: EscalationScorer | None = None,
     top_reasons: int = 3,
 ) -> pd.DataFrame:
-    """Score open disputes whose counts were already taken (by the database) and rank them.
+    """Score cases from their :func:`escalation_features` and rank them, highest risk first.
 
-    ``cases``: ``id``, ``category``, ``severity``, ``reported_at``, ``deadline`` (may be empty),
-    ``repeats_address``, ``repeats_parties``, ``signals_nearby``. Time open and overdue are
-    measured at ``as_of``. ``scorer`` defaults to the actuarial points. Returns ``id``,
-    ``score`` (percent), ``rank`` (1 = highest), ``reasons`` (Chinese phrases, strongest first)
-    and the factor columns, highest score first (ties by id).
+    ``scorer`` defaults to the actuarial points. Returns the feature columns with ``score``
+    (percent), ``reasons`` (Chinese phrases, strongest first) and ``rank`` (1 = highest),
+    highest score first (ties by id).
     """
-    as_of = pd.Timestamp(as_of)
-    features = pd.DataFrame(index=cases.index)
-    features["category"] = cases["category"].astype(str)
-    severity = cases["severity"]
-    if not pd.api.types.is_numeric_dtype(severity):
-        severity = severity.map(SEVERITY_RANK)
-    features["severity"] = severity.fillna(0).astype(float)
-    for name in ("repeats_address", "repeats_parties", "signals_nearby"):
-        features[name] = pd.to_numeric(cases[name]).fillna(0).astype(float)
-    reported = pd.to_datetime(cases["reported_at"], utc=True)
-    when = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of
-    features["days_open"] = ((when - reported) / pd.Timedelta(days=1)).clip(lower=0)
-    late = (when - pd.to_datetime(cases["deadline"], utc=True)) / pd.Timedelta(days=1)
-    features["overdue"] = (late > 0).astype(float)
-    features["days_overdue"] = late.clip(lower=0).fillna(0.0)
-    return _ranked(features, cases["id"], scorer or EscalationScorer(), top_reasons)
-
-
-def _ranked(
-    features: pd.DataFrame, ids: pd.Series, scorer: EscalationScorer, top_reasons: int
-) -> pd.DataFrame:
-    features = features.copy()
-    features.insert(0, "id", ids.to_numpy())
-    if features.empty:
-        return features.assign(score=[], reasons=[], rank=[])
-    features["score"] = scorer.score(features)
-    features["reasons"] = scorer.reasons(features, top=top_reasons)
-    features = features.sort_values(["score", "id"], ascending=[False, True], kind="stable")
-    features["rank"] = np.arange(1, len(features) + 1)
-    return features.reset_index(drop=True)
+    scorer = scorer or EscalationScorer()
+    ranked = features.copy()
+    if ranked.empty:
+        return ranked.assign(score=[], reasons=[], rank=[])
+    ranked["score"] = scorer.score(ranked)
+    ranked["reasons"] = scorer.reasons(ranked, top=top_reasons)
+    ranked = ranked.sort_values(["score", "id"], ascending=[False, True], kind="stable")
+    ranked["rank"] = np.arange(1, len(ranked) + 1)
+    return ranked.reset_index(drop=True)
 
 
 def backtest_escalation(
@@ -353,12 +413,12 @@ def backtest_escalation(
     random_state: int = 0,
 ) -> pd.DataFrame:
     """Rolling-origin backtest on past disputes: each fold is scored by a model fitted only on
-    disputes reported before it. ``disputes`` holds :func:`case_features` columns plus ``outcome``
-    and ``time_column``. With ``known_column`` (when each outcome became known), training rows
-    are further limited to outcomes known before the fold starts. Returns one row per fold: AUC,
-    Brier score, the share of escalations caught in the top ``top_share`` of scores, and the same
-    for the unfitted actuarial points and for each of ``baseline_columns`` taken as the score
-    (for example severity alone; no Brier score, it is not a probability)."""
+    disputes reported before it. ``disputes`` holds :func:`escalation_features` columns plus
+    ``outcome`` and ``time_column``. With ``known_column`` (when each outcome became known),
+    training rows are further limited to outcomes known before the fold starts. Returns one row
+    per fold: AUC, Brier score, the share of escalations caught in the top ``top_share`` of
+    scores, and the same for the unfitted actuarial points and for each of ``baseline_columns``
+    taken as the score (for example severity alone; no Brier score, it is not a probability)."""
     ordered = disputes.sort_values(time_column).reset_index(drop=True)
     edges = np.linspace(0, len(ordered), folds + 2).astype(int)
     rows = []

@@ -1,6 +1,8 @@
 """Rank a county's open disputes by escalation risk (命案风险预警), with the reasons.
 
-Composition only: the factors are counted by geo.risk.escalation, the score is
+Composition only: geo.risk.escalation reads the raw facts (open cases, earlier disputes, opaque
+party keys, signals nearby), models.escalation.escalation_features turns them into the factors —
+the same function the backtest runs (bench/escalation_demo.py) — and the score is
 models.escalation (actuarial points; see docs/risk.md for what the score means and how it was
 backtested on the demo county).
 """
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from geo.risk import escalation
-from models.escalation import score_open_cases
+from models.escalation import escalation_features, facts_reach, score_open_cases
 
 MEANING = (
     "score: estimated chance in percent that the case escalates (ends unresolved, or a violence "
@@ -28,6 +31,53 @@ PASSED_THROUGH = ("external_id", "status", "category", "severity", "grid_code", 
                   "repeats_grid", "synthetic", "lon", "lat")  # fmt: skip
 
 
+@dataclass(frozen=True)
+class EscalationFacts:
+    """The raw rows the escalation factors are computed from (see geo.risk.escalation)."""
+
+    cases: pd.DataFrame
+    history: pd.DataFrame
+    parties: pd.DataFrame
+    signals: pd.DataFrame
+
+
+def open_case_facts(
+    *,
+    session: Session,
+    county: str,
+    as_of: dt.datetime,
+    scope_area: str | None = None,
+    scope_facility: str | None = None,
+) -> EscalationFacts:
+    """The open disputes of ``county`` in scope at ``as_of``, with the earlier disputes, party
+    keys and signals their factors may need (as far back and around as models.escalation
+    says)."""
+    cases = escalation.open_cases(
+        session=session, county=county, now=as_of, scope_area=scope_area,
+        scope_facility=scope_facility,
+    )  # fmt: skip
+    ids = cases["id"].tolist()
+    reach = facts_reach(cases["reported_at"], as_of)
+    parties = escalation.party_keys(session=session, case_ids=ids)
+    history = escalation.earlier_disputes(
+        session=session, case_ids=ids, party_dispute_ids=parties["dispute_id"].unique().tolist(),
+        since=reach["history_since"].to_pydatetime(), now=as_of,
+    )  # fmt: skip
+    signals = escalation.signals_near(
+        session=session, case_ids=ids, since=reach["signals_since"].to_pydatetime(), now=as_of,
+        within_m=reach["signals_within_m"],
+    )  # fmt: skip
+    return EscalationFacts(cases=cases, history=history, parties=parties, signals=signals)
+
+
+def facts_features(facts: EscalationFacts, as_of: dt.datetime) -> pd.DataFrame:
+    """The escalation factors of ``facts.cases`` at ``as_of`` (models.escalation's definition)."""
+    return escalation_features(
+        facts.cases, as_of=pd.Timestamp(as_of), history=facts.history, parties=facts.parties,
+        signals=facts.signals,
+    )  # fmt: skip
+
+
 def rank_open_disputes(
     *,
     session: Session,
@@ -38,15 +88,15 @@ def rank_open_disputes(
     limit: int = 100,
 ) -> dict:
     """The open disputes of ``county`` in scope, highest escalation score first (``limit`` kept)."""
-    cases = escalation.open_case_factors(
-        session=session, county=county, now=as_of, scope_area=scope_area,
+    facts = open_case_facts(
+        session=session, county=county, as_of=as_of, scope_area=scope_area,
         scope_facility=scope_facility,
     )  # fmt: skip
-    ranked = score_open_cases(cases, as_of=pd.Timestamp(as_of))
-    extra = cases.set_index("id")
+    ranked = score_open_cases(facts_features(facts, as_of))
+    cases = facts.cases.set_index("id")
     out = []
     for row in ranked.head(limit).itertuples(index=False):
-        source = extra.loc[row.id]
+        source = cases.loc[row.id]
         item = {
             "id": int(row.id),
             "rank": int(row.rank),
@@ -62,12 +112,12 @@ def rank_open_disputes(
             "signals_nearby": int(row.signals_nearby),
         }
         for name in PASSED_THROUGH:
-            item[name] = _plain(source[name])
+            item[name] = int(row.repeats_grid) if name == "repeats_grid" else _plain(source[name])
         out.append(item)
     return {
         "county": county,
         "as_of": _iso(as_of),
-        "open_cases": len(cases),
+        "open_cases": len(facts.cases),
         "returned": len(out),
         "meaning": MEANING,
         "cases": out,
