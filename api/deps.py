@@ -140,16 +140,12 @@ CountyCentre = Annotated[Principal, Depends(require("county_centre"))]
 
 
 def resolve_county(session: Session, user: Principal, county: str | None) -> str:
-    """The county asked for, else the caller's own, else the first one loaded."""
-    from geo.publishing.layers import default_county
+    """The county a request is about (rule: core/counties.py): the one asked for, else the
+    caller's own, else the only one loaded; a county outside the caller's scope is a 403."""
+    from geo.places.counties import which_county
 
-    return county or default_county(session=session, scope_area=user.area_prefix)
+    return which_county(session=session, requested=county, scope=user.area_prefix)
 
 
-def county_in_scope(session: Session, user: Principal, county: str | None) -> str:
-    """As :func:`resolve_county`, but a county outside the caller's scope is refused (403)."""
-    from core.errors import Forbidden
-
-    if county is not None and user.area_prefix and not user.area_prefix.startswith(county):
-        raise Forbidden(f"county {county} is outside the scope {user.scope_code}")
-    return resolve_county(session, user, county)
+# The older name some routers use; every resolution checks the scope, so the two are one.
+county_in_scope = resolve_county

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from threadpoolctl import threadpool_limits
 
 from geo.database.engine import transaction
-from geo.publishing.layers import default_county
+from geo.places.counties import which_county
 from geo.risk import scores
 from models.county_risk import score_county
 
@@ -81,11 +81,9 @@ def train_and_score(
 
 
 def county_or_default(engine: Engine, county: str | None) -> str:
-    """``county`` itself, or the first loaded county when none is given."""
-    if county:
-        return county
+    """``county`` itself, or the only county loaded when none is given (core/counties.py)."""
     with transaction(engine) as session:
-        return default_county(session=session)
+        return which_county(session=session, requested=county)
 
 
 def latest_flags(engine: Engine, *, county: str) -> list[dict]:

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def hotspots(
-        county: str = typer.Option(None, help="county code (default: the first loaded)"),
+        county: str = typer.Option(None, help="county code (default: the only one loaded)"),
         rescore: bool = typer.Option(False, "--rescore", help="train and score again first"),
         as_of: str = typer.Option(None, help="score the period holding this date (ISO)"),
         period: str = typer.Option("week", help="day | week | month"),
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
-        from core.errors import NotFound
+        from core.errors import WanggeError
         from services import risk
 
         if period not in ("day", "week", "month"):
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
                     f"(trained on {report.training_rows:,} rows); flagged {report.flagged}"
                 )
             rows = risk.latest_flags(engine, county=county)
-        except (NotFound, ValueError) as exc:
+        except (WanggeError, ValueError) as exc:
             raise fail(str(exc)) from exc
         finally:
             engine.dispose()

@@ -23,14 +23,14 @@ def register(app: typer.Typer) -> None:
     def import_command(
         file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
         county: Annotated[
-            str | None, typer.Option(help="county code (default: the only one)")
+            str | None, typer.Option(help="county code (default: the only one loaded)")
         ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the counts as JSON")] = False,
     ) -> None:
         """Import staff from .xlsx with headers 姓名, 类别/身份, 单位, 联系电话, 网格编码,
         联防组编码 (人员编码, 身份证号 optional). Every row is checked first; any problem is
         listed with its row and header and nothing is written."""
-        from core.errors import ImportRejected, InvalidRequest
+        from core.errors import ImportRejected, WanggeError
         from geo.database.engine import transaction
         from geo.staff.importing import import_staff
 
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
                 err_console.print(f"  … and {len(exc.problems) - SHOWN_PROBLEMS} more")
             raise fail(f"{file.name}: {len(exc.problems)} problem(s); nothing was written",
                        code=2) from None  # fmt: skip
-        except InvalidRequest as exc:
+        except WanggeError as exc:
             raise fail(f"{file.name}: {exc}") from None
         finally:
             engine.dispose()

@@ -31,7 +31,7 @@ from psycopg import sql as psql
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from core.errors import ImportRejected, InvalidRequest, RowProblem
+from core.errors import ImportRejected, InvalidRequest, NotFound, RowProblem
 from core.limits import TIME_LIMIT_DAYS
 from geo import files
 from geo.database.bulk import copy_rows
@@ -40,6 +40,7 @@ from geo.database.sqlfiles import sql
 from geo.disputes import columns as cols
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.locate import Locator
+from geo.places.counties import which_county
 
 CHUNK_ROWS = 5000
 DISPUTE_STAGE = [
@@ -156,11 +157,10 @@ def _read_layer(path: Path, layer: str | None) -> pd.DataFrame:
 
 def default_county(*, session: Session) -> str | None:
     """The county code when the database holds exactly one county, else None."""
-    codes = session.execute(
-        text("SELECT code FROM admin_unit WHERE level = 'county' ORDER BY code LIMIT 2")
-    ).scalars()
-    codes = list(codes)
-    return codes[0] if len(codes) == 1 else None
+    try:
+        return which_county(session=session)
+    except (NotFound, InvalidRequest):
+        return None
 
 
 def _deadlines(rows: pd.DataFrame) -> pd.Series:

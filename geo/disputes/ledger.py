@@ -23,6 +23,7 @@ from core import vocab
 from core.errors import InvalidRequest, NotFound
 from geo.database.sqlfiles import sql
 from geo.disputes.stats import CHILD_LEVEL, dispute_stats
+from geo.places.counties import which_county
 
 CHINA = ZoneInfo("Asia/Shanghai")
 LEVEL_BY_LENGTH = {6: "county", 9: "township", 12: "village"}
@@ -70,13 +71,6 @@ def _names(session: Session, codes: list[str]) -> dict[str, str]:
     return {r["code"]: r["short_name"] or r["name"] for r in rows}
 
 
-def _default_unit(session: Session) -> str:
-    counties = session.execute(sql("maps_counties"), {}).mappings().all()
-    if len(counties) != 1:
-        raise InvalidRequest("give the unit code: none or several counties are stored")
-    return counties[0]["code"]
-
-
 def _figures(stats: dict) -> dict:
     return {k: stats[k] for k in FIGURES}
 
@@ -86,7 +80,7 @@ def build_ledger(
 ) -> Ledger:
     """The ledger and report of ``unit`` (county, township or village code; default: the
     only county stored) for the days ``first_day`` to ``last_day``, both included."""
-    unit = unit or _default_unit(session)
+    unit = unit or which_county(session=session)
     level = LEVEL_BY_LENGTH.get(len(unit))
     if level is None:
         raise InvalidRequest("the unit is a county (6 digits), township (9) or village (12)")

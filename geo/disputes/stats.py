@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest
 from geo.database.sqlfiles import sql
+from geo.places.counties import which_county
 
 LEVELS = {"county": 6, "township": 9, "village": 12, "grid": None}
 CHILD_LEVEL = {"county": "township", "township": "village", "village": "grid", "grid": None}
@@ -77,16 +77,7 @@ def dispute_stats(
     if code is None:
         if level != "county":
             raise InvalidRequest(f"a {level} needs its code")
-        codes = (
-            session.execute(
-                text("SELECT code FROM admin_unit WHERE level = 'county' ORDER BY code LIMIT 2")
-            )
-            .scalars()
-            .all()
-        )
-        if len(codes) != 1:
-            raise InvalidRequest("more than one county is stored: give the county code")
-        code = codes[0]
+        code = which_county(session=session)
     if LEVELS[level] is not None and len(code) != LEVELS[level]:
         raise InvalidRequest(f"a {level} code has {LEVELS[level]} digits, got {code!r}")
     end = end or dt.datetime.now(dt.UTC)

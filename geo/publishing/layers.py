@@ -12,8 +12,8 @@ import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
 from geo.database.sqlfiles import sql
+from geo.places.counties import which_county
 
 MAX_MAP_DISPUTES = 5000
 
@@ -31,13 +31,9 @@ def _rows(session: Session, name: str, params: dict) -> list[dict]:
 
 
 def default_county(*, session: Session, scope_area: str | None = None) -> str:
-    """The county a map shows when none is asked for: the caller's, else the first loaded."""
-    if scope_area:
-        return scope_area[:6]
-    counties = _rows(session, "maps_counties", {})
-    if not counties:
-        raise NotFound("no county loaded yet: run `wangge demo` or `wangge load admin-units`")
-    return counties[0]["code"]
+    """The county a map shows when none is asked for: the caller's, else the only one loaded
+    (rule: core/counties.py; new callers use geo.places.counties.which_county)."""
+    return which_county(session=session, scope=scope_area)
 
 
 def county_name(*, session: Session, county: str) -> str:

@@ -36,9 +36,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from core import vocab
-from core.errors import ImportRejected, InvalidRequest, RowProblem
+from core.errors import ImportRejected, RowProblem
 from geo.database.sqlfiles import sql
 from geo.files import cell_text, normalise_header, read_table
+from geo.places.counties import which_county
 
 HEADERS = {
     "name": ("姓名",),
@@ -289,7 +290,7 @@ def write_rows(*, session: Session, county: str, rows: list[StaffRow]) -> dict[s
 
 def import_staff(*, session: Session, path: Path, county: str | None = None) -> dict[str, int]:
     """Check and write a staff sheet (all-or-nothing); raise ImportRejected listing problems."""
-    county = county or _only_county(session)
+    county = county or which_county(session=session)
     header_row, columns, body = read_sheet(path)
     rows, problems = check_rows(
         session=session, county=county, columns=columns, body=body, header_row=header_row
@@ -297,10 +298,3 @@ def import_staff(*, session: Session, path: Path, county: str | None = None) -> 
     if problems:
         raise ImportRejected(source=path.name, problems=problems)
     return write_rows(session=session, county=county, rows=rows)
-
-
-def _only_county(session: Session) -> str:
-    counties = session.execute(sql("maps_counties"), {}).mappings().all()
-    if len(counties) != 1:
-        raise InvalidRequest("give the county code: none or several counties are stored")
-    return counties[0]["code"]

@@ -1,2 +1,2 @@
--- Counties that have boundaries, by code (the default county of a map page is the first).
+-- The counties loaded (those with an admin-unit row), by code.
 SELECT code, name FROM admin_unit WHERE level = 'county' ORDER BY code
