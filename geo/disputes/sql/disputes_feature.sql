@@ -8,8 +8,7 @@ SELECT json_build_object(
         'county_code', d.county_code, 'category', d.category, 'severity', d.severity,
         'status', d.status, 'version', d.version, 'reported_at', d.reported_at,
         'deadline', d.deadline, 'resolved_at', d.resolved_at,
-        'overdue', d.status IN ('received', 'routed', 'in_progress', 'unresolved')
-                   AND d.deadline < CAST(:now AS timestamptz),
+        'overdue', wangge_is_open_past_deadline(d.status, d.deadline, CAST(:now AS timestamptz)),
         'location_text', d.location_text, 'description', d.description,
         'geocode_level', d.geocode_level, 'geocode_score', d.geocode_score,
         'address', a.code, 'grid', g.code, 'village', g.village_code,

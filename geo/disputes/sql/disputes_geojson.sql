@@ -16,16 +16,12 @@ WITH hits AS (
       AND (CAST(:from AS timestamptz) IS NULL OR d.reported_at >= CAST(:from AS timestamptz))
       AND (CAST(:to AS timestamptz) IS NULL OR d.reported_at < CAST(:to AS timestamptz))
       AND (CAST(:overdue AS boolean) IS NULL
-           OR CAST(:overdue AS boolean) = (d.status IN ('received', 'routed', 'in_progress',
-                                                        'unresolved')
-                                           AND d.deadline < CAST(:now AS timestamptz)))
+           OR CAST(:overdue AS boolean)
+              = wangge_is_open_past_deadline(d.status, d.deadline, CAST(:now AS timestamptz)))
       AND (CAST(:needs_location AS boolean) IS NULL
            OR CAST(:needs_location AS boolean) = (d.grid_id IS NULL))
-      AND (CAST(:scope_area AS text) IS NULL
-           OR g.code LIKE CAST(:scope_area AS text) || '%'
-           OR (g.code IS NULL AND length(CAST(:scope_area AS text)) = 6
-               AND d.county_code = CAST(:scope_area AS text)))
-      AND (CAST(:scope_facility AS text) IS NULL OR f.code = CAST(:scope_facility AS text))
+      AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
+                          CAST(:scope_facility AS text))
 ),
 page AS (
     SELECT * FROM hits ORDER BY reported_at DESC, id DESC LIMIT :limit OFFSET :offset
@@ -39,8 +35,8 @@ SELECT (SELECT count(*) FROM hits) AS matched,
                'id', p.id, 'external_id', p.external_id, 'category', p.category,
                'severity', p.severity, 'status', p.status, 'reported_at', p.reported_at,
                'deadline', p.deadline, 'resolved_at', p.resolved_at,
-               'overdue', p.status IN ('received', 'routed', 'in_progress', 'unresolved')
-                          AND p.deadline < CAST(:now AS timestamptz),
+               'overdue',
+               wangge_is_open_past_deadline(p.status, p.deadline, CAST(:now AS timestamptz)),
                'grid', p.grid_code, 'village', p.village_code, 'township', p.township_code,
                'geocode_level', p.geocode_level, 'geocode_score', p.geocode_score,
                'location_text', p.location_text, 'assignee', p.assignee,

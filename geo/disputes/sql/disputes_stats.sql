@@ -3,7 +3,9 @@
 -- resolved   = of those, the ones that reached 'resolved' before `to` (resolved_at is stamped
 --              once, on the way to resolved; later states keep it)
 -- still_open = of those, the ones whose status at `to` (last transition before it) is open
--- overdue    = still open at `to` and past their deadline then
+-- overdue    = still open at `to` and past their deadline at :at, which is `to`, or now if the
+--              period has not ended (core.cases.overdue_as_of)
+-- resolved_late = resolved before `to`, after the deadline
 -- Unit membership is by grid (a dispute with no grid counts for its county only).
 WITH scope AS (
     SELECT d.id, d.reported_at, d.resolved_at, d.deadline, d.satisfaction,
@@ -37,12 +39,12 @@ at_end AS (
 SELECT child_code, GROUPING(child_code) AS is_total,
        count(*) AS screened,
        count(*) FILTER (WHERE is_resolved) AS resolved,
-       count(*) FILTER (WHERE coalesce(status_at_end, 'received')
-                        IN ('received', 'routed', 'in_progress', 'unresolved')) AS still_open,
-       count(*) FILTER (WHERE coalesce(status_at_end, 'received')
-                        IN ('received', 'routed', 'in_progress', 'unresolved')
-                        AND deadline < CAST(:to AS timestamptz)) AS overdue,
-       count(*) FILTER (WHERE is_resolved AND resolved_at > deadline) AS resolved_late,
+       count(*) FILTER (WHERE wangge_is_open(coalesce(status_at_end, 'received'))) AS still_open,
+       count(*) FILTER (WHERE wangge_is_open_past_deadline(coalesce(status_at_end, 'received'),
+                                                           deadline, CAST(:at AS timestamptz)))
+           AS overdue,
+       count(*) FILTER (WHERE wangge_is_resolved_late(deadline, resolved_at,
+                                                      CAST(:to AS timestamptz))) AS resolved_late,
        count(*) FILTER (WHERE NOT coalesce(is_resolved, false)
                         AND status_at_end IN ('rated', 'archived', 'followed_up'))
            AS closed_unresolved,

@@ -9,10 +9,7 @@ WITH hits AS (
       AND (CAST(:township AS text) IS NULL OR g.township_code = CAST(:township AS text))
       AND (CAST(:from AS timestamptz) IS NULL OR s.observed_at >= CAST(:from AS timestamptz))
       AND (CAST(:to AS timestamptz) IS NULL OR s.observed_at < CAST(:to AS timestamptz))
-      AND (CAST(:scope_area AS text) IS NULL
-           OR g.code LIKE CAST(:scope_area AS text) || '%'
-           OR (g.code IS NULL AND length(CAST(:scope_area AS text)) = 6
-               AND s.county_code = CAST(:scope_area AS text)))
+      AND wangge_in_scope(g.code, s.county_code, NULL, CAST(:scope_area AS text), NULL)
 ),
 page AS (
     SELECT * FROM hits ORDER BY observed_at DESC, id DESC LIMIT :limit OFFSET :offset

@@ -10,7 +10,7 @@ WITH latest_risk AS (
     SELECT d.grid_id, count(*) AS n
     FROM dispute d
     WHERE d.county_code = :county
-      AND d.status IN ('received', 'routed', 'in_progress', 'unresolved')
+      AND wangge_is_open(d.status)
       AND d.duplicate_of IS NULL
     GROUP BY d.grid_id
 )
@@ -24,5 +24,5 @@ LEFT JOIN staff s ON s.id = g.leader_id
 LEFT JOIN open_cases o ON o.grid_id = g.id
 LEFT JOIN latest_risk lr ON lr.grid_id = g.id
 WHERE g.county_code = :county AND g.valid_to IS NULL
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))
 ORDER BY g.code

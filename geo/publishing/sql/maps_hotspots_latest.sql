@@ -12,5 +12,5 @@ FROM hotspot h
 JOIN grid g ON g.id = h.grid_id
 JOIN last ON h.period_start = last.period_start
 WHERE g.county_code = :county AND g.valid_to IS NULL
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))
 ORDER BY g.id, h.score DESC NULLS LAST

@@ -37,6 +37,6 @@ LEFT JOIN model m ON m.grid_id = g.id AND m.period_start = p.period_start
 LEFT JOIN gi ON gi.grid_id = g.id AND gi.period_start = p.period_start
 LEFT JOIN flag f ON f.grid_id = g.id AND f.period_start = p.period_start
 WHERE g.county_code = :county AND g.valid_to IS NULL
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))
   AND (m.score IS NOT NULL OR gi.z IS NOT NULL OR f.grid_id IS NOT NULL)
 ORDER BY p.period_start, g.code

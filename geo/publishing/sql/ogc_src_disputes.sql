@@ -1,7 +1,7 @@
 -- OGC collection "disputes": located cases inside the caller's scope, without personal data
--- (no parties, description, free-text location or assignee). Scope: :scope_area is a code
--- prefix of the case's grid (a county code also matches cases without a grid);
--- :scope_facility the facility the case is routed to.
+-- (no parties, description, free-text location or assignee). Scope: wangge_in_scope, the rule
+-- of core.principal.Principal.may_see_case (:scope_area a code prefix of the case's grid, a
+-- county code also matching cases without a grid; :scope_facility the facility it is routed to).
 SELECT d.id, d.id AS sort_key, d.geom,
        json_build_object(
            'id', d.id, 'category', d.category, 'severity', d.severity, 'status', d.status,
@@ -13,7 +13,5 @@ FROM dispute d
 LEFT JOIN grid g ON g.id = d.grid_id
 LEFT JOIN facility f ON f.id = d.assigned_facility_id
 WHERE d.geom IS NOT NULL
-  AND (CAST(:scope_area AS text) IS NULL
-       OR g.code LIKE CAST(:scope_area AS text) || '%'
-       OR (length(CAST(:scope_area AS text)) = 6 AND d.county_code = CAST(:scope_area AS text)))
-  AND (CAST(:scope_facility AS text) IS NULL OR f.code = CAST(:scope_facility AS text))
+  AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
+                      CAST(:scope_facility AS text))

@@ -12,11 +12,8 @@ WITH bounds AS (
     LEFT JOIN grid g ON g.id = d.grid_id
     LEFT JOIN facility f ON f.id = d.assigned_facility_id
     WHERE d.geom && b.lonlat
-      AND (CAST(:scope_area AS text) IS NULL
-           OR g.code LIKE CAST(:scope_area AS text) || '%'
-           OR (length(CAST(:scope_area AS text)) = 6
-               AND d.county_code = CAST(:scope_area AS text)))
-      AND (CAST(:scope_facility AS text) IS NULL OR f.code = CAST(:scope_facility AS text))
+      AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
+                          CAST(:scope_facility AS text))
 )
 SELECT (SELECT version FROM layer_version WHERE layer = 'disputes') AS version,
        (SELECT ST_AsMVT(rows.*, 'disputes', 4096, 'geom') FROM rows WHERE geom IS NOT NULL)

@@ -23,4 +23,4 @@ WHERE g.county_code = :county
         WHERE g2.county_code = :county))
   AND (CAST(:method AS text) IS NULL OR h.method = CAST(:method AS text))
   AND (CAST(:status AS text) IS NULL OR h.status = CAST(:status AS text))
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))

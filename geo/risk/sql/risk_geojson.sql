@@ -23,5 +23,5 @@ FROM risk_score r
 JOIN grid g ON g.id = r.grid_id
 JOIN target t ON t.period_start = r.period_start
 WHERE g.county_code = :county AND r.period = :period AND g.valid_to IS NULL
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))
   AND (CAST(:top AS int) IS NULL OR r.rank <= CAST(:top AS int))

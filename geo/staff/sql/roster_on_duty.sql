@@ -12,8 +12,7 @@ JOIN staff s ON s.id = d.staff_id
 WHERE tstzrange(d.starts_at, d.ends_at, '[)') @> CAST(:at AS timestamptz)
   AND (CAST(:centre_id AS bigint) IS NULL OR d.centre_id = CAST(:centre_id AS bigint))
   AND (CAST(:county AS text) IS NULL OR d.county_code = CAST(:county AS text))
-  AND (CAST(:scope_area AS text) IS NULL
-       OR f.admin_code LIKE CAST(:scope_area AS text) || '%'
+  AND (wangge_covers_area(f.admin_code, CAST(:scope_area AS text))
        OR CAST(:scope_area AS text) LIKE f.admin_code || '%')
 ORDER BY f.kind <> 'county_centre', f.code,
          array_position(ARRAY['leader', 'officer', 'standby'], d.post::text), s.code

@@ -61,6 +61,6 @@ FROM cases c
 WHERE c.severity IN ('serious', 'major', 'critical')
   AND NOT c.resolved_by_cutoff
   AND (c.declared_unresolved
-       OR (c.status_at_cutoff IN ('received', 'routed', 'in_progress')
-           AND c.deadline < CAST(:cutoff AS timestamptz)))
+       OR wangge_is_open_past_deadline(c.status_at_cutoff, c.deadline,
+                                       CAST(:cutoff AS timestamptz)))
 ORDER BY 1, 5, 3

@@ -35,7 +35,7 @@ WHERE s.id = ANY(CAST(:ids AS bigint[]))
               JOIN facility f ON f.id = d.assigned_facility_id
               JOIN grid g ON g.id = d.grid_id
               WHERE f.code = CAST(:scope AS text)
-                AND d.status IN ('received', 'routed', 'in_progress', 'unresolved')
+                AND wangge_is_open(d.status)
                 AND (g.leader_id = s.id
                      OR EXISTS (SELECT 1 FROM household_group h
                                 WHERE h.grid_id = g.id AND h.leader_id = s.id

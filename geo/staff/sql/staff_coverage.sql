@@ -41,7 +41,7 @@ LEFT JOIN staff gl ON gl.id = g.leader_id
 LEFT JOIN roles r ON r.grid_id = g.id
 LEFT JOIN groups gr ON gr.grid_id = g.id
 WHERE g.county_code = CAST(:county AS text) AND g.valid_to IS NULL
-  AND (CAST(:scope_area AS text) IS NULL OR g.code LIKE CAST(:scope_area AS text) || '%')
+  AND wangge_covers_area(g.code, CAST(:scope_area AS text))
   AND (CAST(:township AS text) IS NULL OR g.township_code = CAST(:township AS text))
   AND (CAST(:village AS text) IS NULL OR g.village_code = CAST(:village AS text))
 ORDER BY g.code

@@ -25,10 +25,9 @@ WITH served AS (
            OR s.unit_code LIKE CAST(:township AS text) || '%'
            OR EXISTS (SELECT 1 FROM served v WHERE v.staff_id = s.id
                       AND v.township_code = CAST(:township AS text)))
-      AND (CAST(:scope_area AS text) IS NULL
-           OR s.unit_code LIKE CAST(:scope_area AS text) || '%'
+      AND (wangge_covers_area(s.unit_code, CAST(:scope_area AS text))
            OR EXISTS (SELECT 1 FROM served v WHERE v.staff_id = s.id
-                      AND v.grid_code LIKE CAST(:scope_area AS text) || '%'))
+                      AND wangge_covers_area(v.grid_code, CAST(:scope_area AS text))))
 )
 SELECT s.id, s.code, s.name, s.role, s.unit_code, u.name AS unit_name, s.synthetic,
        (SELECT array_agg(DISTINCT v.grid_code ORDER BY v.grid_code)
