@@ -59,14 +59,15 @@ class Principal:
     def scope_params(self) -> dict[str, str | None]:
         """Bind parameters for SQL filters on cases: ``:scope_area`` and ``:scope_facility``.
 
-        Use them in ``geo/sql/*.sql`` as::
+        Use them in ``geo/<room>/sql/*.sql`` through the SQL function that states
+        :meth:`may_see_case` (installed by migration ``0009_rules``)::
 
-            AND (CAST(:scope_area AS text) IS NULL
-                 OR g.code LIKE CAST(:scope_area AS text) || '%')
-            AND (CAST(:scope_facility AS text) IS NULL OR f.code = CAST(:scope_facility AS text))
+            AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
+                                CAST(:scope_facility AS text))
 
-        where ``g`` is the case's grid and ``f`` the facility it is routed to. A county
-        scope (6 digits) also matches cases without a grid through ``county_code``.
+        where ``g`` is the case's grid and ``f`` the facility it is routed to; for an area
+        (a grid, a unit) ``wangge_covers_area(g.code, CAST(:scope_area AS text))`` states
+        :meth:`covers_area`.
         """
         return {"scope_area": self.area_prefix, "scope_facility": self.facility_code}
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from core import vocab
+from core import cases, vocab
 from maps.display import DEFAULT_TOLERANCE_DEG
 from maps.features import (
     NODATA_COLOUR,
@@ -36,7 +36,6 @@ from maps.features import (
 )
 
 RISK_PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
-OPEN_STATUSES = ("received", "routed", "in_progress", "unresolved")
 STATUS_COLOURS = {
     "received": "#38bdf8",
     "routed": "#a78bfa",
@@ -225,14 +224,15 @@ def disputes_payload(
     Columns: ``status`` (required), ``external_id`` or ``id`` (shown as the case number),
     ``category``, ``severity``, ``reported_at``, ``deadline``, ``location_text``,
     ``grid_code``, ``grid_name``, ``leader`` (the grid leader), ``assignee``, ``dispatch``
-    (the dispatch recommendation as text), ``synthetic``. ``now`` decides what is overdue.
+    (the dispatch recommendation as text), ``synthetic``. Overdue: open and past the deadline
+    at ``now`` (:func:`core.cases.is_open_past_deadline`).
     """
     title = "在办纠纷 open disputes"
     if disputes is None or disputes.empty:
         return empty_payload("disputes", title=title)
     frame = disputes
     if open_only:
-        frame = frame[frame["status"].isin(OPEN_STATUSES)]
+        frame = frame[frame["status"].isin(cases.OPEN_STATUSES)]
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     notices = []
     if len(located) < len(frame):
@@ -245,7 +245,13 @@ def disputes_payload(
     now_ts = pd.Timestamp(now)
     now_ts = now_ts.tz_localize("UTC") if now_ts.tzinfo is None else now_ts
     deadlines = pd.to_datetime(col(located, "deadline"), utc=True, errors="coerce")
-    late = (deadlines < now_ts).fillna(False).to_numpy(dtype=bool)
+    late = pd.Series(
+        [
+            cases.is_open_past_deadline(status, None if pd.isna(due) else due, now_ts)
+            for status, due in zip(located["status"], deadlines, strict=True)
+        ],
+        dtype=bool,
+    ).to_numpy()
     days_late = ((now_ts - deadlines).dt.total_seconds() / 86400).apply(
         lambda d: math.ceil(d) if pd.notna(d) and d > 0 else None
     )

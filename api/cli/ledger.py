@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
         unit: Annotated[str | None, typer.Option(help="county/township/village code")] = None,
     ) -> None:
         """Write the ledger (化解台账) and the report by unit and category (统计报表) as .xlsx.
-        Days are China time and both included; figures agree with /api/v1/stats."""
+        Days are China time and both included; figures agree with /api/v1/stats. Overdue
+        (超期) is judged at the end of the period, or now if the period has not ended."""
         from core.errors import WanggeError
         from geo.database.engine import transaction
         from geo.disputes.ledger import build_ledger

@@ -6,6 +6,12 @@ The report's figures are those of :func:`geo.disputes.stats.dispute_stats` (scre
 resolved, resolution rate, overdue, still open; definitions in that module), asked once per
 category, so every number agrees with ``GET /api/v1/stats`` for the same instants.
 
+Overdue is judged at the end of the period, or now if the period has not ended yet
+(:func:`core.cases.overdue_as_of`): a ledger exported on 12-02 for a period ending 12-31 does
+not call a case due 12-08 overdue. A case's 是否超期 is :func:`core.cases.is_overdue` (open
+past its deadline, or resolved after it); the report's and the totals row's overdue count the
+cases still open past their deadline (在办超期), as ``/api/v1/stats`` does.
+
 The report has one block per unit one level down (the townships of a county, the villages
 of a township, the grids of a village), one row per category with disputes screened in it
 and a subtotal row, then disputes not on any grid (county only), then the unit's total.
@@ -19,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from core import vocab
+from core import cases, vocab
 from core.errors import InvalidRequest, NotFound
 from geo.database.sqlfiles import sql
 from geo.disputes.stats import CHILD_LEVEL, dispute_stats
@@ -52,6 +58,7 @@ class Ledger:
     last_day: dt.date
     start: dt.datetime
     end: dt.datetime
+    overdue_at: dt.datetime
     cases: list[dict] = field(default_factory=list)
     report: list[ReportRow] = field(default_factory=list)
     synthetic: bool = False
@@ -76,10 +83,18 @@ def _figures(stats: dict) -> dict:
 
 
 def build_ledger(
-    *, session: Session, first_day: dt.date, last_day: dt.date, unit: str | None = None
+    *,
+    session: Session,
+    first_day: dt.date,
+    last_day: dt.date,
+    unit: str | None = None,
+    now: dt.datetime | None = None,
 ) -> Ledger:
     """The ledger and report of ``unit`` (county, township or village code; default: the
-    only county stored) for the days ``first_day`` to ``last_day``, both included."""
+    only county stored) for the days ``first_day`` to ``last_day``, both included.
+
+    Each case carries ``overdue`` (是否超期) and ``open_overdue`` (在办超期), judged at
+    ``overdue_at``: the period's end, or ``now`` (default: the current time) if sooner."""
     unit = unit or which_county(session=session)
     level = LEVEL_BY_LENGTH.get(len(unit))
     if level is None:
@@ -87,28 +102,40 @@ def build_ledger(
     names = _names(session, [unit])
     if unit not in names:
         raise NotFound(f"no county, township or village with code {unit!r}")
+    now = now or dt.datetime.now(dt.UTC)
     start, end = period_instants(first_day, last_day)
-    ledger = Ledger(unit, names[unit], level, first_day, last_day, start, end)
-    ledger.cases = [
-        dict(r)
-        for r in session.execute(
-            sql("ledger_cases"), {"unit": unit, "from": start, "to": end}
-        ).mappings()
-    ]
+    at = cases.overdue_as_of(end, now)
+    ledger = Ledger(unit, names[unit], level, first_day, last_day, start, end, at)
+    rows = session.execute(sql("ledger_cases"), {"unit": unit, "from": start, "to": end})
+    ledger.cases = [_judged(dict(r), at) for r in rows.mappings()]
     ledger.synthetic = any(c["synthetic"] for c in ledger.cases)
-    ledger.report = report_rows(session=session, unit=unit, level=level, start=start, end=end)
+    ledger.report = report_rows(
+        session=session, unit=unit, level=level, start=start, end=end, now=now
+    )
     return ledger
 
 
+def _judged(case: dict, at: dt.datetime) -> dict:
+    status, deadline = case["status_at_end"], case["deadline"]
+    case["overdue"] = cases.is_overdue(status, deadline, case["resolved_at"], at)
+    case["open_overdue"] = cases.is_open_past_deadline(status, deadline, at)
+    return case
+
+
 def report_rows(
-    *, session: Session, unit: str, level: str, start: dt.datetime, end: dt.datetime
+    *,
+    session: Session,
+    unit: str,
+    level: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
 ) -> list[ReportRow]:
     """The periodic report rows (layout in the module docstring)."""
-    total = dispute_stats(session=session, level=level, code=unit, start=start, end=end)
+    period = {"session": session, "level": level, "code": unit, "start": start, "end": end}
+    total = dispute_stats(**period, now=now)
     by_category = {
-        category: dispute_stats(
-            session=session, level=level, code=unit, start=start, end=end, category=category
-        )
+        category: dispute_stats(**period, category=category, now=now)
         for category in vocab.DISPUTE_CATEGORIES
     }
     children = [c["code"] for c in total["children"]]

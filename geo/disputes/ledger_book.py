@@ -33,7 +33,6 @@ LEDGER_HEADERS = (
 LEDGER_WIDTHS = (6, 22, 17, 12, 14, 20, 10, 8, 28, 40, 10, 17, 17, 8, 24, 10)
 REPORT_HEADERS = ("序号", "单位", "纠纷类别", "排查数", "化解数", "化解率（%）", "超期", "在办")
 REPORT_WIDTHS = (6, 22, 12, 10, 10, 12, 8, 8)
-OPEN = ("received", "routed", "in_progress", "unresolved")
 _thin = Side(style="thin", color="000000")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
 BOLD = Font(bold=True)
@@ -82,17 +81,8 @@ def ledger_sheet(ws: Worksheet, ledger: Ledger) -> None:
     _header(ws, LEDGER_HEADERS, LEDGER_WIDTHS)
     resolved = overdue = 0
     for n, case in enumerate(ledger.cases, start=1):
-        is_open = case["status_at_end"] in OPEN
-        late = bool(
-            case["deadline"] is not None
-            and (
-                (is_open and case["deadline"] < ledger.end)
-                or (case["resolved_by_end"] and case["resolved_at"] > case["deadline"])
-            )
-        )
         resolved += bool(case["resolved_by_end"])
-        overdue += bool(is_open and case["deadline"] is not None
-                        and case["deadline"] < ledger.end)  # fmt: skip
+        overdue += case["open_overdue"]
         ws.append([
             n, case["external_id"], _local(case["reported_at"]), case["township"],
             case["village"], case["grid_code"],
@@ -101,7 +91,7 @@ def ledger_sheet(ws: Worksheet, ledger: Ledger) -> None:
             case["location_text"], case["description"], _status_label(case),
             _local(case["deadline"]),
             _local(case["resolved_at"]) if case["resolved_by_end"] else None,
-            "是" if late else "否", case["facility"] or case["assignee"],
+            "是" if case["overdue"] else "否", case["facility"] or case["assignee"],
             case["satisfaction"],
         ])  # fmt: skip
     screened = len(ledger.cases)

@@ -7,11 +7,14 @@ Definitions (also in docs/intake.md):
   states — rated, archived, followed up — still count: the case was resolved);
 - **resolution rate**: resolved / screened, in percent to one decimal (305 screened,
   291 resolved → 95.4 %);
-- **still open**: of those screened, the ones whose status at ``to`` was received, routed,
-  in progress or unresolved (read from the event history, so a past period reads as it
-  stood then);
-- **overdue** (超期): still open at ``to`` and past their deadline at ``to``;
-  **resolved late**: resolved, but after the deadline;
+- **still open**: of those screened, the ones whose status at ``to`` was open (received,
+  routed, in progress or unresolved: :data:`core.cases.OPEN_STATUSES`), read from the event
+  history, so a past period reads as it stood then;
+- **overdue** (超期): still open at ``to`` and past their deadline, judged at ``to`` or now if
+  the period has not ended yet (:func:`core.cases.is_open_past_deadline` at
+  :func:`core.cases.overdue_as_of`: a case due next week is not overdue today);
+  **resolved late**: resolved before ``to``, but after the deadline
+  (:func:`core.cases.is_resolved_late`);
 - **closed unresolved**: closed (rated/archived) without being resolved, e.g. referred
   to court;
 - **median days to resolve**: over the resolved ones, report time to resolution;
@@ -28,6 +31,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from core import cases
 from core.errors import InvalidRequest
 from geo.database.sqlfiles import sql
 from geo.places.counties import which_county
@@ -67,10 +71,12 @@ def dispute_stats(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     category: str | None = None,
+    now: dt.datetime | None = None,
 ) -> dict:
     """Figures for one unit (county, township, village or grid) and period, with children.
 
-    ``category`` (one of :data:`core.vocab.DISPUTE_CATEGORIES`) restricts the figures to it.
+    ``category`` (one of :data:`core.vocab.DISPUTE_CATEGORIES`) restricts the figures to it;
+    ``now`` (default: the current time) bounds the instant overdue is judged at.
     """
     if level not in LEVELS:
         raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}")
@@ -80,12 +86,20 @@ def dispute_stats(
         code = which_county(session=session)
     if LEVELS[level] is not None and len(code) != LEVELS[level]:
         raise InvalidRequest(f"a {level} code has {LEVELS[level]} digits, got {code!r}")
-    end = end or dt.datetime.now(dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    end = end or now
     if start is not None and start >= end:
         raise InvalidRequest("'from' must be before 'to'")
     rows = session.execute(
         sql("disputes_stats"),
-        {"level": level, "code": code, "from": start, "to": end, "category": category},
+        {
+            "level": level,
+            "code": code,
+            "from": start,
+            "to": end,
+            "at": cases.overdue_as_of(end, now),
+            "category": category,
+        },
     ).all()
     total = next((r for r in rows if r.is_total == 1), None)
     empty = {

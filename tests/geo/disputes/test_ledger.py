@@ -182,3 +182,64 @@ def test_the_demo_ledger_agrees_with_the_stats_by_township(demo_db):
     assert sum(r.figures["screened"] for r in categories) == stats["screened"]
     book = load_workbook(io.BytesIO(ledger_workbook(ledger)))
     assert book["化解台账"]["A1"].value.endswith("（模拟数据）")
+
+
+def _period_around(session, now: dt.datetime, cases: dict, last_day: dt.date):
+    """Cases (name: (reported, [(status, at)])) on 池沟 ingested as of ``now``, and the ledger
+    from 40 days before ``now`` to ``last_day`` exported at ``now``: the ledger, 是否超期 by
+    case number and the totals row's summary."""
+    world = build_world(session)
+    for number, (name, (reported, path)) in enumerate(cases.items()):
+        lon, lat = address_point(CHIGOU, 1, 1 + number)
+        report = world.ingest(
+            [{"external_id": f"NOW-{name}", "reported_at": reported.isoformat(),
+              "category": "neighbour", "lon": lon, "lat": lat}],
+            now=now,
+        )  # fmt: skip
+        for version, (status, at) in enumerate(path, start=1):
+            workflow.transition(
+                session=session, dispute_id=report.accepted[f"NOW-{name}"], to=status,
+                version=version, actor="fixture", at=at,
+            )  # fmt: skip
+    first = (now - dt.timedelta(days=40)).date()
+    ledger = build_ledger(session=session, first_day=first, last_day=last_day, now=now)
+    book = load_workbook(io.BytesIO(ledger_workbook(ledger)))
+    rows = list(book["化解台账"].iter_rows(values_only=True))
+    column = {h: i for i, h in enumerate(LEDGER_HEADERS)}
+    late = {r[column["案件编号"]]: r[column["是否超期"]] for r in rows[3:-1]}
+    return ledger, late, rows[-1][column["简要情况"]]
+
+
+def test_a_period_ending_later_judges_overdue_at_the_export(db):
+    now = dt.datetime(2026, 12, 2, 4, tzinfo=dt.UTC)  # 12-02 noon, China time
+    day = dt.timedelta(days=1)
+    cases = {  # neighbour, minor: due 7 days after the report
+        "due-12-08": (now - day, [("in_progress", now - day / 2)]),
+        "due-11-27": (now - 12 * day, [("in_progress", now - 11 * day)]),
+        "resolved-late": (now - 20 * day, [("in_progress", now - 19 * day),
+                                           ("resolved", now - 10 * day)]),
+        "resolved-in-time": (now - 15 * day, [("in_progress", now - 14 * day),
+                                              ("resolved", now - 12 * day)]),
+    }  # fmt: skip
+    ledger, late, total = _period_around(db, now, cases, dt.date(2026, 12, 31))
+    assert ledger.overdue_at == now
+    assert late == {"NOW-due-12-08": "否", "NOW-due-11-27": "是", "NOW-resolved-late": "是",
+                    "NOW-resolved-in-time": "否"}  # fmt: skip
+    assert total.endswith("在办超期1件")
+    assert ledger.report[-1].figures["overdue"] == 1
+    stats = dispute_stats(session=db, level="county", code=COUNTY, start=ledger.start,
+                          end=ledger.end, now=now)  # fmt: skip
+    assert stats["overdue"] == 1 and stats["still_open"] == 2 and stats["resolved_late"] == 1
+    after = build_ledger(session=db, first_day=ledger.first_day, last_day=ledger.last_day,
+                         now=dt.datetime(2026, 12, 9, tzinfo=dt.UTC))  # fmt: skip
+    assert {c["external_id"] for c in after.cases if c["overdue"]} == {
+        "NOW-due-12-08", "NOW-due-11-27", "NOW-resolved-late"}  # fmt: skip
+
+
+def test_exported_today_with_a_to_in_the_future_a_case_due_later_is_not_overdue(db):
+    now = dt.datetime.now(dt.UTC)
+    day = dt.timedelta(days=1)
+    cases = {"due-later": (now - day, []), "past-due": (now - 9 * day, [])}
+    ledger, late, _ = _period_around(db, now, cases, (now + 60 * day).date())
+    assert ledger.overdue_at == now and ledger.end > now
+    assert late == {"NOW-due-later": "否", "NOW-past-due": "是"}
