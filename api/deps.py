@@ -149,3 +149,30 @@ def resolve_county(session: Session, user: Principal, county: str | None) -> str
 
 # The older name some routers use; every resolution checks the scope, so the two are one.
 county_in_scope = resolve_county
+
+
+# --- intake by JSON, shared by /disputes and /signals --------------------------------------------
+
+
+def ingest_json(*, request: Request, session: Session, user: Principal, body, kind: str) -> dict:
+    """Intake of an API body (``api.schemas`` ``DisputeIntake`` or ``SignalIntake``): the
+    records as sent go through the file intake; each accepted case is audited, and a lone
+    bad record is refused with 422 naming its field."""
+    from core.errors import ImportRejected
+    from geo.disputes.intake import ingest_records
+    from geo.disputes.locate import LocatorCache
+
+    records, batch = body.records_sent()
+    cache = getattr(request.app.state, "intake_locator", None)
+    if cache is None:
+        cache = request.app.state.intake_locator = LocatorCache()
+    report = ingest_records(
+        session=session, records=records, kind=kind, locator=cache.get(session=session),
+        actor=user.username, source=f"api:{user.username}",
+    )  # fmt: skip
+    if not batch and report.rejected:
+        raise ImportRejected(source="the record", problems=report.rejected)
+    for external_id, case_id in report.accepted.items():
+        audit_case(session, user, request, "change", case_id, {"intake": external_id},
+                   object_type=kind[:-1])  # fmt: skip
+    return report.as_dict()

@@ -1,0 +1,41 @@
+"""Pieces shared by the request and response models of several routers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+
+# Query and body patterns of codes
+CODE = r"^\d{6,20}$"
+COUNTY = r"^\d{6}$"
+UNIT = r"^\d{6}(\d{3})?(\d{3})?$"
+
+
+class Out(BaseModel):
+    """A JSON object returned by a route. Members not declared here are passed through
+    (``additionalProperties``), so a model never drops what the data layer adds."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _iso(value: str | dt.date) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# A time or date as the data layer gives it (ISO 8601 text, or a date/datetime made ISO text
+# exactly as the untyped routes did).
+Stamp = Annotated[
+    str | dt.datetime | dt.date,
+    PlainSerializer(_iso, return_type=str),
+    WithJsonSchema({"type": "string", "description": "ISO 8601 date or time"}),
+]
+
+
+class RowProblemOut(Out):
+    """Why one record (row) was refused: its row number (header = row 1), field and reason."""
+
+    row: int | None
+    field: str | None
+    reason: str
