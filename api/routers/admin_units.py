@@ -6,12 +6,13 @@ from fastapi import APIRouter, Query
 
 from api.deps import SessionDep
 from api.geojson import GeoJSONResponse
+from api.schemas.places import AdminUnitCollection
 from geo.publishing import features
 
 router = APIRouter(tags=["admin units"])
 
 
-@router.get("/admin-units", response_class=GeoJSONResponse)
+@router.get("/admin-units", response_class=GeoJSONResponse, response_model=AdminUnitCollection)
 def admin_units(
     session: SessionDep,
     level: Literal["county", "township", "village"] | None = None,

@@ -9,32 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
 
 from api import auth
 from api.deps import TOKEN_COOKIE, CurrentUser, SessionDep
+from api.schemas.auth import Me, Token
 from geo.accounts import audit
 
 router = APIRouter(tags=["auth"])
-
-
-class Token(BaseModel):
-    """An OAuth2 bearer token and who it belongs to."""
-
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int
-    role: str
-    scope_code: str | None
-
-
-class Me(BaseModel):
-    """The caller as the service sees them."""
-
-    username: str
-    role: str
-    scope_code: str | None
-    sees_personal_data: bool
 
 
 def _client(request: Request) -> str:

@@ -4,96 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
-from pydantic import BaseModel, Field
 
-from api.deps import CaseReader, CaseWriter, Manager, SessionDep, audit_case
+from api.deps import CaseReader, CaseWriter, Manager, SessionDep, audit_case, ingest_json
 from api.geojson import GeoJSONResponse
+from api.schemas.common import CODE
+from api.schemas.disputes import (
+    CaseFeature,
+    DispatchOut,
+    DisputeCollection,
+    DisputeIntake,
+    DuplicateReviewIn,
+    IntakeReport,
+    SupervisionIn,
+    TransitionIn,
+    TransitionOut,
+    VersionOut,
+)
 from core import vocab
-from core.errors import ImportRejected, InvalidRequest
 from geo.disputes import dispatch, duplicates, listing, parties, supervision, workflow
-from geo.disputes.intake import ingest_records
-from geo.disputes.locate import Locator, LocatorCache
 
 router = APIRouter(tags=["disputes"])
 
-CODE = r"^\d{6,20}$"
-MAX_BATCH = 5_000
+INTAKE_EXAMPLE = {
+    "external_id": "JF-2026-0001",
+    "reported_at": "2026-11-20 09:30",
+    "category": "婚姻家庭",
+    "severity": "一般",
+    "address": "城关镇西街村三组12号",
+    "description": "夫妻因赡养老人发生争执",
+}
 
 
-def intake_locator(request: Request, session) -> Locator:
-    """The app's cached Locator (grids, addresses, geocoder), reloaded when they change."""
-    cache = getattr(request.app.state, "intake_locator", None)
-    if cache is None:
-        cache = request.app.state.intake_locator = LocatorCache()
-    return cache.get(session=session)
-
-
-def records_of(body: Any) -> tuple[list[dict], bool]:
-    """A single record object, or ``{"records": [...]}``: (records, is_batch)."""
-    if isinstance(body, dict) and isinstance(body.get("records"), list):
-        records = body["records"]
-        if not records or len(records) > MAX_BATCH:
-            raise InvalidRequest(f"send 1 to {MAX_BATCH} records")
-        if not all(isinstance(r, dict) for r in records):
-            raise InvalidRequest("each record must be a JSON object")
-        return records, True
-    if isinstance(body, dict):
-        return [body], False
-    raise InvalidRequest('send one record object or {"records": [...]}')
-
-
-def intake(*, request: Request, session, user, body: Any, kind: str) -> dict:
-    """Shared by disputes and signals: ingest, report, refuse a lone bad record with 422."""
-    records, batch = records_of(body)
-    report = ingest_records(
-        session=session,
-        records=records,
-        kind=kind,
-        locator=intake_locator(request, session),
-        actor=user.username,
-        source=f"api:{user.username}",
-    )
-    if not batch and report.rejected:
-        raise ImportRejected(source="the record", problems=report.rejected)
-    for external_id, case_id in report.accepted.items():
-        audit_case(session, user, request, "change", case_id, {"intake": external_id},
-                   object_type=kind[:-1])  # fmt: skip
-    return report.as_dict()
-
-
-@router.post("/disputes")
+@router.post("/disputes", response_model=IntakeReport)
 def create_disputes(
     request: Request,
     session: SessionDep,
     user: CaseWriter,
-    body: Any = Body(
-        ...,
-        examples=[
-            {
-                "external_id": "JF-2026-0001",
-                "reported_at": "2026-11-20 09:30",
-                "category": "婚姻家庭",
-                "severity": "一般",
-                "address": "城关镇西街村三组12号",
-                "description": "夫妻因赡养老人发生争执",
-            }
-        ],
-    ),
+    body: Annotated[DisputeIntake, Body(examples=[INTAKE_EXAMPLE])],
 ) -> dict:
     """Intake of one dispute (a record of the file template) or ``{"records": [...]}``.
 
+    Column names are those of the file template, English or Chinese (编号, 受理时间, 类别, …).
     Geocoded and put on a grid; a record whose ``external_id`` is stored already is
     reported under ``already_present`` and never written twice. In a batch the good
     records are written and the bad ones listed under ``problems`` (row = position + 1);
     a single bad record is refused with 422.
     """
-    return intake(request=request, session=session, user=user, body=body, kind="disputes")
+    return ingest_json(request=request, session=session, user=user, body=body, kind="disputes")
 
 
-@router.get("/disputes", response_class=GeoJSONResponse)
+@router.get("/disputes", response_class=GeoJSONResponse, response_model=DisputeCollection)
 def list_disputes(
     request: Request,
     session: SessionDep,
@@ -134,7 +97,7 @@ def _checked(session, user, dispute_id: int) -> dict:
     return scope
 
 
-@router.get("/disputes/{dispute_id}", response_class=GeoJSONResponse)
+@router.get("/disputes/{dispute_id}", response_class=GeoJSONResponse, response_model=CaseFeature)
 def get_dispute(
     dispute_id: int, request: Request, session: SessionDep, user: CaseReader
 ) -> GeoJSONResponse:
@@ -148,21 +111,10 @@ def get_dispute(
     return GeoJSONResponse(json.dumps(feature, ensure_ascii=False, default=str))
 
 
-class TransitionRequest(BaseModel):
-    """A move along the loop, on the version the caller read."""
-
-    to: str = Field(..., examples=["routed"], description=", ".join(vocab.DISPUTE_STATUSES))
-    version: int = Field(..., ge=1, description="the version you read (optimistic lock)")
-    note: str | None = Field(None, max_length=2000)
-    assignee: str | None = Field(None, max_length=100, description="staff code (routing)")
-    facility: str | None = Field(None, max_length=100, description="facility code (routing)")
-    satisfaction: int | None = Field(None, ge=1, le=5, description="rating (to rated)")
-
-
-@router.post("/disputes/{dispute_id}/transitions")
+@router.post("/disputes/{dispute_id}/transitions", response_model=TransitionOut)
 def transition(
     dispute_id: int,
-    body: TransitionRequest,
+    body: TransitionIn,
     request: Request,
     session: SessionDep,
     user: CaseWriter,
@@ -185,7 +137,9 @@ def transition(
     }
 
 
-@router.get("/disputes/{dispute_id}/dispatch")
+@router.get(
+    "/disputes/{dispute_id}/dispatch", response_model=DispatchOut, response_model_exclude_unset=True
+)
 def recommend_dispatch(
     dispute_id: int, request: Request, session: SessionDep, user: CaseReader
 ) -> dict:
@@ -194,19 +148,10 @@ def recommend_dispatch(
     return dispatch.recommend(session=session, dispute_id=dispute_id)
 
 
-class SupervisionRequest(BaseModel):
-    """A supervision act (跟踪督办): flag, remind, or escalate to township / county."""
-
-    act: str = Field(..., examples=["remind"], description="flag, remind or escalate")
-    version: int = Field(..., ge=1)
-    note: str | None = Field(None, max_length=2000)
-    escalate_to: str | None = Field(None, description="township or county (escalate)")
-
-
-@router.post("/disputes/{dispute_id}/supervision")
+@router.post("/disputes/{dispute_id}/supervision", response_model=VersionOut)
 def supervise(
     dispute_id: int,
-    body: SupervisionRequest,
+    body: SupervisionIn,
     request: Request,
     session: SessionDep,
     user: Manager,
@@ -221,18 +166,10 @@ def supervise(
     return {"id": dispute_id, "version": version}
 
 
-class DuplicateReview(BaseModel):
-    """A person's decision on a duplicate flag."""
-
-    confirm: bool
-    version: int = Field(..., ge=1)
-    note: str | None = Field(None, max_length=2000)
-
-
-@router.post("/disputes/{dispute_id}/duplicate")
+@router.post("/disputes/{dispute_id}/duplicate", response_model=VersionOut)
 def review_duplicate(
     dispute_id: int,
-    body: DuplicateReview,
+    body: DuplicateReviewIn,
     request: Request,
     session: SessionDep,
     user: CaseWriter,

@@ -7,13 +7,16 @@ import datetime as dt
 from fastapi import APIRouter, Query
 
 from api.deps import CaseReader, SessionDep, county_in_scope
+from api.schemas.escalation import EscalationRanking
 from core.errors import InvalidRequest
 from services import escalation
 
 router = APIRouter(tags=["disputes"])
 
 
-@router.get("/disputes/escalation")
+@router.get(
+    "/disputes/escalation", response_model=EscalationRanking, response_model_exclude_unset=True
+)
 def escalation_ranking(
     session: SessionDep,
     user: CaseReader,

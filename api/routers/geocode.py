@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field, model_validator
 
 from api.deps import SessionDep
+from api.schemas.geocode import GeocodeBatch, GeocodeIn, GeocodeResult, PointLocation
 from core.errors import InvalidRequest
 from geo.geocode.gps import DEFAULT_TOLERANCE_M, locate_point
 from geo.geocode.match import Geocoder
 from geo.geocode.store import GeocoderCache
 
 router = APIRouter(tags=["geocode"])
-
-MAX_BATCH = 10_000
-
-
-class GeocodeRequest(BaseModel):
-    """One of: ``address``; ``addresses`` (a batch); ``lon`` + ``lat`` (+ ``crs``) for GPS."""
-
-    address: str | None = Field(None, max_length=500, examples=["城关镇西街村三组12号"])
-    addresses: list[str | None] | None = Field(None, max_length=MAX_BATCH)
-    lon: float | None = Field(None, examples=[103.353])
-    lat: float | None = Field(None, examples=[34.693])
-    crs: str = Field("wgs84", description="CRS of lon/lat: wgs84 or gcj02")
-    tolerance: float = Field(DEFAULT_TOLERANCE_M, gt=0, le=5_000, description="metres (GPS)")
-
-    @model_validator(mode="after")
-    def one_form(self) -> GeocodeRequest:
-        forms = [
-            self.address is not None,
-            self.addresses is not None,
-            self.lon is not None or self.lat is not None,
-        ]
-        if sum(forms) != 1:
-            raise ValueError("send exactly one of: address, addresses, or lon and lat")
-        if (self.lon is None) != (self.lat is None):
-            raise ValueError("a GPS fix needs both lon and lat")
-        return self
 
 
 def _geocoder(request: Request, session) -> Geocoder:
@@ -48,8 +22,12 @@ def _geocoder(request: Request, session) -> Geocoder:
     return cache.get(session=session)
 
 
-@router.post("/geocode")
-def geocode(body: GeocodeRequest, request: Request, session: SessionDep) -> dict:
+@router.post(
+    "/geocode",
+    response_model=GeocodeResult | GeocodeBatch | PointLocation,
+    response_model_exclude_unset=True,
+)
+def geocode(body: GeocodeIn, request: Request, session: SessionDep) -> dict:
     """Geocode address text (one or a batch) or locate a GPS fix.
 
     Each text result has ``level`` (address, group, village, township, county, none),
@@ -69,7 +47,7 @@ def geocode(body: GeocodeRequest, request: Request, session: SessionDep) -> dict
     return {"results": [r.as_dict() for r in geocoder.geocode_many(body.addresses)]}
 
 
-@router.get("/geocode/reverse")
+@router.get("/geocode/reverse", response_model=PointLocation, response_model_exclude_unset=True)
 def reverse(
     session: SessionDep,
     lon: float = Query(..., description="longitude"),

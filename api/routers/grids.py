@@ -6,14 +6,14 @@ from fastapi import APIRouter, Query, Request
 
 from api.deps import SessionDep
 from api.geojson import GeoJSONResponse
+from api.schemas.common import CODE
+from api.schemas.places import AddressPage, GridCollection, GridDetail
 from geo.publishing import features
 
 router = APIRouter(tags=["grids"])
 
-CODE = r"^\d{6,20}$"
 
-
-@router.get("/grids", response_class=GeoJSONResponse)
+@router.get("/grids", response_class=GeoJSONResponse, response_model=GridCollection)
 def grids(
     session: SessionDep,
     township: str | None = Query(None, pattern=CODE, description="9-digit township code"),
@@ -27,7 +27,7 @@ def grids(
     return GeoJSONResponse(body)
 
 
-@router.get("/grids/{code}", response_class=GeoJSONResponse)
+@router.get("/grids/{code}", response_class=GeoJSONResponse, response_model=GridDetail)
 def grid(
     session: SessionDep,
     code: str,
@@ -37,7 +37,7 @@ def grid(
     return GeoJSONResponse(features.grid_feature(session=session, code=code, as_of=as_of))
 
 
-@router.get("/addresses")
+@router.get("/addresses", response_model=AddressPage, response_model_exclude_unset=True)
 def addresses(
     request: Request,
     session: SessionDep,

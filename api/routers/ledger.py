@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import Manager, SessionDep, audit_case
+from api.schemas.common import UNIT
+from api.schemas.ledger import LedgerReport
 from geo.disputes.ledger import build_ledger
 from geo.disputes.ledger_book import ledger_workbook
 
 router = APIRouter(tags=["ledger"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UNIT = r"^\d{6}(\d{3})?(\d{3})?$"
 
 
 def _unit(user, unit: str | None) -> str | None:
@@ -25,7 +26,11 @@ def _unit(user, unit: str | None) -> str | None:
     return unit
 
 
-@router.get("/ledger.xlsx", response_class=Response)
+@router.get(
+    "/ledger.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 def ledger_xlsx(
     request: Request,
     session: SessionDep,
@@ -52,7 +57,7 @@ def ledger_xlsx(
     )
 
 
-@router.get("/ledger/report")
+@router.get("/ledger/report", response_model=LedgerReport, response_model_exclude_unset=True)
 def ledger_report(
     session: SessionDep,
     user: Manager,

@@ -15,6 +15,14 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CurrentUser, SessionDep, audit_case, current_user
 from api.geojson import GEOJSON
+from api.schemas.ogc import (
+    CollectionInfo,
+    Collections,
+    Conformance,
+    Landing,
+    OgcFeature,
+    OgcFeatureCollection,
+)
 from core.principal import Principal
 from geo.publishing import ogc
 from geo.publishing.features import parse_bbox
@@ -88,7 +96,7 @@ def _describe(request: Request, user: Principal, session, collection: ogc.Collec
     return body
 
 
-@router.get("", summary="Landing page")
+@router.get("", summary="Landing page", response_model=Landing, response_model_exclude_unset=True)
 def landing(request: Request, f: Format = None) -> dict:
     """Links to the API definition, the conformance declaration and the collections."""
     root = _root(request)
@@ -106,13 +114,19 @@ def landing(request: Request, f: Format = None) -> dict:
     }
 
 
-@router.get("/conformance", summary="Conformance declaration")
+@router.get("/conformance", summary="Conformance declaration", response_model=Conformance)
 def conformance(f: Format = None) -> dict:
     """The conformance classes implemented: Core, GeoJSON, OpenAPI 3.0."""
     return {"conformsTo": CONFORMANCE}
 
 
-@router.get("/collections", summary="Collections", dependencies=[Depends(current_user)])
+@router.get(
+    "/collections",
+    summary="Collections",
+    dependencies=[Depends(current_user)],
+    response_model=Collections,
+    response_model_exclude_unset=True,
+)
 def collections(request: Request, session: SessionDep, user: CurrentUser, f: Format = None) -> dict:
     """The collections this caller may read, with their extents."""
     root = _root(request)
@@ -122,7 +136,12 @@ def collections(request: Request, session: SessionDep, user: CurrentUser, f: For
     }
 
 
-@router.get("/collections/{collection_id}", summary="One collection")
+@router.get(
+    "/collections/{collection_id}",
+    summary="One collection",
+    response_model=CollectionInfo,
+    response_model_exclude_unset=True,
+)
 def collection(
     collection_id: str, request: Request, session: SessionDep, user: CurrentUser, f: Format = None
 ) -> dict:
@@ -134,7 +153,7 @@ def collection(
     "/collections/{collection_id}/items",
     summary="Features of a collection",
     response_class=GeoJSONBody,
-    responses={200: {"content": {GEOJSON: {}}}},
+    response_model=OgcFeatureCollection,
 )
 def items(
     collection_id: str,
@@ -189,7 +208,7 @@ def items(
     "/collections/{collection_id}/items/{feature_id}",
     summary="One feature",
     response_class=GeoJSONBody,
-    responses={200: {"content": {GEOJSON: {}}}},
+    response_model=OgcFeature,
 )
 def item(
     collection_id: str,

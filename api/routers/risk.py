@@ -6,19 +6,18 @@ import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, Manager, SessionDep, audit_case, county_in_scope
 from api.geojson import GeoJSONResponse
+from api.schemas.common import COUNTY
+from api.schemas.risk import HotspotCollection, ReviewIn, ReviewOut, RiskCollection
 from core.errors import NotFound
 from geo.risk import scores
 
 router = APIRouter(tags=["risk and hotspots"])
 
-COUNTY = r"^\d{6}$"
 
-
-@router.get("/risk", response_class=GeoJSONResponse)
+@router.get("/risk", response_class=GeoJSONResponse, response_model=RiskCollection)
 def risk(
     session: SessionDep,
     user: CurrentUser,
@@ -41,7 +40,7 @@ def risk(
     return GeoJSONResponse(body)
 
 
-@router.get("/hotspots", response_class=GeoJSONResponse)
+@router.get("/hotspots", response_class=GeoJSONResponse, response_model=HotspotCollection)
 def hotspots(
     session: SessionDep,
     user: CurrentUser,
@@ -66,17 +65,11 @@ def hotspots(
     return GeoJSONResponse(body)
 
 
-class Review(BaseModel):
-    """The review meeting's decision on one flagged grid."""
-
-    status: Literal["confirmed", "dismissed"]
-    note: str | None = Field(None, max_length=2000)
-    action_taken: str | None = Field(None, max_length=2000)
-
-
-@router.post("/hotspots/{hotspot_id}/review")
+@router.post(
+    "/hotspots/{hotspot_id}/review", response_model=ReviewOut, response_model_exclude_unset=True
+)
 def review(
-    hotspot_id: int, body: Review, session: SessionDep, user: Manager, request: Request
+    hotspot_id: int, body: ReviewIn, session: SessionDep, user: Manager, request: Request
 ) -> dict:
     """Confirm or dismiss a pending hotspot (recorded once, with reviewer and time)."""
     if not 0 < hotspot_id < 2**63:

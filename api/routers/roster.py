@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 
 from api.deps import CurrentUser, Manager, SessionDep, audit_case
+from api.schemas.roster import (
+    CENTRE,
+    HandoverIn,
+    HandoverOut,
+    OnDutyOut,
+    ShiftIn,
+    ShiftOut,
+    ShiftsOut,
+)
 from core.errors import Forbidden
-from geo.database.schema_staff import DUTY_POSTS
 from geo.staff import directory, roster
 
 router = APIRouter(tags=["roster"])
-
-CENTRE = r"^[0-9A-Za-z_\-]{6,64}$"
 
 
 def _scope_area(user) -> str | None:
@@ -27,7 +32,7 @@ def _check_centre(user, unit: str) -> None:
         raise Forbidden(f"the centre of {unit} is outside the scope of {user.scope_code}")
 
 
-@router.get("/roster/on-duty")
+@router.get("/roster/on-duty", response_model=OnDutyOut, response_model_exclude_unset=True)
 def who_is_on_duty(
     session: SessionDep,
     user: CurrentUser,
@@ -50,7 +55,7 @@ def who_is_on_duty(
     return result
 
 
-@router.get("/roster/shifts")
+@router.get("/roster/shifts", response_model=ShiftsOut, response_model_exclude_unset=True)
 def centre_shifts(
     session: SessionDep,
     user: CurrentUser,
@@ -64,18 +69,10 @@ def centre_shifts(
     return roster.shifts(session=session, centre=centre, start=start, end=end)
 
 
-class ShiftRequest(BaseModel):
-    """A person put on duty at a centre over ``[from, to)``."""
-
-    centre: str = Field(..., pattern=CENTRE, examples=["623021100"])
-    staff: str = Field(..., max_length=64, description="staff code")
-    post: str = Field("officer", description=", ".join(DUTY_POSTS))
-    start: dt.datetime = Field(..., alias="from")
-    end: dt.datetime = Field(..., alias="to")
-
-
-@router.post("/roster/shifts", status_code=201)
-def add_shift(body: ShiftRequest, request: Request, session: SessionDep, user: Manager) -> dict:
+@router.post(
+    "/roster/shifts", status_code=201, response_model=ShiftOut, response_model_exclude_unset=True
+)
+def add_shift(body: ShiftIn, request: Request, session: SessionDep, user: Manager) -> dict:
     """Add a shift (409 when the person is on duty elsewhere at that time)."""
     _check_centre(user, roster.find_centre(session=session, code=body.centre)["admin_code"])
     done = roster.add_shift(
@@ -87,15 +84,13 @@ def add_shift(body: ShiftRequest, request: Request, session: SessionDep, user: M
     return done
 
 
-class HandoverRequest(BaseModel):
-    """The handover note (交班记录) of a shift."""
-
-    note: str = Field(..., min_length=1, max_length=4000)
-
-
-@router.post("/roster/shifts/{shift_id}/handover")
+@router.post(
+    "/roster/shifts/{shift_id}/handover",
+    response_model=HandoverOut,
+    response_model_exclude_unset=True,
+)
 def hand_over(
-    shift_id: int, body: HandoverRequest, request: Request, session: SessionDep, user: Manager
+    shift_id: int, body: HandoverIn, request: Request, session: SessionDep, user: Manager
 ) -> dict:
     """Write the handover note of a shift."""
     _check_centre(user, roster.centre_unit_of_shift(session=session, shift_id=shift_id))

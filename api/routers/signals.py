@@ -3,43 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
 
-from api.deps import CaseReader, CaseWriter, SessionDep
+from api.deps import CaseReader, CaseWriter, SessionDep, ingest_json
 from api.geojson import GeoJSONResponse
-from api.routers.disputes import CODE, intake
+from api.schemas.common import CODE
+from api.schemas.disputes import IntakeReport
+from api.schemas.signals import SignalCollection, SignalIntake
 from core import vocab
 from geo.disputes import listing
 
 router = APIRouter(tags=["signals"])
 
 
-@router.post("/signals")
+INTAKE_EXAMPLE = {
+    "external_id": "SG-2026-0001",
+    "observed_at": "2026-11-20 08:00",
+    "kind": "安全隐患",
+    "lon": 103.353,
+    "lat": 34.693,
+    "description": "危房",
+}
+
+
+@router.post("/signals", response_model=IntakeReport)
 def create_signals(
     request: Request,
     session: SessionDep,
     user: CaseWriter,
-    body: Any = Body(
-        ...,
-        examples=[
-            {
-                "external_id": "SG-2026-0001",
-                "observed_at": "2026-11-20 08:00",
-                "kind": "安全隐患",
-                "lon": 103.353,
-                "lat": 34.693,
-                "description": "危房",
-            }
-        ],
-    ),
+    body: Annotated[SignalIntake, Body(examples=[INTAKE_EXAMPLE])],
 ) -> dict:
     """Intake of one risk signal or ``{"records": [...]}`` (same rules as disputes)."""
-    return intake(request=request, session=session, user=user, body=body, kind="signals")
+    return ingest_json(request=request, session=session, user=user, body=body, kind="signals")
 
 
-@router.get("/signals", response_class=GeoJSONResponse)
+@router.get("/signals", response_class=GeoJSONResponse, response_model=SignalCollection)
 def list_signals(
     session: SessionDep,
     user: CaseReader,

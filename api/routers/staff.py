@@ -5,17 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 
 from api.deps import CurrentUser, SessionDep, audit_case, resolve_county
+from api.schemas.common import CODE, COUNTY
+from api.schemas.staff import CoverageOut, StaffMember, StaffPage
 from core import vocab
 from core.errors import NotFound
 from geo.staff import coverage, directory
 
 router = APIRouter(tags=["staff"])
 
-CODE = r"^\d{6,20}$"
-COUNTY = r"^\d{6}$"
 
-
-@router.get("/staff/coverage")
+@router.get("/staff/coverage", response_model=CoverageOut, response_model_exclude_unset=True)
 def staff_coverage(
     session: SessionDep,
     user: CurrentUser,
@@ -40,7 +39,7 @@ def staff_coverage(
     return result
 
 
-@router.get("/staff")
+@router.get("/staff", response_model=StaffPage, response_model_exclude_unset=True)
 def list_staff(
     request: Request,
     session: SessionDep,
@@ -69,7 +68,7 @@ def list_staff(
     return page
 
 
-@router.get("/staff/{code}")
+@router.get("/staff/{code}", response_model=StaffMember, response_model_exclude_unset=True)
 def one_person(code: str, request: Request, session: SessionDep, user: CurrentUser) -> dict:
     """One staff member with their grids; contacts as the role allows."""
     page = directory.list_staff(session=session, county=code[:6], code=code, limit=1)

@@ -7,18 +7,20 @@ import datetime as dt
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep
+from api.schemas.common import CODE
+from api.schemas.stats import StatsOut
 from core.errors import Forbidden
 from geo.disputes.stats import dispute_stats
 
 router = APIRouter(tags=["stats"])
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=StatsOut, response_model_exclude_unset=True)
 def stats(
     session: SessionDep,
     user: CurrentUser,
     level: str = Query("county", pattern="^(county|township|village|grid)$"),
-    code: str | None = Query(None, pattern=r"^\d{6,20}$"),
+    code: str | None = Query(None, pattern=CODE),
     start: dt.datetime | None = Query(None, alias="from", description="received at or after"),
     end: dt.datetime | None = Query(None, alias="to", description="end of the period (now)"),
 ) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from api.deps import CurrentUser, SessionDep
+from api.schemas.ogc import TileJSON
 from core.principal import Principal
 from geo.publishing import tiles
 
@@ -31,7 +32,12 @@ def _scope(user: Principal, layer: tiles.TileLayer) -> dict | None:
     return user.scope_params() if layer.cases else None
 
 
-@router.get("/{layer_id}.json", summary="TileJSON of a layer")
+@router.get(
+    "/{layer_id}.json",
+    summary="TileJSON of a layer",
+    response_model=TileJSON,
+    response_model_exclude_unset=True,
+)
 def tilejson(layer_id: str, request: Request, user: CurrentUser) -> dict:
     """TileJSON 3.0 describing the layer: tile URL template, zooms, fields."""
     found = _layer_for(user, layer_id)
@@ -54,7 +60,10 @@ def tilejson(layer_id: str, request: Request, user: CurrentUser) -> dict:
     "/{layer_id}/{z}/{x}/{y}.pbf",
     summary="One vector tile",
     response_class=Response,
-    responses={200: {"content": {MVT: {}}}, 304: {"description": "not modified"}},
+    responses={
+        200: {"content": {MVT: {"schema": {"type": "string", "format": "binary"}}}},
+        304: {"description": "not modified"},
+    },
 )
 def tile(
     layer_id: str,
