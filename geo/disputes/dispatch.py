@@ -17,9 +17,15 @@ village, then township, then county), then distance, then the lighter open workl
 ten-household group leader comes from the dispute's standard address (its group), else the
 group covering its point. Every entry carries its current open workload: open disputes
 assigned to that person (``dispute.assignee`` = staff code) or unit.
+
+:func:`recommend` ranks one case (three queries); :func:`top_suggestions` gives the head of
+the same ranking for many cases in one query (``disputes_dispatch_open.sql``, fed the role
+order built here, so the rules stay in this module).
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +40,7 @@ LEAD_BY_SEVERITY = {
     "major": "township_centre",
     "critical": "county_centre",
 }
+PERSON_ROLES = ("grid_leader", "household_leader")
 STRUCTURE = (
     "grid_leader", "household_leader", "village_centre", "township_centre", "county_centre",
 )  # fmt: skip
@@ -67,16 +74,39 @@ REASONS = {
 _JURISDICTION_ORDER = {"village": 0, "township": 1, "county": 2, None: 3}
 
 
+def mentions_violence(description: str | None) -> bool:
+    """Whether the description speaks of violence, threats or a crowd (:data:`VIOLENCE_WORDS`)."""
+    text = description or ""
+    return any(word in text for word in VIOLENCE_WORDS)
+
+
 def partners_for(*, category: str, severity: str, description: str | None) -> list[str]:
     """Partner kinds the case calls for, in order (police added when violence is involved)."""
     partners = list(PARTNERS_BY_CATEGORY[category])
-    text = description or ""
-    violent = any(word in text for word in VIOLENCE_WORDS) or (
+    violent = mentions_violence(description) or (
         category in ("marriage_family", "neighbour") and severity in ("major", "critical")
     )
     if violent and "police_station" not in partners:
         partners.insert(0, "police_station")
     return partners
+
+
+def role_order(*, severity: str, partners: list[str]) -> list[str]:
+    """Roles in the order they are recommended, each once: the lead, then (for minor and
+    serious cases) the next three of the structure, the partners, the rest of the structure."""
+    lead = LEAD_BY_SEVERITY[severity]
+    structure_after = [r for r in STRUCTURE if r != lead]
+    if severity in ("minor", "serious"):
+        order = [lead, *structure_after[:3], *partners]
+    else:
+        order = [lead, *partners]
+    order += [r for r in STRUCTURE if r not in order]
+    return list(dict.fromkeys(order))
+
+
+def unit_kinds(role: str) -> tuple[str, ...]:
+    """Facility kinds that can fill ``role`` (``court``: a court station or a contact point)."""
+    return COURT_KINDS if role == "court" else (role,)
 
 
 def _best(facilities: list[dict], kinds: tuple[str, ...]) -> dict | None:
@@ -109,7 +139,7 @@ def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) ->
     )
     kinds = {"village_centre", "township_centre", "county_centre"}
     for partner in partners:
-        kinds.update(COURT_KINDS if partner == "court" else (partner,))
+        kinds.update(unit_kinds(partner))
     facilities = [
         dict(row)
         for row in session.execute(
@@ -162,20 +192,13 @@ def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) ->
         "county_centre": unit("county_centre", ("county_centre",)),
     }
     for partner in partners:
-        candidates[partner] = unit(partner, COURT_KINDS if partner == "court" else (partner,))
+        candidates[partner] = unit(partner, unit_kinds(partner))
     lead = LEAD_BY_SEVERITY[ctx["severity"]]
-    structure_after = [r for r in STRUCTURE if r != lead]
-    if ctx["severity"] in ("minor", "serious"):
-        order = [lead, *[r for r in structure_after[:3] if r != lead], *partners]
-    else:
-        order = [lead, *partners]
-    order += [r for r in STRUCTURE if r not in order]
-    ranked, seen = [], set()
-    for role in order:
+    ranked = []
+    for role in role_order(severity=ctx["severity"], partners=partners):
         entry = candidates.get(role)
-        if entry is None or role in seen:
+        if entry is None:
             continue
-        seen.add(role)
         reason = REASONS[role]
         if role == lead:
             reason += f"; leads {vocab.DISPUTE_SEVERITIES[ctx['severity']]} cases"
@@ -199,3 +222,57 @@ def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) ->
         # on duty now at the case's centres, and the nearest forces of the kinds it needs
         result["forces"] = forces_for_dispute(session=session, dispute=ctx, partners=partners)
     return result
+
+
+@cache
+def _ranking_tables() -> dict[str, list]:
+    """The rule tables above as bind parameters of ``disputes_dispatch_open``: the role order
+    of every (category, severity, violence mentioned), and the kinds each unit role takes."""
+    plan: dict[str, list] = {"category": [], "severity": [], "violent": [], "position": [],
+                             "role": []}  # fmt: skip
+    unit_roles: set[str] = set()
+    for category in PARTNERS_BY_CATEGORY:
+        for severity in LEAD_BY_SEVERITY:
+            for violent in (False, True):
+                partners = partners_for(
+                    category=category,
+                    severity=severity,
+                    description=VIOLENCE_WORDS[0] if violent else None,
+                )
+                for position, role in enumerate(role_order(severity=severity, partners=partners)):
+                    row = (category, severity, violent, position, role)
+                    for values, value in zip(plan.values(), row, strict=True):
+                        values.append(value)
+                    if role not in PERSON_ROLES:
+                        unit_roles.add(role)
+    units = [(role, kind) for role in sorted(unit_roles) for kind in unit_kinds(role)]
+    return {
+        **{f"plan_{key}": values for key, values in plan.items()},
+        "unit_role": [role for role, _ in units],
+        "unit_kind": [kind for _, kind in units],
+        "violence_words": list(VIOLENCE_WORDS),
+    }
+
+
+def top_suggestions(
+    *, session: Session, dispute_ids: list[int], top: int = 3
+) -> dict[int, list[dict]]:
+    """The first ``top`` entries of :func:`recommend`'s ranking for many disputes in one query.
+
+    Same rules, same order: ``{dispute id: [{rank, role, kind, code, name, distance_m}]}``;
+    a dispute with nothing to recommend (or not found) is absent. For map layers that show
+    the head of the ranking of every open case.
+    """
+    if not dispute_ids:
+        return {}
+    params = {**_ranking_tables(), "ids": [int(i) for i in dispute_ids], "top": top}
+    found: dict[int, list[dict]] = {}
+    for row in session.execute(sql("disputes_dispatch_open"), params).mappings():
+        found.setdefault(int(row["dispute_id"]), []).append(
+            {
+                "rank": int(row["rank"]), "role": row["role"], "kind": row["kind"],
+                "code": row["code"], "name": row["name"],
+                "distance_m": None if row["metres"] is None else round(row["metres"]),
+            }
+        )  # fmt: skip
+    return found
