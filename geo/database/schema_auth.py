@@ -26,9 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.principal import ROLES
 from geo.database.schema import Base
-
-ROLES = ("county_centre", "township", "grid_leader", "partner", "viewer")
 
 
 class AppUser(Base):

@@ -20,9 +20,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest, NotFound
+from core.principal import ROLES, Principal
 from geo.database.sqlfiles import sql
-
-ROLES = ("county_centre", "township", "grid_leader", "partner", "viewer")
 
 
 def may_see_parties(*, session: Session, dispute_id: int, role: str, scope: str | None) -> bool:
@@ -32,15 +31,12 @@ def may_see_parties(*, session: Session, dispute_id: int, role: str, scope: str 
     facts = session.execute(sql("disputes_party_access"), {"id": dispute_id}).first()
     if facts is None:
         raise NotFound(f"no dispute with id {dispute_id}")
-    if role == "viewer":
-        return False
-    if role == "partner":
-        return scope is not None and facts.facility_code == scope
-    if scope is None:
-        return role == "county_centre"
-    if facts.grid_code is None:
-        return role == "county_centre" and facts.county_code == scope
-    return facts.grid_code.startswith(scope)
+    if scope is None and role != "county_centre":
+        return False  # only the county centre may go unscoped
+    caller = Principal(username="", role=role, scope_code=scope)
+    return caller.may_see_case(
+        grid_code=facts.grid_code, county_code=facts.county_code, facility_code=facts.facility_code
+    )
 
 
 def party_details(

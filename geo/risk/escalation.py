@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from core.cases import OPEN_STATUSES
 from geo.database.sqlfiles import sql
 
 OPEN_CASE_COLUMNS = [
@@ -44,7 +43,7 @@ def open_cases(
     out): ids, category, severity, times, address and grid ids as ``address_key`` /
     ``grid_key``, grid code and name, position (``lon``/``lat``)."""
     params = {
-        "county": county, "now": now, "open_statuses": list(OPEN_STATUSES),
+        "county": county, "now": now,
         "scope_area": scope_area, "scope_facility": scope_facility,
     }  # fmt: skip
     return _frame(session, "escalation_open_cases", params, OPEN_CASE_COLUMNS)

@@ -18,9 +18,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest
+from core.principal import ROLES
 from geo.database.sqlfiles import sql
-
-ROLES = ("county_centre", "township", "grid_leader", "partner", "viewer")
 
 
 def contact_details(

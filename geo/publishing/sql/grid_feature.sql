@@ -15,7 +15,7 @@ SELECT json_build_object(
         'household_groups', (SELECT count(*) FROM household_group h
                              WHERE h.grid_id = g.id AND h.valid_to IS NULL),
         'open_disputes', (SELECT count(*) FROM dispute d WHERE d.grid_id = g.id
-                          AND d.status IN ('received', 'routed', 'in_progress')))
+                          AND wangge_is_open(d.status)))
 )::text
 FROM grid g
 JOIN admin_unit v ON v.code = g.village_code

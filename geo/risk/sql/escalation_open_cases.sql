@@ -8,11 +8,9 @@ FROM dispute d
 LEFT JOIN grid g ON g.id = d.grid_id
 LEFT JOIN facility f ON f.id = d.assigned_facility_id
 WHERE d.county_code = :county
-  AND d.status = ANY(CAST(:open_statuses AS text[]))
+  AND wangge_is_open(d.status)
   AND d.duplicate_of IS NULL
   AND d.reported_at <= CAST(:now AS timestamptz)
-  AND (CAST(:scope_area AS text) IS NULL
-       OR g.code LIKE CAST(:scope_area AS text) || '%'
-       OR (g.code IS NULL AND d.county_code = CAST(:scope_area AS text)))
-  AND (CAST(:scope_facility AS text) IS NULL OR f.code = CAST(:scope_facility AS text))
+  AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
+                      CAST(:scope_facility AS text))
 ORDER BY d.id
