@@ -13,13 +13,15 @@ OUTPUT_COLUMNS = ("address_code", "grid_code", "level", "score", "lon", "lat")
 CHUNK = 2_000
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8, with or without BOM) or Excel file, every column read as text."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+def read_table(path: Path, *, columns: list[str]) -> tuple[pd.DataFrame, list[int]]:
+    """The file as text cells (CSV in any encoding a county office uses, or .xlsx; title,
+    totals and footer rows dropped) and each record's row number as the sheet shows it."""
+    from geo.files import cell_text
+    from geo.files import read_table as read_sheet
+
+    sheet = read_sheet(path, known=columns)
+    cells = [[cell_text(cell) or "" for cell in record] for record in sheet.records]
+    return pd.DataFrame(cells, columns=sheet.headers, dtype=str), sheet.rows
 
 
 def _text_rows(session, texts: list[str]) -> list[dict]:
@@ -41,17 +43,21 @@ def _text_rows(session, texts: list[str]) -> list[dict]:
     return rows
 
 
-def _point_rows(session, table: pd.DataFrame, lon: str, lat: str, crs: str, tol: float):
+def _point_rows(
+    session, table: pd.DataFrame, numbers: list[int], lon: str, lat: str, crs: str, tol: float
+):
     from geo.geocode.gps import PointError, locate_point
 
     rows = []
     with progress() as bar:
         task = bar.add_task("locating", total=len(table))
-        for number, (x, y) in enumerate(zip(table[lon], table[lat], strict=True), start=2):
+        for number, x, y in zip(numbers, table[lon], table[lat], strict=True):
             try:
                 hit = locate_point(session=session, lon=x, lat=y, crs=crs, tolerance_m=tol)
             except PointError as exc:
-                raise ValueError(f"row {number}, columns {lon}/{lat}: {exc}") from exc
+                raise ValueError(
+                    f"第 {number} 行 {lon}/{lat} 列 / row {number}, columns {lon}/{lat}: {exc}"
+                ) from exc
             rows.append(
                 {
                     "address_code": hit.address_code,
@@ -92,9 +98,11 @@ def register(app: typer.Typer) -> None:
         """
         from sqlalchemy.orm import Session
 
+        from core.errors import WanggeError
+
         try:
-            table = read_table(file)
-        except (OSError, ValueError) as exc:
+            table, numbers = read_table(file, columns=[column] if column else [lon, lat])
+        except (OSError, ValueError, WanggeError) as exc:
             raise fail(str(exc)) from exc
         gps_columns = (lon, lat) if column is None else ()
         clash = [c for c in OUTPUT_COLUMNS if c in table.columns and c not in gps_columns]
@@ -113,7 +121,7 @@ def register(app: typer.Typer) -> None:
                 if column is not None:
                     rows = _text_rows(session, table[column].tolist())
                 else:
-                    rows = _point_rows(session, table, lon, lat, crs, tolerance)
+                    rows = _point_rows(session, table, numbers, lon, lat, crs, tolerance)
         except ValueError as exc:
             raise fail(str(exc)) from exc
         finally:

@@ -77,3 +77,22 @@ def test_missing_column_fails_on_stderr_and_writes_nothing(demo_env, tmp_path):
     assert result.exit_code != 0
     assert "no column 'addr'" in result.stderr
     assert not out.exists()
+
+
+def test_a_gbk_sheet_with_a_title_row_and_a_totals_row(demo_env, two_addresses, tmp_path):
+    """A clerk's export: GBK bytes, a title line above the header, a 合计 line below."""
+    source = tmp_path / "台账.csv"
+    lines = [
+        "临潭县矛盾纠纷地址核查表（2026年11月）,,",
+        "编号,地址,备注",
+        f"JF-1,{two_addresses[0]['full_text']},",
+        f"JF-2,{two_addresses[1]['full_text']},复核",
+        "合计,2,",
+    ]
+    source.write_bytes("\r\n".join(lines).encode("gbk"))
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["geocode", str(source), "--column", "地址", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table["编号"].tolist() == ["JF-1", "JF-2"]
+    assert table["grid_code"].tolist() == [a["grid_code"] for a in two_addresses]
