@@ -3,10 +3,13 @@ FROM python:3.11-slim-bookworm
 RUN pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
+COPY core ./core
 COPY geo ./geo
-COPY api ./api
+COPY services ./services
 COPY models ./models
 COPY maps ./maps
+COPY api ./api
+COPY demo ./demo
 RUN uv sync --frozen --no-dev --no-group bench && rm -rf /root/.cache
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1
 EXPOSE 8000
