@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, SessionDep, resolve_county
-from geo.staff import safety
+from api.schemas.safety import SafetyStatus, SafetyTable
+from services import safety
 
 router = APIRouter(tags=["safety"])
 
 
-@router.get("/safety")
+@router.get("/safety", response_model=SafetyStatus)
 def safety_status(
     session: SessionDep,
     user: CurrentUser,
@@ -28,15 +27,10 @@ def safety_status(
         year=year,
         scope_area=None if user.role == "partner" else user.area_prefix,
     )
-    if not user.sees_cases:
-        for unit in result["units"]:
-            for title in unit["titles"].values():
-                title["evidence"] = {"count": len(title["evidence"])}
-        result["unplaced"] = {"count": len(result["unplaced"])}
-    return result
+    return result if user.sees_cases else safety.evidence_counts_only(result)
 
 
-@router.get("/safety/table")
+@router.get("/safety/table", response_model=SafetyTable)
 def safety_table(
     session: SessionDep,
     user: CurrentUser,
@@ -44,29 +38,9 @@ def safety_table(
     county: str | None = Query(None, pattern=r"^\d{6}$"),
 ) -> dict:
     """The same as a flat table: one row per unit, titles awarded and missed, evidence count."""
-    result = safety.status(
+    return safety.status_table(
         session=session,
         county=resolve_county(session, user, county),
         year=year,
         scope_area=None if user.role == "partner" else user.area_prefix,
     )
-    rows = []
-    for unit in result["units"]:
-        titles = unit["titles"].values()
-        rows.append(
-            {
-                "code": unit["code"],
-                "name": unit["name"],
-                "level": unit["level"],
-                "awarded": [t["label"] for t in titles if t["awarded"]],
-                "missed": [t["label"] for t in titles if not t["awarded"]],
-                "evidence": sum(len(t["evidence"]) for t in titles),
-            }
-        )
-    return {
-        "year": year,
-        "provisional": result["provisional"],
-        "as_of": dt.datetime.now(dt.UTC).isoformat() if result["provisional"] else None,
-        "synthetic": result["synthetic"],
-        "rows": rows,
-    }

@@ -1,109 +1,55 @@
-"""Safety-creation status (平安创建) of a county's townships and villages for one year.
+"""Reads behind the safety-creation status (平安创建): the evidence of one county and period,
+its townships and villages, their boundaries.
 
-The rule is :mod:`models.safety` (pure); this module reads the evidence from PostGIS
-(``geo/sql/safety_evidence.sql``) and the map geometry of the units.
+The rule that turns evidence into titles is :mod:`models.safety`; the status is composed in
+:mod:`services.safety`. The words that make a case lawsuit- or homicide-related belong to the
+rule, so they come in as regular expressions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidRequest
 from geo.database.sqlfiles import sql
-from models.safety import HOMICIDE_WORDS, LAWSUIT_WORDS, safety_status, words_pattern
-
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
-def year_window(
-    year: int, now: dt.datetime | None = None
-) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
-    """(start, end, cutoff) of a calendar year in China time; cutoff = min(end, now)."""
-    if not 1990 <= year <= 2100:
-        raise InvalidRequest("year must be between 1990 and 2100")
-    now = now or dt.datetime.now(dt.UTC)
-    start = dt.datetime(year, 1, 1, tzinfo=CHINA)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=CHINA)
-    if now <= start:
-        raise InvalidRequest(f"the year {year} has not begun")
-    return start, end, min(end, now)
-
-
-def evidence(*, session: Session, county: str, year: int, now: dt.datetime | None = None):
-    """The evidence rows of one county and year (a DataFrame), and whether it is provisional."""
-    start, end, cutoff = year_window(year, now)
-    params = {
-        "county": county, "from": start, "to": end, "cutoff": cutoff,
-        "lawsuit_pattern": words_pattern(LAWSUIT_WORDS),
-        "homicide_pattern": words_pattern(HOMICIDE_WORDS),
-    }  # fmt: skip
-    rows = [dict(r) for r in session.execute(sql("safety_evidence"), params).mappings()]
-    return pd.DataFrame(rows), cutoff < end
-
-
-def status(
+def evidence(
     *,
     session: Session,
     county: str,
-    year: int,
-    now: dt.datetime | None = None,
-    scope_area: str | None = None,
-) -> dict:
-    """Titles per township and village with their evidence (rule: models/safety.py)."""
-    found, provisional = evidence(session=session, county=county, year=year, now=now)
-    units = pd.DataFrame(
-        [dict(r) for r in session.execute(sql("safety_units"), {"county": county}).mappings()]
-    )
-    if units.empty:
-        return {"county": county, "year": year, "provisional": provisional, "units": [],
-                "unplaced": [], "synthetic": False}  # fmt: skip
-    if scope_area:
-        units = units[
-            units["code"].str.startswith(scope_area[:12])
-            | pd.Series([scope_area.startswith(c) for c in units["code"]], index=units.index)
-        ]
-    result = safety_status(units, found, year=year, provisional=provisional)
-    if scope_area:
-        result["unplaced"] = []
-    result["county"] = county
-    result["synthetic"] = bool(units["synthetic_geom"].any()) or _synthetic(session, county)
-    return result
+    start: dt.datetime,
+    end: dt.datetime,
+    cutoff: dt.datetime,
+    lawsuit_pattern: str,
+    homicide_pattern: str,
+) -> pd.DataFrame:
+    """Evidence rows of one county received in [start, end), as seen at ``cutoff``: rule,
+    kind, id, external_id, at, grid, township and village codes, reason."""
+    params = {
+        "county": county, "from": start, "to": end, "cutoff": cutoff,
+        "lawsuit_pattern": lawsuit_pattern, "homicide_pattern": homicide_pattern,
+    }  # fmt: skip
+    rows = session.execute(sql("safety_evidence"), params).mappings()
+    return pd.DataFrame([dict(r) for r in rows])
 
 
-def _synthetic(session: Session, county: str) -> bool:
+def units(*, session: Session, county: str) -> pd.DataFrame:
+    """Townships and villages of a county: code, level, parent_code, name, short_name,
+    synthetic_geom."""
+    rows = session.execute(sql("safety_units"), {"county": county}).mappings()
+    return pd.DataFrame([dict(r) for r in rows])
+
+
+def synthetic_grids(*, session: Session, county: str) -> bool:
+    """Whether the county's current grids are synthetic (the demo)."""
     return bool(session.execute(sql("safety_synthetic"), {"county": county}).scalar())
 
 
-def status_frame(
-    *, session: Session, county: str, year: int, scope_area: str | None = None
-) -> gpd.GeoDataFrame:
-    """Status per township and village with its boundary, for the map layer."""
-    result = status(session=session, county=county, year=year, scope_area=scope_area)
-    rows = [dict(r) for r in session.execute(sql("safety_unit_geoms"), {"county": county})
-            .mappings()]  # fmt: skip
-    geoms = {r["code"]: shapely.from_wkb(bytes(r["wkb"])) for r in rows if r["wkb"] is not None}
-    records = []
-    for unit in result["units"]:
-        if unit["code"] not in geoms:
-            continue
-        broken = [t["label"] for t in unit["titles"].values() if not t["awarded"]]
-        awarded = [t["label"] for t in unit["titles"].values() if t["awarded"]]
-        evidence_count = sum(len(t["evidence"]) for t in unit["titles"].values())
-        records.append(
-            {
-                "code": unit["code"], "name": unit["name"], "level": unit["level"],
-                "qualifies": unit["qualifies"], "awarded": "、".join(awarded),
-                "missed": "、".join(broken), "evidence": evidence_count,
-                "year": year, "provisional": result["provisional"],
-                "synthetic": result["synthetic"], "geometry": geoms[unit["code"]],
-            }
-        )  # fmt: skip
-    if not records:
-        return gpd.GeoDataFrame(pd.DataFrame(), geometry=[], crs=4326)
-    return gpd.GeoDataFrame(records, geometry="geometry", crs=4326)
+def unit_geometries(*, session: Session, county: str) -> dict[str, shapely.Geometry]:
+    """Boundary of each township and village of a county that has one, by code."""
+    rows = session.execute(sql("safety_unit_geoms"), {"county": county}).mappings()
+    return {r["code"]: shapely.from_wkb(bytes(r["wkb"])) for r in rows if r["wkb"] is not None}

@@ -22,8 +22,9 @@ from sqlalchemy import text
 
 from core.errors import InvalidRequest
 from geo.disputes import workflow
-from geo.staff.safety import status, status_frame
+from geo.staff import safety as reads
 from models.safety import safety_status
+from services.safety import status, status_frame, year_window
 from tests.geo.disputes.disputes_factories import (
     CHIGOU,
     COUNTY,
@@ -150,6 +151,16 @@ def test_scope_and_map_frame(county):
     assert {u["code"] for u in scoped["units"]} == {XINCHENG, DONGSHAN}
     frame = status_frame(session=county, county=COUNTY, year=2026)
     assert frame.empty  # the small county's units have no boundaries
+
+
+def test_the_reads_take_the_rules_words_as_patterns(county):
+    start, end, cutoff = year_window(2026, AFTER_2026)
+    found = reads.evidence(session=county, county=COUNTY, start=start, end=end, cutoff=cutoff,
+                           lawsuit_pattern="(诉讼)", homicide_pattern="(不会出现的词)")  # fmt: skip
+    assert set(found["rule"]) == {"lawsuit", "unresolved_serious"}  # no homicide words matched
+    units = reads.units(session=county, county=COUNTY)
+    assert set(units["code"]) == {XINCHENG, YELIGUAN, DONGSHAN, CHIGOU}
+    assert reads.unit_geometries(session=county, county=COUNTY) == {}
 
 
 def test_the_rule_on_its_own():

@@ -1,0 +1,1 @@
+"""Typed response bodies of the API (pydantic), one module per router."""
