@@ -46,9 +46,9 @@ def register(app: typer.Typer) -> None:
     )
 
     def _context(county: str | None):
-        from api.routers.maps import map_settings
         from core.principal import Principal
         from geo.publishing import layers
+        from services.map_layers import map_settings
 
         engine = engine_in_use()
         user = Principal(username="cli", role=LOCAL_OPERATOR_ROLE)
@@ -61,26 +61,23 @@ def register(app: typer.Typer) -> None:
         """The command-room map as a snapshot of the current data."""
         from sqlalchemy.orm import Session
 
-        from api.routers.maps import layer_payload
         from core.errors import WanggeError
         from maps.command_room import command_room_page, render_page
+        from services import map_layers
 
         engine, user, settings, layers = _context(county)
         basemap = settings.to_basemap()
         try:
             with Session(engine) as session:
                 code = county or layers.default_county(session=session)
-                built = {
-                    layer: layer_payload(
-                        layer,
-                        session=session,
-                        user=user,
-                        county=code,
-                        gcj02=basemap.shift_to_gcj02,
-                    )
-                    for layer in ("admin", "grids", "hotspots", "disputes", "facilities")
-                }
-                name = layers.county_name(session=session, county=code)
+                built = map_layers.command_room_layers(
+                    session=session,
+                    user=user,
+                    county=code,
+                    gcj02=basemap.shift_to_gcj02,
+                    names=map_layers.SNAPSHOT_LAYERS,
+                )
+                name = map_layers.county_name(session=session, county=code)
         except WanggeError as exc:
             raise fail(str(exc)) from exc
         finally:
@@ -103,20 +100,19 @@ def register(app: typer.Typer) -> None:
 
         from maps.command_room import render_page
         from maps.hotspots import hotspot_review_map
+        from services.map_layers import review_map_data
 
         engine, _, settings, layers = _context(county)
         try:
             with Session(engine) as session:
                 code = county or layers.default_county(session=session)
-                grids = layers.grids(session=session, county=code)
-                scores = layers.review_scores(session=session, county=code)
-                admin = layers.admin_units(session=session, county=code)
+                data = review_map_data(session=session, county=code)
         finally:
             engine.dispose()
         m = hotspot_review_map(
-            grids=grids,
-            scores=scores,
-            admin_units=admin,
+            grids=data["grids"],
+            scores=data["scores"],
+            admin_units=data["admin_units"],
             basemap=settings.to_basemap(),
             assets=_asset_options(assets, output),
         )
@@ -132,16 +128,18 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy.orm import Session
 
         from maps.report import hotspot_report_html
+        from services.map_layers import review_map_data
 
         engine, _, _, layers = _context(county)
         try:
             with Session(engine) as session:
                 code = county or layers.default_county(session=session)
+                data = review_map_data(session=session, county=code, boundaries=False)
                 html = hotspot_report_html(
-                    grids=layers.grids(session=session, county=code),
-                    scores=layers.review_scores(session=session, county=code),
+                    grids=data["grids"],
+                    scores=data["scores"],
                     period=period,
-                    area_name=layers.county_name(session=session, county=code),
+                    area_name=data["name"],
                     generated_at=dt.datetime.now(),
                 )
         finally:
@@ -160,11 +158,12 @@ def register(app: typer.Typer) -> None:
         from core.errors import NotFound
         from maps.command_room import render_page
         from maps.redraw import redraw_map
+        from services.map_layers import redraw_plan
 
-        engine, _, settings, layers = _context(None)
+        engine, _, settings, _ = _context(None)
         try:
             with Session(engine) as session:
-                current, proposed, summary = layers.plan_grids(session=session, plan_id=plan)
+                current, proposed, summary = redraw_plan(session=session, plan_id=plan)
         except NotFound as exc:
             raise fail(str(exc)) from exc
         finally:

@@ -1,0 +1,223 @@
+"""The map layers and pages' data: what the command room, the hotspot review map, its report
+and the redraw map show, for one user and county. Called by the map router (pages and the
+``/api/v1/maps/layers`` refresh) and by ``wangge map`` (standalone HTML files).
+
+Composition only: the frames are read by :mod:`geo.publishing.layers`, :mod:`geo.staff` and
+:mod:`geo.disputes.dispatch`, the safety titles come from :mod:`services.safety`, the
+payloads are built by :mod:`maps`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.orm import Session
+
+from core.principal import Principal
+from geo.disputes.dispatch import top_suggestions
+from geo.publishing import layers
+from geo.staff import coverage, roster
+from maps import forces, payloads
+from maps.base import Basemap
+from maps.hotspots import review_payload
+from services import safety
+
+LAYERS = (
+    "admin", "grids", "hotspots", "disputes", "facilities", "review", "coverage", "safety",
+    "on_duty",
+)  # fmt: skip
+COMMAND_ROOM_LAYERS = (
+    "admin", "grids", "hotspots", "disputes", "facilities", "coverage", "safety", "on_duty",
+)  # fmt: skip
+SNAPSHOT_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
+NO_RECOMMENDATION = "暂无建议 / no recommendation"
+
+
+class MapSettings(BaseSettings):
+    """Basemap and refresh of the map pages (``WANGGE_MAP_*``). No basemap by default.
+
+    Kept here, beside the layers, rather than in ``api/settings.py``: the basemap decides
+    whether layer coordinates are shifted to GCJ-02, and both ways in (the map router and
+    ``wangge map``) read it through this module without importing each other.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WANGGE_MAP_", extra="ignore")
+
+    basemap: Literal["none", "tianditu", "xyz", "amap"] = "none"
+    basemap_key: str | None = None
+    basemap_url: str | None = None
+    basemap_attribution: str = ""
+    refresh_seconds: int = 60
+
+    def to_basemap(self) -> Basemap:
+        """The configured :class:`maps.base.Basemap`."""
+        return Basemap(
+            kind=self.basemap,
+            key=self.basemap_key,
+            url=self.basemap_url,
+            attribution=self.basemap_attribution,
+        )
+
+
+def map_settings() -> MapSettings:
+    """Map settings read from the environment now."""
+    return MapSettings()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def layer_payload(
+    layer: str,
+    *,
+    session: Session,
+    user: Principal,
+    county: str,
+    gcj02: bool,
+    now: dt.datetime | None = None,
+) -> dict:
+    """One layer's payload for ``user`` (what a page embeds and re-fetches)."""
+    now = now or _now()
+    scope = user.scope_params()
+    area = scope["scope_area"]
+    if layer == "admin":
+        return payloads.admin_payload(
+            layers.admin_units(session=session, county=county), gcj02=gcj02
+        )
+    if layer == "grids":
+        frame = layers.grids(session=session, county=county, scope_area=area)
+        return payloads.grids_payload(frame, gcj02=gcj02)
+    if layer == "hotspots":
+        frame = layers.latest_hotspots(session=session, county=county, scope_area=area)
+        return payloads.hotspots_payload(frame, gcj02=gcj02)
+    if layer == "facilities":
+        frame = layers.facilities(session=session, county=county)
+        return payloads.facilities_payload(frame, gcj02=gcj02)
+    if layer in ("coverage", "safety", "on_duty"):
+        return forces_payload(
+            layer, session=session, user=user, county=county, gcj02=gcj02, now=now
+        )
+    if layer == "disputes":
+        return disputes_payload(session=session, user=user, county=county, gcj02=gcj02, now=now)
+    if layer == "review":
+        grids = layers.grids(session=session, county=county, scope_area=area)
+        scores = layers.review_scores(session=session, county=county, scope_area=area)
+        return review_payload(grids, scores, gcj02=gcj02)
+    raise ValueError(f"unknown map layer {layer!r}")
+
+
+def command_room_layers(
+    *,
+    session: Session,
+    user: Principal,
+    county: str,
+    gcj02: bool,
+    names: tuple[str, ...] = COMMAND_ROOM_LAYERS,
+) -> dict[str, dict]:
+    """The payloads a command-room page embeds, by layer name."""
+    now = _now()
+    return {
+        name: layer_payload(name, session=session, user=user, county=county, gcj02=gcj02, now=now)
+        for name in names
+    }
+
+
+def forces_payload(
+    layer: str,
+    *,
+    session: Session,
+    user: Principal,
+    county: str,
+    gcj02: bool,
+    now: dt.datetime | None = None,
+) -> dict:
+    """The coverage, safety-title and on-duty payloads (geo/staff, maps/forces.py)."""
+    now = now or _now()
+    area = None if user.role == "partner" else user.area_prefix
+    if layer == "coverage":
+        frame = coverage.coverage_frame(session=session, county=county, scope_area=area)
+        return forces.coverage_payload(frame, gcj02=gcj02)
+    if layer == "safety":
+        frame = safety.status_frame(
+            session=session, county=county, year=safety.current_year(now), scope_area=area
+        )
+        return forces.safety_payload(frame, gcj02=gcj02)
+    frame = roster.on_duty_frame(session=session, at=now, county=county, scope_area=area)
+    return forces.on_duty_payload(frame, gcj02=gcj02)
+
+
+def disputes_payload(
+    *, session: Session, user: Principal, county: str, gcj02: bool, now: dt.datetime
+) -> dict:
+    """Open disputes in the user's scope, each with its dispatch suggestion (roles that do
+    not see cases get an empty layer saying so)."""
+    if not user.sees_cases:
+        return payloads.empty_payload(
+            "disputes",
+            title="在办纠纷 open disputes",
+            notice="无权查看案件 / not visible to this role",
+        )
+    frame = layers.open_disputes(session=session, county=county, **user.scope_params())
+    return payloads.disputes_payload(with_dispatch(session, frame), now=now, gcj02=gcj02)
+
+
+def dispatch_text(suggestions: list[dict]) -> str:
+    """The head of a dispatch ranking as one line: ``1. name (2.1 km)；2. …``."""
+    return (
+        "；".join(
+            f"{s['rank']}. {s['name'] or s['role']}"
+            + (f" ({s['distance_m'] / 1000:.1f} km)" if s.get("distance_m") else "")
+            for s in suggestions
+        )
+        or NO_RECOMMENDATION
+    )
+
+
+def with_dispatch(session: Session, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` of open disputes with a ``dispatch`` column: where a case was routed, or the
+    top three suggestions (one query for all the cases)."""
+    if frame.empty:
+        return frame
+    routed = frame["assigned_facility"].fillna("").astype(bool)
+    pending = [int(i) for i in frame.loc[~routed, "id"]]
+    suggested = top_suggestions(session=session, dispute_ids=pending, top=3)
+    texts = [
+        f"已转 routed to {routed_to}"
+        if is_routed
+        else dispatch_text(suggested.get(int(dispute_id), []))
+        for dispute_id, routed_to, is_routed in zip(
+            frame["id"], frame["assigned_facility"], routed, strict=True
+        )
+    ]
+    return frame.assign(dispatch=texts)
+
+
+def county_name(*, session: Session, county: str) -> str:
+    """The county's name (its code when it has no boundary row)."""
+    return layers.county_name(session=session, county=county)
+
+
+def review_map_data(
+    *, session: Session, county: str, scope_area: str | None = None, boundaries: bool = True
+) -> dict[str, pd.DataFrame | str | None]:
+    """What the hotspot review map and report need: ``grids``, ``scores`` (model and Gi*
+    per grid and period), ``admin_units`` (None without ``boundaries``) and the county's
+    ``name``."""
+    return {
+        "grids": layers.grids(session=session, county=county, scope_area=scope_area),
+        "scores": layers.review_scores(session=session, county=county, scope_area=scope_area),
+        "admin_units": layers.admin_units(session=session, county=county) if boundaries else None,
+        "name": county_name(session=session, county=county),
+    }
+
+
+def redraw_plan(
+    *, session: Session, plan_id: int
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
+    """(current grids in the plan's scope, proposed grids, plan summary) of a redraw plan."""
+    return layers.plan_grids(session=session, plan_id=plan_id)
