@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.principal import Principal
 from geo.disputes.dispatch import top_suggestions
+from geo.places import counties
 from geo.publishing import layers
 from geo.staff import coverage, roster
 from maps import forces, payloads
@@ -199,7 +200,7 @@ def with_dispatch(session: Session, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame
 
 def county_name(*, session: Session, county: str) -> str:
     """The county's name (its code when it has no boundary row)."""
-    return layers.county_name(session=session, county=county)
+    return counties.county_name(session=session, county=county)
 
 
 def review_map_data(

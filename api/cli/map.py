@@ -47,12 +47,11 @@ def register(app: typer.Typer) -> None:
 
     def _context(county: str | None):
         from core.principal import Principal
-        from geo.publishing import layers
         from services.map_layers import map_settings
 
         engine = engine_in_use()
         user = Principal(username="cli", role=LOCAL_OPERATOR_ROLE)
-        return engine, user, map_settings(), layers
+        return engine, user, map_settings()
 
     @group.command("command-room")
     def command_room_cmd(
@@ -62,14 +61,15 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy.orm import Session
 
         from core.errors import WanggeError
+        from geo.places.counties import which_county
         from maps.command_room import command_room_page, render_page
         from services import map_layers
 
-        engine, user, settings, layers = _context(county)
+        engine, user, settings = _context(county)
         basemap = settings.to_basemap()
         try:
             with Session(engine) as session:
-                code = county or layers.default_county(session=session)
+                code = which_county(session=session, requested=county)
                 built = map_layers.command_room_layers(
                     session=session,
                     user=user,
@@ -98,15 +98,19 @@ def register(app: typer.Typer) -> None:
         """The hotspot review map (model risk and Gi* side by side, period slider)."""
         from sqlalchemy.orm import Session
 
+        from core.errors import WanggeError
+        from geo.places.counties import which_county
         from maps.command_room import render_page
         from maps.hotspots import hotspot_review_map
         from services.map_layers import review_map_data
 
-        engine, _, settings, layers = _context(county)
+        engine, _, settings = _context(county)
         try:
             with Session(engine) as session:
-                code = county or layers.default_county(session=session)
+                code = which_county(session=session, requested=county)
                 data = review_map_data(session=session, county=code)
+        except WanggeError as exc:
+            raise fail(str(exc)) from exc
         finally:
             engine.dispose()
         m = hotspot_review_map(
@@ -127,13 +131,15 @@ def register(app: typer.Typer) -> None:
         """The printable A4 hotspot review report."""
         from sqlalchemy.orm import Session
 
+        from core.errors import WanggeError
+        from geo.places.counties import which_county
         from maps.report import hotspot_report_html
         from services.map_layers import review_map_data
 
-        engine, _, _, layers = _context(county)
+        engine, _, _ = _context(county)
         try:
             with Session(engine) as session:
-                code = county or layers.default_county(session=session)
+                code = which_county(session=session, requested=county)
                 data = review_map_data(session=session, county=code, boundaries=False)
                 html = hotspot_report_html(
                     grids=data["grids"],
@@ -142,6 +148,8 @@ def register(app: typer.Typer) -> None:
                     area_name=data["name"],
                     generated_at=dt.datetime.now(),
                 )
+        except WanggeError as exc:
+            raise fail(str(exc)) from exc
         finally:
             engine.dispose()
         _write(output, html)
@@ -160,7 +168,7 @@ def register(app: typer.Typer) -> None:
         from maps.redraw import redraw_map
         from services.map_layers import redraw_plan
 
-        engine, _, settings, _ = _context(None)
+        engine, _, settings = _context(None)
         try:
             with Session(engine) as session:
                 current, proposed, summary = redraw_plan(session=session, plan_id=plan)

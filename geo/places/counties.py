@@ -10,7 +10,12 @@ from geo.database.sqlfiles import sql
 
 def loaded_counties(*, session: Session) -> dict[str, str]:
     """Every county with an admin-unit row: code → name, in code order."""
-    return {row.code: row.name for row in session.execute(sql("maps_counties"))}
+    return {row.code: row.name for row in session.execute(sql("loaded_counties"))}
+
+
+def county_name(*, session: Session, county: str) -> str:
+    """The county's name (its code when it has no admin-unit row)."""
+    return loaded_counties(session=session).get(county, county)
 
 
 def which_county(

@@ -13,7 +13,6 @@ import shapely
 from sqlalchemy.orm import Session
 
 from geo.database.sqlfiles import sql
-from geo.places.counties import which_county
 
 MAX_MAP_DISPUTES = 5000
 
@@ -28,20 +27,6 @@ def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
 
 def _rows(session: Session, name: str, params: dict) -> list[dict]:
     return [dict(r) for r in session.execute(sql(name), params).mappings()]
-
-
-def default_county(*, session: Session, scope_area: str | None = None) -> str:
-    """The county a map shows when none is asked for: the caller's, else the only one loaded
-    (rule: core/counties.py; new callers use geo.places.counties.which_county)."""
-    return which_county(session=session, scope=scope_area)
-
-
-def county_name(*, session: Session, county: str) -> str:
-    """The county's name (its code when it has no boundary row)."""
-    for row in _rows(session, "maps_counties", {}):
-        if row["code"] == county:
-            return row["name"]
-    return county
 
 
 def admin_units(*, session: Session, county: str) -> gpd.GeoDataFrame:

@@ -11,7 +11,7 @@ SELECT f.id, f.code, f.kind, f.name, f.admin_code,
                              ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography) END AS metres,
        (SELECT count(*) FROM dispute o
         WHERE o.assigned_facility_id = f.id
-          AND o.status IN ('received', 'routed', 'in_progress', 'unresolved')) AS open_workload
+          AND wangge_is_open(o.status)) AS open_workload
 FROM facility f
 WHERE f.kind = ANY(CAST(:kinds AS text[]))
   AND f.county_code = CAST(:county AS text)

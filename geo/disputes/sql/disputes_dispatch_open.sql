@@ -21,7 +21,7 @@ facility_workload AS (
     SELECT assigned_facility_id AS facility_id, count(*) AS open_workload
     FROM dispute
     WHERE assigned_facility_id IS NOT NULL
-      AND status IN ('received', 'routed', 'in_progress', 'unresolved')
+      AND wangge_is_open(status)
     GROUP BY assigned_facility_id
 ),
 cases AS MATERIALIZED (

@@ -1,8 +1,10 @@
 -- Disputes of a county placed on a grid (duplicates excluded), with what the panel reads.
+-- closed_at: when the case first left the open set (core/cases.py), e.g. resolved or archived;
+-- a case marked unresolved is still open.
 SELECT d.id, d.grid_id, d.reported_at, d.category, d.severity, d.status, d.deadline,
        d.resolved_at,
        (SELECT min(e.at) FROM dispute_event e WHERE e.dispute_id = d.id
-          AND e.to_status IN ('resolved', 'unresolved')) AS closed_at
+          AND NOT wangge_is_open(e.to_status)) AS closed_at
 FROM dispute d
 WHERE d.county_code = :county AND d.grid_id IS NOT NULL AND d.duplicate_of IS NULL
 ORDER BY d.reported_at
