@@ -61,11 +61,16 @@ def map_layer(
     settings: MapSettingsDep,
     user: Annotated[Principal, Depends(current_user)],
     county: CountyQuery = None,
-) -> dict:
+) -> GeoJSONObjectResponse:
     """One map layer as GeoJSON with display metadata (what the map pages refresh from)."""
     county = resolve_county(session, user, county)
     gcj02 = settings.to_basemap().shift_to_gcj02
-    return map_layers.layer_payload(layer, session=session, user=user, county=county, gcj02=gcj02)
+    payload = map_layers.layer_payload(
+        layer, session=session, user=user, county=county, gcj02=gcj02
+    )
+    # Returned as a response: the model documents the body, the payload is not re-validated
+    # (a county's grids are 0.6 MB, validated again on every refresh of every wall screen).
+    return GeoJSONObjectResponse(payload)
 
 
 @pages.get("/maps/command-room", response_class=HTMLResponse)
