@@ -78,6 +78,8 @@ def normalise_header(header) -> str:
 
 def cell_text(value) -> str | None:
     """A cell as text: numbers without a spurious ``.0``, blanks as None."""
+    if type(value) is str:  # every CSV cell and most spreadsheet cells
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, float):
@@ -215,6 +217,19 @@ def is_footer(record: list) -> bool:
     return first is not None and bool(_FOOTER.match(first))
 
 
+def row_kind(record: list) -> str | None:
+    """``"blank"``, ``"totals"`` or ``"footer"`` for a row below the header that holds no
+    record; None for a data row. Called once per row, so it reads each cell once."""
+    texts = [text for text in map(cell_text, record) if text is not None]
+    if not texts:
+        return "blank"
+    if any("计" in text for text in texts) and is_totals(record):
+        return "totals"
+    if _FOOTER.match(texts[0]):
+        return "footer"
+    return None
+
+
 def find_header(numbered: list[tuple[int, list]], known: Iterable[str]) -> int | None:
     """Index in ``numbered`` of the header: the first of the top non-blank rows naming the
     most known columns, or the first non-blank row when none names any."""
@@ -254,13 +269,10 @@ def _split(
     headers += [f"column {i + 1}" for i in range(len(headers), width)]
     rows, records = [], []
     for number, record in numbered[header_index + 1 :]:
-        if _blank(record):
-            continue
-        if is_totals(record):
-            dropped[number] = "totals"
-        elif is_footer(record):
-            dropped[number] = "footer"
-        else:
+        kind = row_kind(record)
+        if kind is None:
             rows.append(number)
             records.append(record + [None] * (width - len(record)))
+        elif kind != "blank":
+            dropped[number] = kind
     return Sheet(path, fmt, header_row, headers, rows, records, encoding, dropped)
