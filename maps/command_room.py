@@ -55,7 +55,8 @@ def blank_map(
     return m
 
 
-def _map(m: folium.Map | None, frame: gpd.GeoDataFrame | None) -> folium.Map:
+def map_for(m: folium.Map | None, frame: gpd.GeoDataFrame | None) -> folium.Map:
+    """``m`` itself, or when it is None a new blank map fitted to ``frame``."""
     return m if m is not None else blank_map(bounds=bounds_of([frame]))
 
 
@@ -68,7 +69,7 @@ def add_admin_units(
     payload: dict | None = None,
 ) -> folium.Map:
     """County, township and village boundary lines (village names on hover)."""
-    m = _map(m, admin_units)
+    m = map_for(m, admin_units)
     m.add_child(Dataset("admin", payload or admin_payload(admin_units, gcj02=gcj02), url))
     village = {
         "mode": "outline",
@@ -116,7 +117,7 @@ def add_grid_risk(
     payload: dict | None = None,
 ) -> folium.Map:
     """Grids filled by risk class; click for leader, households, open cases, risk, factors."""
-    m = _map(m, grids)
+    m = map_for(m, grids)
     m.add_child(
         Dataset("grids", payload or grids_payload(grids, scheme=scheme, k=k, gcj02=gcj02), url)
     )
@@ -140,7 +141,7 @@ def add_hotspots(
     payload: dict | None = None,
 ) -> folium.Map:
     """Flagged grids outlined in the colour of their emerging hot spot class."""
-    m = _map(m, hotspots)
+    m = map_for(m, hotspots)
     m.add_child(Dataset("hotspots", payload or hotspots_payload(hotspots, gcj02=gcj02), url))
     options = {
         "role": "hotspots",
@@ -166,7 +167,7 @@ def add_disputes(
 
     ``now`` (default: the current time) decides which cases are overdue.
     """
-    m = _map(m, disputes)
+    m = map_for(m, disputes)
     m.add_child(
         Dataset(
             "disputes",
@@ -188,7 +189,7 @@ def add_facilities(
     payload: dict | None = None,
 ) -> folium.Map:
     """Centres, police stations, court stations, judicial offices … by kind."""
-    m = _map(m, facilities)
+    m = map_for(m, facilities)
     m.add_child(Dataset("facilities", payload or facilities_payload(facilities, gcj02=gcj02), url))
     # 147 village centres would bury the rest: they get their own layer, off at first.
     others = [k for k in FACILITY_STYLE if k != "village_centre"]

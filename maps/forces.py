@@ -14,8 +14,8 @@ import pandas as pd
 from core import vocab
 from maps.assets import STATIC_DIR
 from maps.base import DataLayer, Dataset, MapScript, to_js
-from maps.command_room import blank_map
-from maps.display import DEFAULT_TOLERANCE_DEG, bounds_of
+from maps.command_room import map_for
+from maps.display import DEFAULT_TOLERANCE_DEG
 from maps.features import clean, col, empty_payload, feature_collection, is_synthetic, records
 
 COVERAGE_PALETTE = ["#22c55e", "#ef4444"]  # covered, missing a required role
@@ -183,10 +183,13 @@ def on_duty_payload(centres: gpd.GeoDataFrame | None, *, gcj02: bool = False) ->
     )
 
 
-def _with_runtime(m: folium.Map) -> None:
+def _forces_map(m: folium.Map | None, frame: gpd.GeoDataFrame | None) -> folium.Map:
+    """``m`` (a new map fitted to ``frame`` when None) with the forces runtime added once."""
+    m = map_for(m, frame)
     if not getattr(m, "_wangge_forces_js", False):
         m.add_child(MapScript(FORCES_JS_FILE.read_text(encoding="utf-8")))
         m._wangge_forces_js = True
+    return m
 
 
 def add_coverage(
@@ -199,8 +202,7 @@ def add_coverage(
     show: bool = False,
 ) -> folium.Map:
     """Grids green when every required role is there, red when one is missing."""
-    m = m if m is not None else blank_map(bounds=bounds_of([coverage]))
-    _with_runtime(m)
+    m = _forces_map(m, coverage)
     m.add_child(Dataset("coverage", payload or coverage_payload(coverage, gcj02=gcj02), url))
     options = {"role": "coverage", "popup": "coverage", "fillOpacity": 0.45}
     m.add_child(DataLayer("polygons", "coverage", name="力量覆盖 forces coverage",
@@ -218,8 +220,7 @@ def add_safety(
     show: bool = False,
 ) -> folium.Map:
     """Villages filled and townships outlined by their safety titles of the year."""
-    m = m if m is not None else blank_map(bounds=bounds_of([units]))
-    _with_runtime(m)
+    m = _forces_map(m, units)
     m.add_child(Dataset("safety", payload or safety_payload(units, gcj02=gcj02), url))
     villages = {"role": "safety_villages", "popup": "safety", "fillOpacity": 0.45,
                 "filter": {"level": "village"}}  # fmt: skip
@@ -242,8 +243,7 @@ def add_on_duty_panel(
     position: str = "bottomleft",
 ) -> folium.Map:
     """A panel listing who is on duty at each centre (refreshed with the page)."""
-    m = m if m is not None else blank_map(bounds=bounds_of([centres]))
-    _with_runtime(m)
+    m = _forces_map(m, centres)
     m.add_child(Dataset("on_duty", payload or on_duty_payload(centres, gcj02=gcj02), url))
     m.add_child(MapScript(f"wangge.addOnDutyPanel({{map}}, 'on_duty', {to_js(position)});"))
     return m
