@@ -250,11 +250,7 @@ def _compact(state: RegionState, lo: float, hi: float, passes: int, gain: float 
                     best, best_d = there, d
             if best is None:
                 continue
-            w = state.w[u]
-            if state.load[best] + w > hi or state.load[here] - w < lo:
-                continue
-            if state.stays_connected_without(u):
-                state.move(u, best)
+            if state.move_within_band(u, best, lo, hi):
                 changed += 1
         if not changed:
             return
@@ -268,16 +264,12 @@ def _send_home(state: RegionState, lo: float, hi: float, max_passes: int = 5) ->
         changed = False
         away = np.flatnonzero((state.orig != UNASSIGNED) & (state.orig != state.labels))
         for u in away.tolist():
-            home, here = int(state.orig[u]), int(state.labels[u])
+            home = int(state.orig[u])
             if home not in state.members:
                 continue
             if not any(state.labels[v] == home for v in state.nb[u]):
                 continue
-            w = state.w[u]
-            if state.load[home] + w > hi or state.load[here] - w < lo:
-                continue
-            if state.stays_connected_without(u):
-                state.move(u, home)
+            if state.move_within_band(u, home, lo, hi):
                 changed = True
         if not changed:
             return

@@ -47,6 +47,18 @@ class RegionState:
         self.load[to] = self.load.get(to, 0.0) + self.w[u]
         self.labels[u] = to
 
+    def move_within_band(self, u: int, to: int, lo: float, hi: float) -> bool:
+        """Move unit ``u`` to region ``to`` if both regions' loads stay inside [lo, hi] and
+        its own region stays connected without it; say whether it moved."""
+        w = self.w[u]
+        here = int(self.labels[u])
+        if self.load[to] + w > hi or self.load[here] - w < lo:
+            return False
+        if not self.stays_connected_without(u):
+            return False
+        self.move(u, to)
+        return True
+
     def centre(self, r: int) -> np.ndarray:
         idx = np.fromiter(self.members[r], dtype=np.int64)
         wts = self.w[idx] + 1e-3
