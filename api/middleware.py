@@ -15,22 +15,22 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=f"request body larger than {limit} bytes")
 
 
+async def _send_json_error(
+    send: Send, status: int, body: bytes, extra_headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> None:
+    """Answer with ``status`` and the JSON ``body`` before the app is reached."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [*headers, *extra_headers]}
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 async def _send_413(send: Send, limit: int) -> None:
     body = json.dumps(
         {"detail": f"request body larger than {limit} bytes", "error": "PayloadTooLarge"}
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _send_json_error(send, 413, body, ((b"connection", b"close"),))
 
 
 class BodyLimit:
@@ -120,17 +120,7 @@ class RefuseNulBytes:
             query = scope.get("query_string", b"")
             if b"%00" in raw or b"\x00" in raw or b"%00" in query or b"\x00" in query:
                 body = b'{"detail": "NUL bytes (%00) are not allowed in the URL"}'
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 400,
-                        "headers": [
-                            (b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
+                await _send_json_error(send, 400, body)
                 return
         await self.app(scope, receive, send)
 
