@@ -23,6 +23,13 @@
 
   function metaOf(data) { return (data && data.wangge) || {}; }
 
+  /* Record which dataset a layer draws and index it by role (for the legend and search). */
+  function indexLayer(layer, key, role) {
+    layer.wgKey = key;
+    layer.wgRole = role;
+    W.layerIndex[role] = layer;
+  }
+
   /* ---------------------------------------------------------------- datasets */
 
   W.dataset = function (key, data, url) {
@@ -182,9 +189,7 @@
         }
       },
     });
-    layer.wgKey = key;
-    layer.wgRole = o.role || key;
-    W.layerIndex[layer.wgRole] = layer;
+    indexLayer(layer, key, o.role || key);
     W.onData(key, function (d) {
       meta = metaOf(d);
       layer.clearLayers();
@@ -213,9 +218,7 @@
       ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: o.clusterRadius || 45,
                                chunkedLoading: true, iconCreateFunction: clusterIcon })
       : L.featureGroup();
-    group.wgKey = key;
-    group.wgRole = o.role || key;
-    W.layerIndex[group.wgRole] = group;
+    indexLayer(group, key, o.role || key);
     W.onData(key, function (d) {
       meta = metaOf(d);
       group.clearLayers();
@@ -409,9 +412,7 @@
         }, { maxWidth: 360 });
       },
     });
-    layer.wgKey = key;
-    layer.wgRole = o.role;
-    W.layerIndex[o.role] = layer;
+    indexLayer(layer, key, o.role);
     W.onData(key, function (d) {
       meta = metaOf(d);
       layer.clearLayers();
