@@ -323,28 +323,19 @@ def panel_inputs(
     (index into ``period_starts``) and optionally ``category``; ``signals`` has ``unit`` and
     ``period``. Seasons come from the period calendar."""
     n_periods = len(period_starts)
-    counts = count_matrix(
-        events["unit"].to_numpy(), events["period"].to_numpy(), n_units=n_units, n_periods=n_periods
-    )
+
+    def counts_of(rows: pd.DataFrame) -> np.ndarray:
+        return count_matrix(
+            rows["unit"].to_numpy(), rows["period"].to_numpy(), n_units=n_units, n_periods=n_periods
+        )
+
+    counts = counts_of(events)
     category_counts = None
     if "category" in events.columns:
         category_counts = {
-            str(name): count_matrix(
-                group["unit"].to_numpy(),
-                group["period"].to_numpy(),
-                n_units=n_units,
-                n_periods=n_periods,
-            )
-            for name, group in events.groupby("category", sort=True)
+            str(name): counts_of(group) for name, group in events.groupby("category", sort=True)
         }
-    signal_counts = None
-    if signals is not None:
-        signal_counts = count_matrix(
-            signals["unit"].to_numpy(),
-            signals["period"].to_numpy(),
-            n_units=n_units,
-            n_periods=n_periods,
-        )
+    signal_counts = counts_of(signals) if signals is not None else None
     return PanelInputs(
         counts=counts,
         adjacency=adjacency,
