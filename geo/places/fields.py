@@ -99,9 +99,8 @@ def build_admin_units(
 ) -> list[dict | None]:
     """Admin unit records; ``known`` maps the database's codes to their level."""
     label = table.columns.label
-    records: list[dict | None] = []
-    codes: list[str | None] = []
-    for i, row in enumerate(table.rows):
+
+    def build_row(i: int, row: int) -> tuple[str | None, dict | None]:
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
         level_text = table.value("level", i)
@@ -150,22 +149,18 @@ def build_admin_units(
                 )  # fmt: skip
         if level == "county":
             parent = None  # prefectures and provinces are not kept
-        codes.append(code)
         if len(problems) > start:
-            records.append(None)
-            continue
-        records.append(
-            {
-                "code": code,
-                "level": level,
-                "parent_code": parent,
-                "name": name,
-                "short_name": table.value("short_name", i) or short_name_of(name),
-                "county_code": code[:6],
-            }
-        )
-    for index in _duplicates(codes, table.rows, label("code"), problems):
-        records[index] = None
+            return code, None
+        return code, {
+            "code": code,
+            "level": level,
+            "parent_code": parent,
+            "name": name,
+            "short_name": table.value("short_name", i) or short_name_of(name),
+            "county_code": code[:6],
+        }
+
+    records = _coded_records(table, problems, build_row)
     in_file = {r["code"]: r["level"] for r in records if r}
     parent_level = {"township": "county", "village": "township"}
     for i, record in enumerate(records):
@@ -193,9 +188,8 @@ def build_grids(
 ) -> list[dict | None]:
     """Grid records: code = village code (12 digits) + a sequence of 1–4 digits."""
     label = table.columns.label
-    records: list[dict | None] = []
-    codes: list[str | None] = []
-    for i, row in enumerate(table.rows):
+
+    def build_row(i: int, row: int) -> tuple[str | None, dict | None]:
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
         if code is not None and (not code.isdigit() or not 13 <= len(code) <= 16):
@@ -223,25 +217,20 @@ def build_grids(
                 )  # fmt: skip
         households = _whole(table.value("households", i), row, label("households"), problems)
         population = _whole(table.value("population", i), row, label("population"), problems)
-        codes.append(code)
         if len(problems) > start:
-            records.append(None)
-            continue
+            return code, None
         unit = known[village]
-        records.append(
-            {
-                "code": code,
-                "name": table.value("name", i) or f"{unit['short_name']}第{int(code[12:])}网格",
-                "county_code": code[:6],
-                "township_code": unit["parent_code"],
-                "village_code": village,
-                "households": households,
-                "population": population,
-            }
-        )
-    for index in _duplicates(codes, table.rows, label("code"), problems):
-        records[index] = None
-    return records
+        return code, {
+            "code": code,
+            "name": table.value("name", i) or f"{unit['short_name']}第{int(code[12:])}网格",
+            "county_code": code[:6],
+            "township_code": unit["parent_code"],
+            "village_code": village,
+            "households": households,
+            "population": population,
+        }
+
+    return _coded_records(table, problems, build_row)
 
 
 def _unit_code(
@@ -259,25 +248,39 @@ def _unit_code(
     return value
 
 
+def _coded_records(
+    table: SourceTable,
+    problems: list[RowProblem],
+    build_row: Callable[[int, int], tuple[str | None, dict | None]],
+) -> list[dict | None]:
+    """One record per row from ``build_row`` (the row's code and its record, None where
+    refused); a code seen again later in the file refuses that later row too."""
+    codes: list[str | None] = []
+    records: list[dict | None] = []
+    for i, row in enumerate(table.rows):
+        code, record = build_row(i, row)
+        codes.append(code)
+        records.append(record)
+    for index in _duplicates(codes, table.rows, table.columns.label("code"), problems):
+        records[index] = None
+    return records
+
+
 def _point_records(
     table: SourceTable, problems: list[RowProblem], build: Callable[[int, int], dict | None]
 ) -> list[dict | None]:
     label = table.columns.label
-    records: list[dict | None] = []
-    codes: list[str | None] = []
-    for i, row in enumerate(table.rows):
+
+    def build_row(i: int, row: int) -> tuple[str | None, dict | None]:
         start = len(problems)
         code = _code(table.value("code", i), row, label("code"), problems)
-        codes.append(code)
         record = build(i, row)
         if len(problems) > start or record is None:
-            records.append(None)
-            continue
+            return code, None
         record["code"] = code
-        records.append(record)
-    for index in _duplicates(codes, table.rows, label("code"), problems):
-        records[index] = None
-    return records
+        return code, record
+
+    return _coded_records(table, problems, build_row)
 
 
 def build_addresses(
