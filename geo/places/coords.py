@@ -136,18 +136,25 @@ def to_wgs84(
             )  # fmt: skip
         if swapped:
             return geoms
-    if choice.crs is None:
         sample = np.vstack([_coordinates(g) for g in present])
         if not _fits_degrees(sample):
             x, y = sample[0]
-            problems.append(
-                RowProblem(None, "CRS", f"the file names no coordinate system and its "
-                           f"coordinates are not longitude/latitude (first: {x:.1f}, {y:.1f}); "
-                           "pass --crs EPSG:XXXX (e.g. EPSG:4544 for CGCS2000 3-degree "
-                           "Gauss-Krüger CM 105E, EPSG:4523 for the same with the zone "
-                           "number 35 in front of x, EPSG:32648 for UTM 48N)")
-            )  # fmt: skip
+            if choice.crs is None:
+                message = (
+                    f"the file names no coordinate system and its coordinates are not "
+                    f"longitude/latitude (first: {x:.1f}, {y:.1f}); pass --crs EPSG:XXXX (e.g. "
+                    "EPSG:4544 for CGCS2000 3-degree Gauss-Krüger CM 105E, EPSG:4523 for the "
+                    "same with the zone number 35 in front of x, EPSG:32648 for UTM 48N)"
+                )
+            else:
+                message = (
+                    f"the file says {choice.describe()} (longitude/latitude) but its "
+                    f"coordinates are not degrees (first: {x:.1f}, {y:.1f}); pass the real "
+                    "CRS with --crs EPSG:XXXX"
+                )
+            problems.append(RowProblem(None, "CRS", message))
             return geoms
+    if choice.crs is None:
         problems.append(
             RowProblem(None, "CRS", "the file names no coordinate system; its coordinates fit "
                        "longitude/latitude, so they were read as EPSG:4326 (WGS84). Pass "
@@ -155,15 +162,6 @@ def to_wgs84(
         )  # fmt: skip
         out = geoms
     elif choice.crs.is_geographic:
-        sample = np.vstack([_coordinates(g) for g in present])
-        if not _fits_degrees(sample):
-            x, y = sample[0]
-            problems.append(
-                RowProblem(None, "CRS", f"the file says {choice.describe()} (longitude/"
-                           f"latitude) but its coordinates are not degrees (first: {x:.1f}, "
-                           f"{y:.1f}); pass the real CRS with --crs EPSG:XXXX")
-            )  # fmt: skip
-            return geoms
         out = geoms
         if not choice.gcj02 and not choice.crs.equals(WGS84, ignore_axis_order=True):
             out = _transform(geoms, _reprojector(choice.crs))
