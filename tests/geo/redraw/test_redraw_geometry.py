@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import shapely
@@ -93,12 +95,8 @@ def test_balanced_village_is_left_alone():
     v = synthetic_village(n_addresses=300, n_grids=3, seed=5)
     first = propose_village(v, RedrawParams(target=200))
     # Redraw again from the proposal: nothing to repair, nothing moves, all codes kept.
-    again = type(v)(
-        code=v.code,
-        geom=v.geom,
-        address_ids=v.address_ids,
-        points=v.points,
-        houses=v.houses,
+    again = dataclasses.replace(
+        v,
         grid_codes=first.address_grid,
         group_codes=first.address_group,
         current_grids={g["code"]: g["geometry"] for g in first.grids},
@@ -125,15 +123,11 @@ def test_village_with_too_many_grids_merges_the_smallest():
 
 def test_village_without_grids_is_drawn_from_scratch():
     v = synthetic_village(n_addresses=300, n_grids=3, seed=7)
-    blank = type(v)(
-        code=v.code,
-        geom=v.geom,
-        address_ids=v.address_ids,
-        points=v.points,
-        houses=v.houses,
+    blank = dataclasses.replace(
+        v,
         grid_codes=np.array([None] * len(v.houses), dtype=object),
-        group_codes=v.group_codes,
         current_grids={},
+        used_grid_codes=set(),
     )
     plan = propose_village(blank, RedrawParams(target=150))
     assert plan.metrics["contiguous"] and plan.metrics["within_village"]
