@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+import folium
 import geopandas as gpd
 import pandas as pd
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,8 +24,10 @@ from geo.places import counties
 from geo.publishing import layers
 from geo.staff import coverage, roster
 from maps import forces, payloads
+from maps.assets import AssetOptions
 from maps.base import Basemap
 from maps.hotspots import review_payload
+from maps.redraw import redraw_map
 from services import safety
 
 LAYERS = (
@@ -139,7 +142,7 @@ def forces_payload(
 ) -> dict:
     """The coverage, safety-title and on-duty payloads (geo/staff, maps/forces.py)."""
     now = now or _now()
-    area = None if user.role == "partner" else user.area_prefix
+    area = user.area_prefix
     if layer == "coverage":
         frame = coverage.coverage_frame(session=session, county=county, scope_area=area)
         return forces.coverage_payload(frame, gcj02=gcj02)
@@ -222,3 +225,23 @@ def redraw_plan(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict]:
     """(current grids in the plan's scope, proposed grids, plan summary) of a redraw plan."""
     return layers.plan_grids(session=session, plan_id=plan_id)
+
+
+def redraw_plan_map(
+    current: gpd.GeoDataFrame,
+    proposed: gpd.GeoDataFrame,
+    summary: dict,
+    *,
+    basemap: Basemap,
+    assets: AssetOptions | None = None,
+) -> folium.Map:
+    """The redraw map of a plan as :func:`redraw_plan` read it, labelled with its number,
+    scope and status."""
+    return redraw_map(
+        current=current,
+        proposed=proposed,
+        plan_label=f"#{summary['plan']} {summary['scope']} ({summary['status']})",
+        metrics=summary["metrics"],
+        basemap=basemap,
+        assets=assets,
+    )

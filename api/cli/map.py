@@ -165,8 +165,7 @@ def register(app: typer.Typer) -> None:
 
         from core.errors import NotFound
         from maps.command_room import render_page
-        from maps.redraw import redraw_map
-        from services.map_layers import redraw_plan
+        from services.map_layers import redraw_plan, redraw_plan_map
 
         engine, _, settings = _context(None)
         try:
@@ -176,11 +175,10 @@ def register(app: typer.Typer) -> None:
             raise fail(str(exc)) from exc
         finally:
             engine.dispose()
-        m = redraw_map(
-            current=current,
-            proposed=proposed,
-            plan_label=f"#{summary['plan']} {summary['scope']} ({summary['status']})",
-            metrics=summary["metrics"],
+        m = redraw_plan_map(
+            current,
+            proposed,
+            summary,
             basemap=settings.to_basemap(),
             assets=_asset_options(assets, output),
         )

@@ -21,7 +21,6 @@ from core.principal import Principal
 from maps import command_room
 from maps.assets import STATIC_DIR
 from maps.hotspots import hotspot_review_map
-from maps.redraw import redraw_map
 from maps.report import hotspot_report_html
 from services import map_layers
 from services.map_layers import MapSettings, map_settings
@@ -159,13 +158,7 @@ def redraw_page(
         return _login_redirect(request)
     current, proposed, summary = map_layers.redraw_plan(session=session, plan_id=plan)
     user.check_area(summary["scope"])
-    m = redraw_map(
-        current=current,
-        proposed=proposed,
-        plan_label=f"#{summary['plan']} {summary['scope']} ({summary['status']})",
-        metrics=summary["metrics"],
-        basemap=settings.to_basemap(),
-    )
+    m = map_layers.redraw_plan_map(current, proposed, summary, basemap=settings.to_basemap())
     return HTMLResponse(command_room.render_page(m))
 
 
