@@ -22,10 +22,6 @@ from geo.staff import directory, roster
 router = APIRouter(tags=["roster"])
 
 
-def _scope_area(user) -> str | None:
-    return None if user.role == "partner" else user.area_prefix
-
-
 def _check_centre(user, unit: str) -> None:
     """A manager may write the roster of a centre inside its scope."""
     if not user.covers_area(unit):
@@ -44,7 +40,7 @@ def who_is_on_duty(
     handover note; phones where the caller's role may see them."""
     result = roster.on_duty(
         session=session, at=at or dt.datetime.now(dt.UTC), centre=centre, county=county,
-        scope_area=_scope_area(user),
+        scope_area=user.area_prefix,
     )  # fmt: skip
     people = [p for c in result["centres"] for p in c["on_duty"]]
     for person in people:

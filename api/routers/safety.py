@@ -25,7 +25,7 @@ def safety_status(
         session=session,
         county=resolve_county(session, user, county),
         year=year,
-        scope_area=None if user.role == "partner" else user.area_prefix,
+        scope_area=user.area_prefix,
     )
     return result if user.sees_cases else safety.evidence_counts_only(result)
 
@@ -42,5 +42,5 @@ def safety_table(
         session=session,
         county=resolve_county(session, user, county),
         year=year,
-        scope_area=None if user.role == "partner" else user.area_prefix,
+        scope_area=user.area_prefix,
     )
