@@ -8,6 +8,7 @@ grids, its first grid, and a police station (the partner).
 Fixtures:
   ``demo_users``     session: ``{role: RoleUser}`` on ``demo_url`` (served by ``live_server``).
   ``auth_headers``   session: ``{role: {"Authorization": "Bearer …"}}`` for ``live_server``.
+  ``http``           function: an ``httpx.Client`` on ``live_server`` as the county centre.
   ``role_users``     function: the factory itself, for a ``fresh_demo_url`` and ``start_server``.
   ``process_server`` session: base URL of the app on ``demo_url`` in a separate uvicorn
                      process, for clients that hold the GIL while they wait (GDAL via pyogrio)
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 from sqlalchemy import text
 
@@ -116,6 +118,15 @@ def demo_users(demo_url) -> dict[str, RoleUser]:
 def auth_headers(demo_users) -> dict[str, dict[str, str]]:
     """``{role: headers}`` for calling ``live_server`` as that role."""
     return {role: user.headers for role, user in demo_users.items()}
+
+
+@pytest.fixture
+def http(live_server, auth_headers) -> Iterator[httpx.Client]:
+    """An HTTP client on ``live_server`` signed in as the county centre."""
+    with httpx.Client(
+        base_url=live_server, timeout=120, headers=auth_headers["county_centre"]
+    ) as client:
+        yield client
 
 
 @pytest.fixture

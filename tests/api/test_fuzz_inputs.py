@@ -10,14 +10,6 @@ import httpx
 import pytest
 
 
-@pytest.fixture
-def http(live_server, auth_headers):
-    with httpx.Client(
-        base_url=live_server, timeout=120, headers=auth_headers["county_centre"]
-    ) as c:
-        yield c
-
-
 def test_an_oversize_body_is_413_before_it_is_read(http):
     body = b'{"records": [' + b'{"external_id": "x"},' * 400_000 + b"{}]}"
     assert len(body) > 5_000_000

@@ -13,14 +13,6 @@ CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 
 @pytest.fixture
-def http(live_server, auth_headers):
-    with httpx.Client(
-        base_url=live_server, timeout=120, headers=auth_headers["county_centre"]
-    ) as c:
-        yield c
-
-
-@pytest.fixture
 def gdal_token(demo_users):
     """Make GDAL send the county centre's bearer token with every request."""
     token = demo_users["county_centre"].token

@@ -32,14 +32,6 @@ def decode(body: bytes) -> dict:
     return mapbox_vector_tile.decode(body) if body else {}
 
 
-@pytest.fixture
-def http(live_server, auth_headers):
-    with httpx.Client(
-        base_url=live_server, timeout=120, headers=auth_headers["county_centre"]
-    ) as c:
-        yield c
-
-
 def _a_grid(client) -> dict:
     return client.get("/ogc/collections/grids/items", params={"limit": 1}).json()["features"][0]
 
