@@ -86,6 +86,14 @@ def status(
     return result
 
 
+def _titles_summary(unit: dict) -> tuple[list[str], list[str], int]:
+    """A unit's titles awarded and missed (labels) and its pieces of evidence in all."""
+    titles = unit["titles"].values()
+    awarded = [t["label"] for t in titles if t["awarded"]]
+    missed = [t["label"] for t in titles if not t["awarded"]]
+    return awarded, missed, sum(len(t["evidence"]) for t in titles)
+
+
 def status_frame(
     *,
     session: Session,
@@ -101,14 +109,13 @@ def status_frame(
     for unit in result["units"]:
         if unit["code"] not in geoms:
             continue
-        titles = unit["titles"].values()
+        awarded, missed, evidence_count = _titles_summary(unit)
         records.append(
             {
                 "code": unit["code"], "name": unit["name"], "level": unit["level"],
                 "qualifies": unit["qualifies"],
-                "awarded": "、".join(t["label"] for t in titles if t["awarded"]),
-                "missed": "、".join(t["label"] for t in titles if not t["awarded"]),
-                "evidence": sum(len(t["evidence"]) for t in titles),
+                "awarded": "、".join(awarded), "missed": "、".join(missed),
+                "evidence": evidence_count,
                 "year": year, "provisional": result["provisional"],
                 "synthetic": result["synthetic"], "geometry": geoms[unit["code"]],
             }
@@ -141,15 +148,15 @@ def status_table(
     result = status(session=session, county=county, year=year, scope_area=scope_area, now=now)
     rows = []
     for unit in result["units"]:
-        titles = unit["titles"].values()
+        awarded, missed, evidence_count = _titles_summary(unit)
         rows.append(
             {
                 "code": unit["code"],
                 "name": unit["name"],
                 "level": unit["level"],
-                "awarded": [t["label"] for t in titles if t["awarded"]],
-                "missed": [t["label"] for t in titles if not t["awarded"]],
-                "evidence": sum(len(t["evidence"]) for t in titles),
+                "awarded": awarded,
+                "missed": missed,
+                "evidence": evidence_count,
             }
         )
     return {
