@@ -8,12 +8,14 @@ the dispatch rules use. Everything is written into the caller's (rolled-back) se
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.disputes import workflow
 from geo.disputes.intake import IntakeReport, ingest_frame
 from geo.disputes.locate import Locator
 
@@ -55,6 +57,36 @@ class World:
         report = self.ingest([record])
         assert not report.rejected, report.rejected
         return report.accepted[record["external_id"]]
+
+
+def walk(
+    session: Session,
+    dispute_id: int,
+    steps: Iterable[str | tuple[str, dict]],
+    *,
+    actor: str,
+    first_version: int = 1,
+    **common,
+) -> None:
+    """Move a case through ``steps`` in turn (each a status or ``(status, extra keywords)``),
+    its version counting from ``first_version``; ``common`` keywords go with every step."""
+    for version, step in enumerate(steps, start=first_version):
+        status, extra = (step, {}) if isinstance(step, str) else step
+        workflow.transition(
+            session=session,
+            dispute_id=dispute_id,
+            to=status,
+            version=version,
+            actor=actor,
+            **common,
+            **extra,
+        )
+
+
+def noon(reported: str, day: str) -> dt.datetime:
+    """Noon UTC of ``day``: a full date, or ``MM-DD`` in the year of ``reported``."""
+    text_date = day if len(day) == 10 else f"{reported[:4]}-{day}"
+    return dt.datetime.fromisoformat(text_date).replace(hour=12, tzinfo=dt.UTC)
 
 
 def square(west: float) -> str:

@@ -21,6 +21,7 @@ from tests.geo.disputes.disputes_factories import (
     YELIGUAN,
     address_point,
     build_world,
+    walk,
 )
 
 EXPECTED_PARTNERS = {  # category → facility codes of the partners, in rank order (池沟村 case)
@@ -133,10 +134,7 @@ def test_workloads_count_open_cases_assigned(world):
         actor="centre",
         facility="mc-c",
     )
-    for version, status in enumerate(["in_progress", "resolved"], start=2):
-        workflow.transition(
-            session=world.session, dispute_id=busy[2], to=status, version=version, actor="centre"
-        )
+    walk(world.session, busy[2], ["in_progress", "resolved"], actor="centre", first_version=2)
     plan = dispatch.recommend(session=world.session, dispute_id=_case(world, "B-new"))
     by_role = {r["role"]: r for r in plan["recommendations"]}
     assert by_role["grid_leader"]["open_workload"] == 2
@@ -195,15 +193,8 @@ def test_a_nearby_report_of_the_same_kind_is_flagged_never_merged(world):
 
 def test_a_resolved_case_does_not_attract_flags_and_a_flag_can_be_cleared(world):
     first = _case(world, "C-1", reported_at="2026-11-10 09:00")
-    for version, status in enumerate(["in_progress", "resolved"], start=1):
-        workflow.transition(
-            session=world.session,
-            dispute_id=first,
-            to=status,
-            version=version,
-            actor="x",
-            at=dt.datetime(2026, 11, 10, 18, tzinfo=dt.UTC),
-        )
+    walk(world.session, first, ["in_progress", "resolved"], actor="x",
+         at=dt.datetime(2026, 11, 10, 18, tzinfo=dt.UTC))  # fmt: skip
     later = _case(world, "C-2", reported_at="2026-11-11 09:00")
     assert (
         world.session.execute(

@@ -27,7 +27,6 @@ import pytest
 from sqlalchemy import text
 
 from core.errors import InvalidRequest
-from geo.disputes import workflow
 from geo.disputes.stats import dispute_stats
 from tests.geo.disputes.disputes_factories import (
     CHIGOU,
@@ -38,6 +37,8 @@ from tests.geo.disputes.disputes_factories import (
     YELIGUAN,
     address_point,
     build_world,
+    noon,
+    walk,
 )
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -60,11 +61,6 @@ CASES = {  # name: (village, reported, [(status, date, extra)])
 }  # fmt: skip
 
 
-def _at(reported: str, day: str) -> dt.datetime:
-    text_date = day if len(day) == 10 else f"{reported[:4]}-{day}"
-    return dt.datetime.fromisoformat(text_date).replace(hour=12, tzinfo=dt.UTC)
-
-
 @pytest.fixture
 def county(db):
     world = build_world(db)
@@ -74,11 +70,8 @@ def county(db):
         dispute_id = world.one(
             external_id=f"ST-{name}", reported_at=f"{reported} 12:00+00:00", lon=lon, lat=lat
         )
-        for version, (status, day, extra) in enumerate(path, start=1):
-            workflow.transition(
-                session=db, dispute_id=dispute_id, to=status, version=version, actor="fixture",
-                at=_at(reported, day), **extra,
-            )  # fmt: skip
+        steps = [(status, {"at": noon(reported, day), **extra}) for status, day, extra in path]
+        walk(db, dispute_id, steps, actor="fixture")
     return db
 
 
@@ -138,11 +131,8 @@ def test_the_countys_own_figure_305_screened_291_resolved_is_954(db):
     ]  # fmt: skip
     ids = list(world.ingest(records, check_duplicates=False).accepted.values())
     for dispute_id in ids[:291]:
-        for version, status in enumerate(["in_progress", "resolved"], start=1):
-            workflow.transition(
-                session=db, dispute_id=dispute_id, to=status, version=version, actor="fixture",
-                at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC),
-            )  # fmt: skip
+        walk(db, dispute_id, ["in_progress", "resolved"], actor="fixture",
+             at=dt.datetime(2026, 3, 5, tzinfo=dt.UTC))  # fmt: skip
     count = db.execute(text("SELECT count(*) FROM dispute")).scalar()
     assert count == 305
     figures = dispute_stats(session=db, start=START, end=END)

@@ -15,7 +15,7 @@ from core.errors import Conflict, InvalidRequest, NotFound
 from core.limits import TIME_LIMIT_DAYS, deadline_for, time_limit_days
 from geo.database.engine import make_engine, transaction
 from geo.disputes import supervision, workflow
-from tests.geo.disputes.disputes_factories import CHIGOU, address_point, build_world
+from tests.geo.disputes.disputes_factories import CHIGOU, address_point, build_world, walk
 
 STATUSES = list(vocab.DISPUTE_STATUSES)
 LEGAL = [(a, b) for a, targets in workflow.TRANSITIONS.items() for b in targets]
@@ -116,15 +116,9 @@ def test_every_illegal_transition_is_refused_naming_from_to_and_the_options(
 def test_a_full_case_walks_the_loop_and_leaves_one_event_per_step(world):
     dispute_id = _new(world)
     path = ["routed", "in_progress", "resolved", "rated", "archived", "followed_up"]
-    for version, status in enumerate(path, start=1):
-        workflow.transition(
-            session=world.session,
-            dispute_id=dispute_id,
-            to=status,
-            version=version,
-            actor="township centre",
-            **PAYLOAD.get(status, {}),
-        )
+    walk(
+        world.session, dispute_id, [(s, PAYLOAD.get(s, {})) for s in path], actor="township centre"
+    )
     events = world.session.execute(
         text("SELECT from_status, to_status FROM dispute_event WHERE dispute_id = :i ORDER BY id"),
         {"i": dispute_id},
@@ -140,24 +134,14 @@ def test_a_full_case_walks_the_loop_and_leaves_one_event_per_step(world):
 
 def test_unresolved_cases_can_be_re_routed(world):
     dispute_id = _new(world)
-    for version, (status, extra) in enumerate(
-        [
-            ("in_progress", {}),
-            ("unresolved", {"note": "no agreement"}),
-            ("routed", {"facility": "jo-y"}),
-            ("in_progress", {}),
-            ("resolved", {}),
-        ],
-        start=1,
-    ):
-        workflow.transition(
-            session=world.session,
-            dispute_id=dispute_id,
-            to=status,
-            version=version,
-            actor="centre",
-            **extra,
-        )
+    steps = [
+        "in_progress",
+        ("unresolved", {"note": "no agreement"}),
+        ("routed", {"facility": "jo-y"}),
+        "in_progress",
+        "resolved",
+    ]
+    walk(world.session, dispute_id, steps, actor="centre")
     facility = world.session.execute(
         text(
             "SELECT f.code FROM dispute d JOIN facility f ON f.id = d.assigned_facility_id"

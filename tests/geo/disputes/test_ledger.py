@@ -34,7 +34,6 @@ import pytest
 from openpyxl import load_workbook
 
 from core.errors import InvalidRequest, NotFound
-from geo.disputes import workflow
 from geo.disputes.ledger import build_ledger, period_instants
 from geo.disputes.ledger_book import LEDGER_HEADERS, REPORT_HEADERS, ledger_workbook
 from geo.disputes.stats import dispute_stats
@@ -46,6 +45,8 @@ from tests.geo.disputes.disputes_factories import (
     YELIGUAN,
     address_point,
     build_world,
+    noon,
+    walk,
 )
 
 FIRST, LAST = dt.date(2026, 1, 1), dt.date(2026, 3, 31)
@@ -80,11 +81,6 @@ REPORT = [  # the rows under the header, by hand
 ]
 
 
-def _at(reported: str, day: str) -> dt.datetime:
-    text_date = day if len(day) == 10 else f"{reported[:4]}-{day}"
-    return dt.datetime.fromisoformat(text_date).replace(hour=12, tzinfo=dt.UTC)
-
-
 @pytest.fixture
 def county(db):
     world = build_world(db)
@@ -93,11 +89,8 @@ def county(db):
         dispute_id = world.one(external_id=f"LG-{name}", reported_at=f"{reported} 12:00+00:00",
                                lon=lon, lat=lat, category=category,
                                description=f"案件{name}")  # fmt: skip
-        for version, (status, day, extra) in enumerate(path, start=1):
-            workflow.transition(
-                session=db, dispute_id=dispute_id, to=status, version=version, actor="fixture",
-                at=_at(reported, day), **extra,
-            )  # fmt: skip
+        steps = [(status, {"at": noon(reported, day), **extra}) for status, day, extra in path]
+        walk(db, dispute_id, steps, actor="fixture")
     return db
 
 
@@ -196,11 +189,8 @@ def _period_around(session, now: dt.datetime, cases: dict, last_day: dt.date):
               "category": "neighbour", "lon": lon, "lat": lat}],
             now=now,
         )  # fmt: skip
-        for version, (status, at) in enumerate(path, start=1):
-            workflow.transition(
-                session=session, dispute_id=report.accepted[f"NOW-{name}"], to=status,
-                version=version, actor="fixture", at=at,
-            )  # fmt: skip
+        steps = [(status, {"at": at}) for status, at in path]
+        walk(session, report.accepted[f"NOW-{name}"], steps, actor="fixture")
     first = (now - dt.timedelta(days=40)).date()
     ledger = build_ledger(session=session, first_day=first, last_day=last_day, now=now)
     book = load_workbook(io.BytesIO(ledger_workbook(ledger)))
