@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Iterator, Mapping
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -149,6 +149,29 @@ def resolve_county(session: Session, user: Principal, county: str | None) -> str
 
 # The older name some routers use; every resolution checks the scope, so the two are one.
 county_in_scope = resolve_county
+
+
+# --- published layers, shared by /ogc and /tiles ------------------------------------------------
+
+Layer = TypeVar("Layer")
+
+
+def published_layer(
+    user: Principal, layers: Mapping[str, Layer], layer_id: str, missing: str
+) -> Layer:
+    """``layers[layer_id]`` (an OGC collection or a tile layer) for ``user``: a 404 saying
+    ``missing`` when there is none, a 403 when it holds cases and the role sees none."""
+    found = layers.get(layer_id)
+    if found is None:
+        raise HTTPException(404, missing)
+    if found.cases and not user.sees_cases:
+        raise HTTPException(403, f"role {user.role!r} may not read {layer_id!r}")
+    return found
+
+
+def published_scope(user: Principal, layer) -> dict | None:
+    """The scope filter of a published layer: the caller's for a layer of cases, else None."""
+    return user.scope_params() if layer.cases else None
 
 
 # --- intake by JSON, shared by /disputes and /signals --------------------------------------------

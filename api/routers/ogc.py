@@ -13,7 +13,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import CurrentUser, SessionDep, audit_case, current_user
+from api.deps import (
+    CurrentUser,
+    SessionDep,
+    audit_case,
+    current_user,
+    published_layer,
+    published_scope,
+)
 from api.geojson import GEOJSON
 from api.schemas.ogc import (
     CollectionInfo,
@@ -57,16 +64,8 @@ def _visible(user: Principal) -> list[ogc.Collection]:
 
 
 def _collection_for(user: Principal, collection_id: str) -> ogc.Collection:
-    collection = ogc.COLLECTIONS.get(collection_id)
-    if collection is None:
-        raise HTTPException(404, f"no collection {collection_id!r}")
-    if collection.cases and not user.sees_cases:
-        raise HTTPException(403, f"role {user.role!r} may not read {collection_id!r}")
-    return collection
-
-
-def _scope(user: Principal, collection: ogc.Collection) -> dict | None:
-    return user.scope_params() if collection.cases else None
+    missing = f"no collection {collection_id!r}"
+    return published_layer(user, ogc.COLLECTIONS, collection_id, missing)
 
 
 def _check_crs(value: str | None, name: str) -> None:
@@ -76,7 +75,8 @@ def _check_crs(value: str | None, name: str) -> None:
 
 def _describe(request: Request, user: Principal, session, collection: ogc.Collection) -> dict:
     root = _root(request)
-    bbox = ogc.extent(session=session, collection_id=collection.id, scope=_scope(user, collection))
+    scope = published_scope(user, collection)
+    bbox = ogc.extent(session=session, collection_id=collection.id, scope=scope)
     body = {
         "id": collection.id,
         "title": collection.title,
@@ -177,7 +177,7 @@ def items(
         bbox=parse_bbox(bbox),
         limit=limit,
         offset=offset,
-        scope=_scope(user, found),
+        scope=published_scope(user, found),
     )
     if found.cases:
         ids = [feature["id"] for feature in page["features"]]
@@ -222,9 +222,8 @@ def item(
     """One feature (404 when absent or outside the caller's scope)."""
     found = _collection_for(user, collection_id)
     _check_crs(crs, "crs")
-    feature = ogc.item(
-        session=session, collection_id=found.id, feature_id=feature_id, scope=_scope(user, found)
-    )
+    scope = published_scope(user, found)
+    feature = ogc.item(session=session, collection_id=found.id, feature_id=feature_id, scope=scope)
     if found.cases:
         audit_case(session, user, request, "read", feature_id, detail={"ogc": found.id})
     root = _root(request)

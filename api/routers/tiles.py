@@ -8,9 +8,9 @@ do (see :mod:`geo.publishing.tiles`), and it is also the ETag, so clients revali
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, SessionDep, published_layer, published_scope
 from api.schemas.ogc import TileJSON
 from core.principal import Principal
 from geo.publishing import tiles
@@ -20,16 +20,8 @@ router = APIRouter(prefix="/tiles", tags=["vector tiles"])
 
 
 def _layer_for(user: Principal, layer_id: str) -> tiles.TileLayer:
-    found = tiles.LAYERS.get(layer_id)
-    if found is None:
-        raise HTTPException(404, f"no tile layer {layer_id!r}; one of {', '.join(tiles.LAYERS)}")
-    if found.cases and not user.sees_cases:
-        raise HTTPException(403, f"role {user.role!r} may not read {layer_id!r}")
-    return found
-
-
-def _scope(user: Principal, layer: tiles.TileLayer) -> dict | None:
-    return user.scope_params() if layer.cases else None
+    missing = f"no tile layer {layer_id!r}; one of {', '.join(tiles.LAYERS)}"
+    return published_layer(user, tiles.LAYERS, layer_id, missing)
 
 
 @router.get(
@@ -77,7 +69,7 @@ def tile(
     """A Mapbox Vector Tile (empty body when the tile holds nothing)."""
     found = _layer_for(user, layer_id)
     tiles.check_tile(z, x, y)
-    scope = _scope(user, found)
+    scope = published_scope(user, found)
     scope_key = tuple(sorted(scope.items())) if scope else ()
     cache: tiles.TileCache = request.app.state.tile_cache
     current = tiles.version(session=session, layer_id=found.id)
