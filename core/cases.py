@@ -86,11 +86,22 @@ def is_open(status: str | None) -> bool:
     return status in OPEN_STATUSES
 
 
+def deadline_passed(deadline, at):
+    """True when the deadline lies before ``at``; a case without one is never late.
+
+    Also elementwise over numpy datetime64 arrays (NaT, no deadline, compares False), so the
+    risk panel counts late cases by this very rule.
+    """
+    if deadline is None:
+        return False
+    return deadline < at
+
+
 def is_open_past_deadline(
     status: str | None, deadline: dt.datetime | None, at: dt.datetime
 ) -> bool:
     """Open at ``at`` (``status`` is the status then) and its deadline is before ``at``."""
-    return is_open(status) and deadline is not None and deadline < at
+    return is_open(status) and bool(deadline_passed(deadline, at))
 
 
 def is_resolved_late(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from core.cases import deadline_passed
 from models.seasons import season_flags
 
 __all__ = [
@@ -98,7 +99,7 @@ def open_case_matrices(
     for t, end in enumerate(ends):
         is_open = (reported < end) & (np.isnat(closed) | (closed >= end))
         np.add.at(open_cases[t], unit[is_open], 1.0)
-        late = is_open & ~np.isnat(deadline) & (deadline < end)
+        late = is_open & deadline_passed(deadline, end)
         np.add.at(overdue[t], unit[late], 1.0)
     return open_cases, overdue
 

@@ -76,3 +76,22 @@ def test_a_report_judges_at_the_end_of_the_period_or_now_if_sooner():
     at = cases.overdue_as_of(end_of_this_year, NOW)
     assert not cases.is_overdue("in_progress", due_next_week, None, at)
     assert cases.overdue_as_of(dt.datetime(1999, 1, 1, tzinfo=dt.UTC)).year == 1999
+
+
+def test_the_deadline_rule_is_the_same_for_one_case_and_for_a_panel_of_cases():
+    """The risk panel counts late cases over numpy arrays with the very function used per case."""
+    import numpy as np
+
+    at = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    deadlines = [None, at - dt.timedelta(hours=1), at, at + dt.timedelta(days=6)]
+    one_by_one = [bool(cases.deadline_passed(d, at)) for d in deadlines]
+    as_array = np.array(
+        [
+            np.datetime64("NaT") if d is None else np.datetime64(d.replace(tzinfo=None))
+            for d in deadlines
+        ],
+        dtype="datetime64[ns]",
+    )
+    together = cases.deadline_passed(as_array, np.datetime64(at.replace(tzinfo=None), "ns"))
+    assert one_by_one == [False, True, False, False]
+    assert together.tolist() == one_by_one
