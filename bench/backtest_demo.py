@@ -42,30 +42,11 @@ from models.baselines import (
 )
 from models.cell_backtest import PROSPECTIVE_BANDWIDTH_M, PROSPECTIVE_WINDOW
 from models.forecast import RiskForecaster
-from models.panel import PanelInputs
 from models.seasons import season_flags
 from models.spatial import row_normalise
 
 METRIC_CRS = "EPSG:32648"
 TZ = "Asia/Shanghai"
-
-
-class GridForecaster(RiskForecaster):
-    """The risk forecaster with the grid panel's extra inputs: signals (sliced to the past)."""
-
-    def __init__(self, *, signal_counts: np.ndarray, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.signal_counts = signal_counts
-
-    def _inputs(self, past: np.ndarray) -> PanelInputs:
-        return PanelInputs(
-            counts=past,
-            adjacency=self.adjacency,
-            smoothing=self.smoothing,
-            seasons=self.seasons,
-            unit_attributes=self.unit_attributes,
-            signal_counts=self.signal_counts[: past.shape[0]],
-        )
 
 
 def weekly_counts(times: pd.Series, units: np.ndarray, first: pd.Timestamp, n_units: int, n: int):
@@ -127,7 +108,7 @@ def forecasters(data: dict, random_state: int = 0) -> dict:
     prospective_bandwidth = max(PROSPECTIVE_BANDWIDTH_M, 1.5 * width)
     smoothing = row_normalise(gaussian_kernel_weights(x, y, bandwidth=2.0 * width))
     return {
-        "model": GridForecaster(
+        "model": RiskForecaster(
             signal_counts=data["signals"],
             adjacency=data["adjacency"],
             smoothing=smoothing,

@@ -25,6 +25,8 @@ class RiskForecaster:
         adjacency, smoothing: spatial weights passed to the panel (see models.panel.PanelInputs).
         seasons: one row per period over the whole span (calendar facts, known in advance).
         unit_attributes: static unit attributes.
+        signal_counts: risk signals per period and unit over the whole span (optional); only the
+            rows before the period predicted are ever read.
         refit_every: periods between refits (the model is reused in between, never refit on later
             data than the period it predicts).
         train_periods: how many past periods provide training rows.
@@ -45,6 +47,7 @@ class RiskForecaster:
         smoothing: sp.spmatrix | None = None,
         seasons: pd.DataFrame | None = None,
         unit_attributes: pd.DataFrame | None = None,
+        signal_counts: np.ndarray | None = None,
         refit_every: int = 13,
         train_periods: int = 156,
         min_history: int = 52,
@@ -58,6 +61,7 @@ class RiskForecaster:
         self.smoothing = smoothing
         self.seasons = seasons
         self.unit_attributes = unit_attributes
+        self.signal_counts = signal_counts
         self.refit_every = refit_every
         self.train_periods = train_periods
         self.min_history = min_history
@@ -76,6 +80,7 @@ class RiskForecaster:
             smoothing=self.smoothing,
             seasons=self.seasons,
             unit_attributes=self.unit_attributes,
+            signal_counts=None if self.signal_counts is None else self.signal_counts[: len(past)],
         )
 
     def fit(self, past: np.ndarray) -> RiskForecaster:
