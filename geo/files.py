@@ -219,13 +219,14 @@ def is_footer(record: list) -> bool:
 
 def row_kind(record: list) -> str | None:
     """``"blank"``, ``"totals"`` or ``"footer"`` for a row below the header that holds no
-    record; None for a data row. Called once per row, so it reads each cell once."""
-    texts = [text for text in map(cell_text, record) if text is not None]
-    if not texts:
+    record; None for a data row. Called once per row: it stops at the first filled cell and
+    looks for 合计/总计/小计 only in rows whose text holds 计."""
+    first = next((text for text in map(cell_text, record) if text is not None), None)
+    if first is None:
         return "blank"
-    if any("计" in text for text in texts) and is_totals(record):
+    if "计" in "".join(cell for cell in record if type(cell) is str) and is_totals(record):
         return "totals"
-    if _FOOTER.match(texts[0]):
+    if _FOOTER.match(first):
         return "footer"
     return None
 
