@@ -23,6 +23,7 @@ from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
+from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
 
@@ -65,10 +66,12 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
-        app.include_router(module.router, prefix="/api/v1", dependencies=needs_login)
-    app.include_router(redraw_routes.router, prefix="/api/v1")
+        app.include_router(
+            module.router, prefix="/api/v1", dependencies=needs_login, responses=ERROR_RESPONSES
+        )
+    app.include_router(redraw_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_routes.pages)
-    app.include_router(ogc_routes.router)
+    app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)
     install_guards(app)

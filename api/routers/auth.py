@@ -13,6 +13,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from api import auth
 from api.deps import TOKEN_COOKIE, CurrentUser, SessionDep
 from api.schemas.auth import Me, Token
+from api.schemas.common import ErrorOut
 from geo.accounts import audit
 
 router = APIRouter(tags=["auth"])
@@ -25,7 +26,10 @@ def _client(request: Request) -> str:
 @router.post(
     "/auth/token",
     response_model=Token,
-    responses={401: {"description": "wrong name or password"}, 429: {"description": "throttled"}},
+    responses={
+        401: {"model": ErrorOut, "description": "wrong name or password"},
+        429: {"model": ErrorOut, "description": "throttled"},
+    },
 )
 def token(
     request: Request,

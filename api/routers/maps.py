@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.deps import OptionalUser, SessionDep, current_user, resolve_county
 from api.geojson import GEOJSON
+from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload
 from core.principal import Principal
 from maps import command_room
@@ -165,5 +166,7 @@ def redraw_page(
 def install(app: FastAPI) -> None:
     """Serve the pages, the layer endpoints (login required) and ``/static``."""
     app.include_router(pages)
-    app.include_router(router, prefix="/api/v1", dependencies=[Depends(current_user)])
+    app.include_router(
+        router, prefix="/api/v1", dependencies=[Depends(current_user)], responses=ERROR_RESPONSES
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

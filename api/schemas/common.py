@@ -39,3 +39,20 @@ class RowProblemOut(Out):
     row: int | None
     field: str | None
     reason: str
+
+
+class ErrorOut(BaseModel):
+    """An error: ``detail`` says what went wrong (Chinese first where it concerns data, English
+    beside); ``error`` names the domain error; ``problems`` lists refused rows of a file."""
+
+    detail: str
+    error: str | None = None
+    problems: list[RowProblemOut] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    401: {"model": ErrorOut, "description": "not logged in, or the token is no longer valid"},
+    403: {"model": ErrorOut, "description": "outside the caller's role or scope"},
+    404: {"model": ErrorOut, "description": "no such object"},
+    409: {"model": ErrorOut, "description": "conflict: a stale version or an illegal step"},
+}

@@ -154,3 +154,24 @@ def test_intake_bodies_that_are_not_records_are_422(http, body):
     for path in ("/api/v1/disputes", "/api/v1/signals"):
         response = http.post(path, json=body)
         assert response.status_code == 422, (path, response.text)
+
+
+def test_every_operation_describes_its_error_bodies(spec):
+    missing = []
+    for name, operation in _operations(spec):
+        for code in ("401", "403", "404", "409"):
+            content = operation.get("responses", {}).get(code, {}).get("content", {})
+            if not any(kind in content for kind in JSON_TYPES):
+                missing.append(f"{name} {code}")
+    assert not missing, missing
+
+
+def test_real_error_bodies_match_the_declared_error_model(http, live_server):
+    from api.schemas.common import ErrorOut
+
+    not_found = http.get("/api/v1/grids/62302199999999")
+    assert not_found.status_code == 404
+    assert ErrorOut.model_validate(not_found.json()).error == "NotFound"
+    anonymous = httpx.get(f"{live_server}/api/v1/disputes", timeout=60)
+    assert anonymous.status_code == 401
+    ErrorOut.model_validate(anonymous.json())
