@@ -17,8 +17,28 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "heads") -> None:
-    """Bring the database at ``url`` up to ``revision`` (default: every branch head)."""
+    """Bring the database at ``url`` up to ``revision`` (default: every branch head).
+
+    At the head the case-rule functions are installed again as :mod:`core` states them now
+    (``CREATE OR REPLACE``), so a changed rule reaches databases migrated before the change.
+    """
     command.upgrade(alembic_config(url), revision)
+    if revision == "heads":
+        reinstall_rules(url)
+
+
+def reinstall_rules(url: str) -> None:
+    """Create or replace the SQL functions of :mod:`geo.database.rules` in one transaction."""
+    from sqlalchemy import create_engine, text
+
+    from geo.database import rules
+
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as conn:
+            rules.install(lambda statement: conn.execute(text(statement)))
+    finally:
+        engine.dispose()
 
 
 def current(url: str) -> str | None:

@@ -14,9 +14,10 @@ into the calling query, and they never return NULL (false instead), as the Pytho
 - ``wangge_in_scope(grid_code, county_code, facility_code, scope_area, scope_facility)``:
   :meth:`core.principal.Principal.may_see_case` for a caller who sees cases.
 
-Migration ``0009_rules`` installs them. A change to one of these rules in core needs a new
-migration that calls :func:`install` again (``CREATE OR REPLACE``), so that databases migrated
-before it follow; ``tests/geo/database/test_rules.py`` checks SQL against Python.
+Migration ``0009_rules`` installs them, and every upgrade to the head replaces them as core
+states them then (:func:`geo.database.migrate.upgrade`: ``wangge db migrate``, the set-up,
+``wangge demo``), so a changed rule reaches databases migrated before the change;
+``tests/geo/database/test_rules.py`` checks SQL against Python.
 """
 
 from __future__ import annotations

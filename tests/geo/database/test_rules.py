@@ -138,3 +138,22 @@ def test_one_head_and_the_downgrade_drops_the_functions(scratch_url):
             assert conn.execute(query, {"names": names}).scalar() == len(names)
     finally:
         engine.dispose()
+
+
+def test_an_upgrade_puts_back_the_rules_as_core_states_them(scratch_url):
+    """A database whose functions say something else (an older rule) follows core again."""
+    engine = create_engine(normalise_url(scratch_url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION wangge_is_open(status text) RETURNS boolean "
+                    "LANGUAGE sql IMMUTABLE AS $$ SELECT status = 'received' $$"
+                )
+            )
+        migrate.upgrade(scratch_url)
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT wangge_is_open('unresolved')")).scalar()
+        assert found is True
+    finally:
+        engine.dispose()
