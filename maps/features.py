@@ -22,6 +22,7 @@ import shapely
 from maps.display import display_geometries, to_wgs84
 
 NO_DATA = "暂无数据 / no data yet"
+NO_RECOMMENDATION = "暂无建议 / no recommendation"
 NODATA_COLOUR = "#4b5563"
 SHANGHAI = "Asia/Shanghai"
 
@@ -157,3 +158,20 @@ def local_text(value: object, fmt: str) -> str | None:
     if ts.tzinfo is None:
         ts = ts.tz_localize("UTC")
     return ts.tz_convert(SHANGHAI).strftime(fmt)
+
+
+def dispatch_text(suggestions: list[dict]) -> str:
+    """The head of a dispatch ranking as a popup line: ``1. name (2.1 km)；2. …``."""
+    return (
+        "；".join(
+            f"{s['rank']}. {s['name'] or s['role']}"
+            + (f" ({s['distance_m'] / 1000:.1f} km)" if s.get("distance_m") else "")
+            for s in suggestions
+        )
+        or NO_RECOMMENDATION
+    )
+
+
+def routed_text(routed_to: str) -> str:
+    """The popup line of a case already routed to a unit."""
+    return f"已转 routed to {routed_to}"

@@ -26,6 +26,7 @@ from geo.staff import coverage, roster
 from maps import forces, payloads
 from maps.assets import AssetOptions
 from maps.base import Basemap
+from maps.features import dispatch_text, routed_text
 from maps.hotspots import review_payload
 from maps.redraw import redraw_map
 from services import safety
@@ -38,7 +39,6 @@ COMMAND_ROOM_LAYERS = (
     "admin", "grids", "hotspots", "disputes", "facilities", "coverage", "safety", "on_duty",
 )  # fmt: skip
 SNAPSHOT_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
-NO_RECOMMENDATION = "暂无建议 / no recommendation"
 
 
 class MapSettings(BaseSettings):
@@ -170,18 +170,6 @@ def disputes_payload(
     return payloads.disputes_payload(with_dispatch(session, frame), now=now, gcj02=gcj02)
 
 
-def dispatch_text(suggestions: list[dict]) -> str:
-    """The head of a dispatch ranking as one line: ``1. name (2.1 km)；2. …``."""
-    return (
-        "；".join(
-            f"{s['rank']}. {s['name'] or s['role']}"
-            + (f" ({s['distance_m'] / 1000:.1f} km)" if s.get("distance_m") else "")
-            for s in suggestions
-        )
-        or NO_RECOMMENDATION
-    )
-
-
 def with_dispatch(session: Session, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``frame`` of open disputes with a ``dispatch`` column: where a case was routed, or the
     top three suggestions (one query for all the cases)."""
@@ -191,9 +179,7 @@ def with_dispatch(session: Session, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame
     pending = [int(i) for i in frame.loc[~routed, "id"]]
     suggested = top_suggestions(session=session, dispute_ids=pending, top=3)
     texts = [
-        f"已转 routed to {routed_to}"
-        if is_routed
-        else dispatch_text(suggested.get(int(dispute_id), []))
+        routed_text(routed_to) if is_routed else dispatch_text(suggested.get(int(dispute_id), []))
         for dispute_id, routed_to, is_routed in zip(
             frame["id"], frame["assigned_facility"], routed, strict=True
         )

@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from core.principal import Principal
 from geo.disputes import dispatch, workflow
+from maps.features import dispatch_text
 from services import map_layers
 from tests.geo.disputes.disputes_factories import (
     CHIGOU,
@@ -85,7 +86,7 @@ def test_each_case_shows_the_head_of_its_own_ranking(world):
     assert shown.pop("M-0") == "已转 routed to 池沟村调委会"
     for i, dispute_id in enumerate(ids[1:], start=1):
         ranked = dispatch.recommend(session=world.session, dispute_id=dispute_id)
-        assert shown[f"M-{i}"] == map_layers.dispatch_text(ranked["recommendations"][:3])
+        assert shown[f"M-{i}"] == dispatch_text(ranked["recommendations"][:3])
 
 
 def test_the_dispatch_line():
@@ -94,10 +95,8 @@ def test_the_dispatch_line():
         {"rank": 2, "role": "household_leader", "name": "十户长（模拟）", "distance_m": None},
         {"rank": 3, "role": "village_centre", "name": "池沟村综治中心", "distance_m": 1234},
     ]
-    assert map_layers.dispatch_text(head) == (
-        "1. grid_leader；2. 十户长（模拟）；3. 池沟村综治中心 (1.2 km)"
-    )
-    assert map_layers.dispatch_text([]) == "暂无建议 / no recommendation"
+    assert dispatch_text(head) == ("1. grid_leader；2. 十户长（模拟）；3. 池沟村综治中心 (1.2 km)")
+    assert dispatch_text([]) == "暂无建议 / no recommendation"
 
 
 def test_map_settings_are_read_from_the_environment(monkeypatch):
