@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from core.errors import ImportRejected, RowProblem
 
@@ -67,6 +68,23 @@ class Sheet:
         """The cells under ``header`` (the first column so named), one per record."""
         index = self.headers.index(header)
         return [record[index] for record in self.records]
+
+    def text_frame(self, index_name: str = "row") -> pd.DataFrame:
+        """The records as text cells (:func:`cell_text`; blanks None), indexed by their row
+        numbers; a header used twice is told apart as pandas does (备注, 备注.1, …)."""
+        cells = [[cell_text(cell) for cell in record] for record in self.records]
+        index = pd.Index(self.rows, name=index_name, dtype="int64")
+        return pd.DataFrame(cells, columns=_unique(self.headers), index=index, dtype=object)
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for header in headers:
+        count = seen.get(header, 0)
+        seen[header] = count + 1
+        unique.append(header if count == 0 else f"{header}.{count}")
+    return unique
 
 
 def normalise_header(header) -> str:

@@ -16,12 +16,10 @@ CHUNK = 2_000
 def read_table(path: Path, *, columns: list[str]) -> tuple[pd.DataFrame, list[int]]:
     """The file as text cells (CSV in any encoding a county office uses, or .xlsx; title,
     totals and footer rows dropped) and each record's row number as the sheet shows it."""
-    from geo.files import cell_text
     from geo.files import read_table as read_sheet
 
     sheet = read_sheet(path, known=columns)
-    cells = [[cell_text(cell) or "" for cell in record] for record in sheet.records]
-    return pd.DataFrame(cells, columns=sheet.headers, dtype=str), sheet.rows
+    return sheet.text_frame().fillna("").reset_index(drop=True), sheet.rows
 
 
 def _text_rows(session, texts: list[str]) -> list[dict]:

@@ -123,21 +123,7 @@ def read_table(
         sheet = files.read_table(path, known=cols.known_headers(kind), sheet=layer)
     except ImportRejected as rejected:
         raise InvalidRequest("; ".join(p.reason for p in rejected.problems)) from None
-    headers = _unique(sheet.headers)
-    cells = [[files.cell_text(cell) for cell in record] for record in sheet.records]
-    index = pd.Index(sheet.rows, name=cols.ROW_INDEX, dtype="int64")
-    return pd.DataFrame(cells, columns=headers, index=index, dtype=object)
-
-
-def _unique(headers: list[str]) -> list[str]:
-    """Headers made unique the way pandas does (备注, 备注.1, …)."""
-    seen: dict[str, int] = {}
-    unique = []
-    for header in headers:
-        count = seen.get(header, 0)
-        seen[header] = count + 1
-        unique.append(header if count == 0 else f"{header}.{count}")
-    return unique
+    return sheet.text_frame(cols.ROW_INDEX)
 
 
 def _read_layer(path: Path, layer: str | None) -> pd.DataFrame:
