@@ -147,10 +147,6 @@ def resolve_county(session: Session, user: Principal, county: str | None) -> str
     return which_county(session=session, requested=county, scope=user.area_prefix)
 
 
-# The older name some routers use; every resolution checks the scope, so the two are one.
-county_in_scope = resolve_county
-
-
 # --- published layers, shared by /ogc and /tiles ------------------------------------------------
 
 Layer = TypeVar("Layer")

@@ -8,7 +8,7 @@ the caller is told to load one or to name it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from core.errors import Forbidden, InvalidRequest, NotFound
 
@@ -21,9 +21,13 @@ def county_of(code: str) -> str:
 
 
 def choose_county(
-    *, loaded: Sequence[str], requested: str | None = None, scope: str | None = None
+    *,
+    loaded: Sequence[str] | Callable[[], Sequence[str]],
+    requested: str | None = None,
+    scope: str | None = None,
 ) -> str:
-    """The county to work on, given the ``loaded`` county codes, the ``requested`` code (or
+    """The county to work on, given the ``loaded`` county codes (or a function that reads
+    them, called only when neither a county nor a scope decides), the ``requested`` code (or
     None) and the caller's area ``scope`` (a code prefix, None when unrestricted).
 
     Raises :class:`~core.errors.Forbidden` for a requested county outside the scope,
@@ -39,6 +43,8 @@ def choose_county(
         return requested
     if scope:
         return county_of(scope)
+    if callable(loaded):
+        loaded = loaded()
     if not loaded:
         raise NotFound(
             "尚未载入任何县：请先运行 `wangge demo` 或 `wangge load admin-units` / "

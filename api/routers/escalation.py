@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from api.deps import CaseReader, SessionDep, county_in_scope
+from api.deps import CaseReader, SessionDep, resolve_county
 from api.schemas.escalation import EscalationRanking
 from core.errors import InvalidRequest
 from services import escalation
@@ -25,7 +25,7 @@ def escalation_ranking(
     limit: int = Query(100, ge=1, le=10_000),
 ) -> dict:
     """Open disputes in the caller's scope, highest escalation score first, with the reasons."""
-    county = county_in_scope(session, user, county)
+    county = resolve_county(session, user, county)
     when = as_of or dt.datetime.now(dt.UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentUser, Manager, SessionDep, audit_case, county_in_scope
+from api.deps import CurrentUser, Manager, SessionDep, audit_case, resolve_county
 from api.geojson import GeoJSONResponse
 from api.schemas.common import COUNTY
 from api.schemas.risk import HotspotCollection, ReviewIn, ReviewOut, RiskCollection
@@ -30,7 +30,7 @@ def risk(
     """Expected disputes per grid for a period, its rank and the factors behind it."""
     body = scores.risk_collection(
         session=session,
-        county=county_in_scope(session, user, county),
+        county=resolve_county(session, user, county),
         period=period,
         period_start=period_start,
         top=top,
@@ -54,7 +54,7 @@ def hotspots(
     """Flagged grids (per method) with explanation and review status."""
     body = scores.hotspots_collection(
         session=session,
-        county=county_in_scope(session, user, county),
+        county=resolve_county(session, user, county),
         period_start=period_start,
         latest=latest and period_start is None,
         method=method,

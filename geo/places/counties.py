@@ -24,5 +24,5 @@ def which_county(
     """:func:`core.counties.choose_county` over the counties loaded: the ``requested`` county,
     else the one of the caller's ``scope``, else the only one loaded."""
     return choose_county(
-        loaded=list(loaded_counties(session=session)), requested=requested, scope=scope
+        loaded=lambda: list(loaded_counties(session=session)), requested=requested, scope=scope
     )

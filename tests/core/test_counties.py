@@ -62,3 +62,17 @@ def test_several_loaded_and_none_named_lists_them_and_asks_for_one():
 
 def test_the_county_of_an_area_code_is_its_first_six_digits():
     assert county_of(GRID) == county_of(TOWNSHIP) == county_of(LINTAN) == LINTAN
+
+
+def test_the_loaded_counties_are_read_only_when_nothing_else_decides():
+    reads = []
+
+    def loaded():
+        reads.append(1)
+        return ["623021"]
+
+    assert choose_county(loaded=loaded, requested="623021") == "623021"
+    assert choose_county(loaded=loaded, scope="623021100") == "623021"
+    assert reads == []
+    assert choose_county(loaded=loaded) == "623021"
+    assert reads == [1]
