@@ -33,7 +33,8 @@ from threadpoolctl import threadpool_limits
 
 from core.limits import time_limit_days
 from demo import generate
-from models.escalation import backtest_escalation, escalation_features, escalation_outcome
+from models.escalation import backtest_escalation, escalation_outcome
+from models.escalation_features import escalation_features
 
 TZ = "Asia/Shanghai"
 FOLLOW_DAYS = 30

@@ -1,7 +1,7 @@
 """Rank a county's open disputes by escalation risk (命案风险预警), with the reasons.
 
 Composition only: geo.risk.escalation reads the raw facts (open cases, earlier disputes, opaque
-party keys, signals nearby), models.escalation.escalation_features turns them into the factors —
+party keys, signals nearby), models.escalation_features turns them into the factors —
 the same function the backtest runs (bench/escalation_demo.py) — and the score is
 models.escalation (actuarial points; see docs/risk.md for what the score means and how it was
 backtested on the demo county).
@@ -17,7 +17,8 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geo.risk import escalation
-from models.escalation import escalation_features, facts_reach, score_open_cases
+from models.escalation import score_open_cases
+from models.escalation_features import escalation_features, facts_reach
 
 MEANING = (
     "score: estimated chance in percent that the case escalates (ends unresolved, or a violence "
@@ -71,7 +72,7 @@ def open_case_facts(
 
 
 def facts_features(facts: EscalationFacts, as_of: dt.datetime) -> pd.DataFrame:
-    """The escalation factors of ``facts.cases`` at ``as_of`` (models.escalation's definition)."""
+    """The escalation factors of ``facts.cases`` at ``as_of`` (models.escalation_features)."""
     return escalation_features(
         facts.cases, as_of=pd.Timestamp(as_of), history=facts.history, parties=facts.parties,
         signals=facts.signals,

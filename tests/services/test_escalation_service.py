@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from geo.risk import escalation as reads
-from models.escalation import escalation_features, score_open_cases
+from models.escalation import score_open_cases
+from models.escalation_features import escalation_features
 from services.escalation import open_case_facts, rank_open_disputes
 
 COUNTY = "623021"
