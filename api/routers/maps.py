@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import OptionalUser, SessionDep, current_user, resolve_county
-from api.geojson import GEOJSON
+from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload
 from core.principal import Principal
@@ -37,12 +37,6 @@ pages = APIRouter(tags=["maps"])
 router = APIRouter(tags=["maps"])
 
 
-class GeoJSONObjectResponse(JSONResponse):
-    """A GeoJSON object serialised by the app (``application/geo+json``)."""
-
-    media_type = GEOJSON
-
-
 def _login_redirect(request: Request) -> RedirectResponse | JSONResponse:
     if any(getattr(route, "path", None) == "/login" for route in request.app.routes):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
@@ -53,7 +47,7 @@ def _login_redirect(request: Request) -> RedirectResponse | JSONResponse:
     "/maps/layers/{layer}",
     response_model=LayerPayload,
     response_model_exclude_unset=True,
-    response_class=GeoJSONObjectResponse,
+    response_class=GeoJSONResponse,
 )
 def map_layer(
     layer: Layer,
@@ -61,7 +55,7 @@ def map_layer(
     settings: MapSettingsDep,
     user: Annotated[Principal, Depends(current_user)],
     county: CountyQuery = None,
-) -> GeoJSONObjectResponse:
+) -> GeoJSONResponse:
     """One map layer as GeoJSON with display metadata (what the map pages refresh from)."""
     county = resolve_county(session, user, county)
     gcj02 = settings.to_basemap().shift_to_gcj02
@@ -70,7 +64,7 @@ def map_layer(
     )
     # Returned as a response: the model documents the body, the payload is not re-validated
     # (a county's grids are 0.6 MB, validated again on every refresh of every wall screen).
-    return GeoJSONObjectResponse(payload)
+    return GeoJSONResponse(payload)
 
 
 @pages.get("/maps/command-room", response_class=HTMLResponse)
