@@ -39,6 +39,8 @@ install_os_packages() {
     fi
 }
 
+ORIGINAL_PATH="$PATH"
+
 install_uv() {
     export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"
     if command -v uv >/dev/null; then return; fi
@@ -53,8 +55,20 @@ install_uv() {
     hash -r
 }
 
+expose_uv() {
+    # A fresh shell does not have ~/.local/bin on PATH; make `uv` reachable there too, when allowed.
+    if PATH="$ORIGINAL_PATH" command -v uv >/dev/null; then return; fi
+    if [ "$(id -u)" -eq 0 ] && [ -d /usr/local/bin ] && [ -w /usr/local/bin ]; then
+        ln -sf "$(command -v uv)" /usr/local/bin/uv
+        log "linked uv into /usr/local/bin"
+    else
+        log "uv is in $(dirname "$(command -v uv)"); use ./wangge, or add that folder to PATH"
+    fi
+}
+
 install_os_packages
 install_uv
+expose_uv
 log "syncing the locked Python environment"
 uv sync --frozen --all-groups --quiet
 if [ -z "${DATABASE_URL:-}" ]; then
