@@ -38,6 +38,10 @@ CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 TABLE_SUFFIXES = CSV_SUFFIXES | EXCEL_SUFFIXES
 HEADER_SEARCH_ROWS = 20
+# Limits of one file, checked before it is parsed: a bigger table is split, or loaded from a
+# GeoPackage. 50 MB of CSV is about 300,000 ledger rows.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
 TOTALS_LABELS = {"合计", "总计", "小计", "总合计"}
 _FOOTER = re.compile(
     r"^(填报人|填表人|制表人|审核人|审批人|负责人|单位负责人|分管领导|联系人|"
@@ -123,6 +127,7 @@ def read_table(path: str | Path, *, known: Iterable[str], sheet: str | None = No
     if not path.exists():
         raise _refused(path, None, f"找不到文件 / file not found: {path}")
     suffix = path.suffix.lower()
+    check_size(path)
     if suffix in CSV_SUFFIXES:
         numbered, encoding = _read_csv(path)
         return _split(path, "csv", numbered, known, encoding)
@@ -148,6 +153,50 @@ def _refused(path: Path, field_name: str | None, reason: str) -> ImportRejected:
     return ImportRejected(str(path), [RowProblem(None, field_name, reason)])
 
 
+def check_size(path: Path) -> None:
+    """Refuse an empty file or one over :data:`MAX_FILE_BYTES` before reading it."""
+    size = path.stat().st_size
+    if size == 0:
+        raise _refused(path, None, "文件是空的（0 字节）/ the file is empty (0 bytes)")
+    if size > MAX_FILE_BYTES:
+        raise _refused(
+            path, None, f"文件太大：{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB，"
+            f"请分成几个文件 / the file is too large ({size / 2**20:.0f} MB; the limit is "
+            f"{MAX_FILE_BYTES // 2**20} MB): split it into several files"
+        )  # fmt: skip
+
+
+def _too_many_rows(path: Path) -> ImportRejected:
+    return _refused(
+        path, None, f"行数超过上限 {MAX_ROWS:,}，请分成几个文件 / more than {MAX_ROWS:,} rows: "
+        "split the file"
+    )  # fmt: skip
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for bytes that are no text file in any encoding read here (NUL bytes without a
+    UTF-16 pattern, or mostly control characters): an image, a zip, a damaged file."""
+    sample = raw[:4096]
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(sample):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return controls > len(sample) * 0.05
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when every other byte of the sample is NUL (ASCII in UTF-16)."""
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2], sample[0::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Text and encoding of a CSV's bytes: UTF-8 (BOM or not), UTF-16 with BOM, else GB18030.
 
@@ -155,7 +204,10 @@ def decode(raw: bytes) -> tuple[str, str]:
     GB18030) and "Unicode text" as UTF-16 with a BOM.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        return raw.decode("utf-16", errors="replace"), "utf-16"
+    bare16 = _utf16_without_bom(raw[:4096])
+    if bare16:
+        return raw.decode(bare16, errors="replace"), bare16
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
@@ -180,13 +232,36 @@ def _delimiter(text: str, suffix: str) -> str:
 
 
 def _read_csv(path: Path) -> tuple[list[tuple[int, list]], str]:
-    text, encoding = decode(path.read_bytes())
+    raw = path.read_bytes()
+    if looks_binary(raw):
+        raise _refused(
+            path, None, "这不是文本表格（文件含二进制内容，可能已损坏或不是 CSV）/ not a text "
+            "table: the file holds binary data (damaged, or not a CSV); save it from Excel as CSV"
+        )  # fmt: skip
+    text, encoding = decode(raw)
+    if "\ufffd" in text[:20000] and encoding == "gb18030":
+        raise _refused(
+            path, None, "无法识别文件编码（不是 UTF-8、UTF-16 或 GBK/GB18030）/ unknown text "
+            "encoding (not UTF-8, UTF-16 or GBK/GB18030): save the file as CSV UTF-8 in Excel"
+        )  # fmt: skip
     delimiter = _delimiter(text, path.suffix.lower())
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered = []
     try:
-        numbered = [(number, list(record)) for number, record in enumerate(records, start=1)]
+        for number, record in enumerate(records, start=1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise _too_many_rows(path)
+            numbered.append((number, record))
     except csv.Error as error:
-        raise _refused(path, None, f"CSV 格式错误 / malformed CSV: {error}") from None
+        line = len(numbered) + 1
+        if "field larger" in str(error):
+            reason = (
+                f"第 {line} 行有一个单元格超过 {csv.field_size_limit():,} 个字符 / a cell on row "
+                f"{line} is longer than {csv.field_size_limit():,} characters"
+            )
+        else:
+            reason = f"CSV 格式错误（第 {line} 行）/ malformed CSV at row {line}: {error}"
+        raise _refused(path, None, reason) from None
     return numbered, encoding
 
 
@@ -197,7 +272,8 @@ def _read_excel(path: Path, sheet: str | None) -> list[tuple[int, list]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise _refused(
-            path, None, f"无法读取的 .xlsx 工作簿 / not a readable .xlsx workbook: {error}"
+            path, None, "无法打开这个 .xlsx 工作簿（已损坏，或不是 Excel 文件）/ not a readable "
+            f".xlsx workbook (damaged, or not an Excel file): {type(error).__name__}"
         ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
@@ -207,10 +283,18 @@ def _read_excel(path: Path, sheet: str | None) -> list[tuple[int, list]]:
             )  # fmt: skip
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         worksheet.reset_dimensions()  # some programs write a wrong sheet size
-        numbered = [
-            (number, list(record))
-            for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1)
-        ]
+        numbered = []
+        for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise _too_many_rows(path)
+            numbered.append((number, list(record)))
+    except ImportRejected:
+        raise
+    except Exception as error:  # a truncated or damaged sheet part fails only when read
+        raise _refused(
+            path, None, f"工作簿已损坏，无法读完 / the workbook is damaged and cannot be read "
+            f"to the end: {type(error).__name__}"
+        ) from None  # fmt: skip
     finally:
         book.close()
     return numbered

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core import vocab
+from core import dates, vocab
 from core.crs import gcj02_to_wgs84
 from core.errors import InvalidRequest, RowProblem
 from geo.files import normalise_header
@@ -26,6 +26,7 @@ from geo.files import normalise_header
 # Reported times without a zone are Beijing time (the clerk's wall clock).
 LOCAL_ZONE = "Asia/Shanghai"
 FIRST_DATA_ROW = 2
+TIME_LABELS = {"reported_at": "受理时间", "observed_at": "发现时间"}
 # Name of a frame's index holding each record's spreadsheet row number.
 ROW_INDEX = "spreadsheet_row"
 
@@ -163,15 +164,28 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.strip().replace("", pd.NA)
 
 
+def _moment(value) -> pd.Timestamp:
+    parsed = dates.parse_datetime(value)
+    if parsed is None:
+        return pd.NaT
+    stamp = pd.Timestamp(parsed)
+    if stamp.tzinfo is None:
+        return stamp.tz_localize(LOCAL_ZONE, ambiguous="NaT", nonexistent="NaT")
+    return stamp.tz_convert(LOCAL_ZONE)
+
+
 def _times(series: pd.Series) -> pd.Series:
+    """Each cell as a zoned time (Beijing time unless it names a zone); NaT where the cell
+    is empty or not a date (the formats of :mod:`core.dates`)."""
     if pd.api.types.is_datetime64_any_dtype(series):
-        parsed = series
-    else:
-        parsed = pd.to_datetime(_text(series), errors="coerce", format="mixed")
-    parsed = parsed.dt.floor("us")  # PostgreSQL keeps microseconds
-    if parsed.dt.tz is None:
-        return parsed.dt.tz_localize(LOCAL_ZONE, ambiguous="NaT", nonexistent="NaT")
-    return parsed
+        parsed = series.dt.floor("us")  # PostgreSQL keeps microseconds
+        if parsed.dt.tz is None:
+            return parsed.dt.tz_localize(LOCAL_ZONE, ambiguous="NaT", nonexistent="NaT")
+        return parsed
+    cells = series.astype(object).where(series.notna(), None).tolist()
+    stamps = [_moment(cell) for cell in cells]
+    parsed = pd.to_datetime(pd.Series(stamps, index=series.index, dtype=object), utc=True)
+    return parsed.dt.tz_convert(LOCAL_ZONE).dt.floor("us")
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -237,10 +251,37 @@ def check(
     if time_column not in rows:
         chinese = {"reported_at": "受理时间", "observed_at": "发现时间"}[time_column]
         raise InvalidRequest(f"文件缺少“{chinese}”列 / the file has no {time_column} column")
-    times = _times(rows[time_column])
-    reject(times.isna(), time_column, f"{time_column} is empty or not a date/time")
-    limit = pd.Timestamp(now) + pd.Timedelta(days=1)
-    reject(times > limit, time_column, f"{time_column} is in the future")
+    given_time = rows[time_column]
+    times = _times(given_time)
+    label = TIME_LABELS[time_column]
+    shown = given_time.astype(object).where(given_time.notna(), None).tolist()
+    empty = pd.Series([cell is None or not str(cell).strip() for cell in shown], index=rows.index)
+    reject(
+        empty,
+        time_column,
+        f"{label}为空 / {time_column} is empty",
+    )
+    reject(
+        times.isna(),
+        time_column,
+        lambda i: f"'{shown[i]}' 不是日期时间，可写 {dates.ACCEPTED} / not a date/time: "
+        "write e.g. 2026-11-06 14:20, 2026/11/6, 2026.11.06, 2026年11月6日 14:20",
+    )
+    earliest, latest = dates.plausible_window(now)
+    earliest_at = pd.Timestamp(earliest).tz_localize(LOCAL_ZONE)
+    latest_at = pd.Timestamp(latest).tz_localize("UTC")
+    reject(
+        times < earliest_at,
+        time_column,
+        lambda i: f"{label} '{shown[i]}' 早于 {earliest:%Y-%m-%d}，不可能是真实记录 / "
+        f"{time_column} before {earliest:%Y-%m-%d} is not plausible",
+    )
+    reject(
+        times > latest_at,
+        time_column,
+        lambda i: f"{label} '{shown[i]}' 晚于现在一天以上 / {time_column} is in the future "
+        "(more than a day after now)",
+    )
 
     coded = {}
     for column, labels in template.code_columns.items():

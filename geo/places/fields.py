@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from core import vocab
+from core import numerals, vocab
 from core.errors import RowProblem
 from geo.places.reading import SourceTable, looks_scientific
 
@@ -38,7 +38,7 @@ FACILITY_NAMES.update(
     }
 )  # fmt: skip
 
-_GROUP = re.compile(r"^(\d+)\s*(组|社|队)?$")
+GROUP_UNITS = ("组", "社", "队", "村民小组", "小组")
 
 
 def _code(text: str | None, row: int, label: str, problems: list[RowProblem]) -> str | None:
@@ -296,13 +296,12 @@ def build_addresses(
         group_text = table.value("group_no", i)
         group_no = None
         if group_text is not None:
-            match = _GROUP.match(group_text)
-            if match is None:
+            group_no = numerals.numbered(group_text, GROUP_UNITS)
+            if group_no is None:
                 problems.append(
-                    RowProblem(row, label("group_no"), f"'{group_text}' is not a group number")
-                )
-            else:
-                group_no = int(match.group(1))
+                    RowProblem(row, label("group_no"), f"'{group_text}' 不是组号，可写 3、3组、"
+                               f"三组或第三组 / not a group number: write 3, 3组, 三组 or 第三组")
+                )  # fmt: skip
         record = {
             "full_text": full_text,
             "village_code": _unit_code(table, "village_code", i, known, problems, ("village",)),

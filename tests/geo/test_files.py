@@ -180,7 +180,7 @@ def test_unreadable_files_are_refused_in_chinese_then_english(tmp_path, name, ch
 def test_a_damaged_workbook_is_refused(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(ImportRejected, match=r"无法读取的 \.xlsx 工作簿 / not a readable"):
+    with pytest.raises(ImportRejected, match=r"无法打开这个 \.xlsx 工作簿.* / not a readable"):
         read_table(path, known=KNOWN)
 
 
