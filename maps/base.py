@@ -106,9 +106,17 @@ class MapScript(MacroElement):
         return self._code.replace("{map}", self._parent.get_name())
 
 
+# Inside a <script> element "</script" ends it and "<!--" followed by "<script" changes how the
+# parser looks for the end; U+2028/2029 end a line in older JavaScript. As escapes they are the
+# same JSON and the same JavaScript values.
+_SCRIPT_SAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
 def to_js(value: object) -> str:
-    """JSON for embedding in a ``<script>`` block (``</`` escaped so it cannot close it)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that is safe inside a ``<script>`` element whatever the strings hold."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
 
 
 class Dataset(MacroElement):

@@ -26,13 +26,14 @@ from maps.base import (
 )
 from maps.display import bounds_of, payload_bounds
 from maps.payloads import (
-    FACILITY_STYLE,
+    CENTRE_KINDS,
     admin_payload,
     disputes_payload,
     facilities_payload,
     grids_payload,
     hotspots_payload,
 )
+from maps.styles import FACILITY_STYLE, GRID_FILL_OPACITY
 
 COMMAND_ROOM_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
 COMMAND_ROOM_ASSETS = ["markercluster", "fullscreen"]
@@ -111,24 +112,14 @@ def add_grid_risk(
     *,
     m: folium.Map | None = None,
     url: str | None = None,
-    scheme: str = "Quantiles",
-    k: int = 5,
     gcj02: bool = False,
     payload: dict | None = None,
 ) -> folium.Map:
-    """Grids filled by risk class; click for leader, households, open cases, risk, factors."""
+    """Grids filled by risk level; click for leader, households, open cases, risk, factors."""
     m = map_for(m, grids)
-    m.add_child(
-        Dataset("grids", payload or grids_payload(grids, scheme=scheme, k=k, gcj02=gcj02), url)
-    )
-    m.add_child(
-        DataLayer(
-            "polygons",
-            "grids",
-            name="网格风险 grid risk",
-            options={"role": "grids", "popup": "grid", "fillOpacity": 0.55},
-        )
-    )
+    m.add_child(Dataset("grids", payload or grids_payload(grids, gcj02=gcj02), url))
+    options = {"role": "grids", "popup": "grid", "fillOpacity": GRID_FILL_OPACITY}
+    m.add_child(DataLayer("polygons", "grids", name="网格风险 grid risk", options=options))
     return m
 
 
@@ -191,11 +182,16 @@ def add_facilities(
     """Centres, police stations, court stations, judicial offices … by kind."""
     m = map_for(m, facilities)
     m.add_child(Dataset("facilities", payload or facilities_payload(facilities, gcj02=gcj02), url))
-    # 147 village centres would bury the rest: they get their own layer, off at first.
-    others = [k for k in FACILITY_STYLE if k != "village_centre"]
-    options = {"role": "facilities", "popup": "facility", "size": 12, "vector": True}
-    options["filter"] = {"kind": others}
-    m.add_child(DataLayer("points", "facilities", name="机构 facilities", options=options))
+    # Only the county and township centres at first: hundreds of other dots bury the map.
+    centres = {"role": "facilities", "popup": "facility", "size": 14, "vector": True}
+    centres["filter"] = {"kind": list(CENTRE_KINDS)}
+    m.add_child(DataLayer("points", "facilities", name="综治中心 centres", options=centres))
+    others = [k for k in FACILITY_STYLE if k not in CENTRE_KINDS and k != "village_centre"]
+    units = {"role": "other_facilities", "popup": "facility", "size": 11, "vector": True}
+    units["filter"] = {"kind": others}
+    m.add_child(
+        DataLayer("points", "facilities", name="其他机构 other units", options=units, show=False)
+    )
     villages = {"role": "village_centres", "popup": "facility", "size": 9, "vector": True}
     villages["filter"] = {"kind": "village_centre"}
     m.add_child(

@@ -164,7 +164,7 @@ def dispatch_text(suggestions: list[dict]) -> str:
     """The head of a dispatch ranking as a popup line: ``1. name (2.1 km)；2. …``."""
     return (
         "；".join(
-            f"{s['rank']}. {s['name'] or s['role']}"
+            f"{s['rank']}. {clean(s.get('name')) or clean(s.get('role')) or '未命名单位'}"
             + (f" ({s['distance_m'] / 1000:.1f} km)" if s.get("distance_m") else "")
             for s in suggestions
         )
@@ -172,6 +172,9 @@ def dispatch_text(suggestions: list[dict]) -> str:
     )
 
 
-def routed_text(routed_to: str) -> str:
-    """The popup line of a case already routed to a unit."""
-    return f"已转 routed to {routed_to}"
+def routed_text(routed_to: object) -> str:
+    """The popup line of a case already routed to a unit (its name, when recorded)."""
+    name = clean(routed_to)
+    if name is None or not str(name).strip() or str(name).lower() in ("nan", "none"):
+        return "已转办 routed (承办单位未记录 unit not recorded)"
+    return f"已转 {name} routed"

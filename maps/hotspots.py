@@ -16,21 +16,21 @@ import numpy as np
 import pandas as pd
 from branca.element import Element
 
+from core import risk_levels
 from maps.assets import AssetOptions
 from maps.base import Basemap, DataLayer, Dataset, MapScript, new_figure, new_map, to_js
 from maps.display import DEFAULT_TOLERANCE_DEG, bounds_of
 from maps.features import (
     NODATA_COLOUR,
-    classify,
     clean,
     col,
     empty_payload,
     feature_collection,
     is_synthetic,
-    range_labels,
     records,
 )
-from maps.payloads import REVIEW_LABELS, RISK_PALETTE, hotspot_class_style
+from maps.payloads import hotspot_class_style, risk_legend
+from maps.styles import GRID_FILL_OPACITY, METHOD_LABELS, REVIEW_LABELS, RISK_PALETTE
 
 # Gi* z bands: cold 99/95/90 %, not significant, hot 90/95/99 %.
 GI_BREAKS = [-2.576, -1.960, -1.645, 1.645, 1.960, 2.576]
@@ -57,6 +57,30 @@ def _period_text(value: object) -> str:
     return str(pd.Timestamp(value).date())
 
 
+def _periods_of(scores: pd.DataFrame | None) -> list[str]:
+    if scores is None or scores.empty:
+        return []
+    return [_period_text(p) for p in scores["period_start"]]
+
+
+def _levels_per_period(scores: pd.DataFrame) -> list:
+    """The risk level of every row, each period against its own county mean."""
+    expected = pd.to_numeric(col(scores, "model_score"), errors="coerce")
+    levels: list = [None] * len(scores)
+    for _, rows in scores.groupby(scores["period_start"].map(_period_text)).groups.items():
+        values = [clean(v) for v in expected.loc[rows]]
+        for index, level in zip(rows, risk_levels.levels_of(values), strict=True):
+            levels[index] = level
+    return levels
+
+
+def _method_tags(value: object) -> list[str] | None:
+    """The methods that flagged a grid, in words (the column may be absent)."""
+    if value is None or isinstance(value, float):
+        return None
+    return [METHOD_LABELS.get(str(m), str(m)) for m in value] or None
+
+
 def review_payload(
     grids: gpd.GeoDataFrame | None,
     scores: pd.DataFrame | None,
@@ -79,13 +103,13 @@ def review_payload(
     notices: list[str] = []
     periods: list[str] = []
     values: dict[str, dict[str, dict]] = {}
-    model_bins: list[float] = []
-    class_styles: list[tuple[str, str]] = []
+    model_levels: list = []
+    class_styles: list[tuple[str, str, str]] = []
     if scores is None or scores.empty:
         notices.append(f"{title}: 暂无评分与热点 / no scores or hotspots yet")
     else:
         scores = scores.reset_index(drop=True)
-        model_cls, model_bins = classify(col(scores, "model_score"), k=5)
+        model_levels = _levels_per_period(scores)
         gi_cls = gi_classes(col(scores, "gi_z"))
         flagged = col(scores, "flagged", False).fillna(False).astype(bool).to_numpy()
         styles = [
@@ -104,7 +128,11 @@ def review_payload(
         )
         for i, row in enumerate(raw):
             entry = {k: v for k, v in row.items() if v is not None}
-            entry["model"] = int(model_cls[i]) if model_cls[i] >= 0 else None
+            level = model_levels[i]
+            entry["model"] = risk_levels.LEVELS.index(level) if level else None
+            if level:
+                entry["level"] = level.label
+                entry["expected"] = risk_levels.expected_text(row["score"])
             entry["gi"] = int(gi_cls[i]) if gi_cls[i] >= 0 else None
             if flagged[i]:
                 status = clean(col(scores, "review_status").iloc[i]) or "pending"
@@ -112,20 +140,21 @@ def review_payload(
                     flagged=True,
                     flag=class_styles.index(styles[i]),
                     class_label=styles[i][0],
-                    status_label=REVIEW_LABELS.get(status, status),
+                    status_label=REVIEW_LABELS.get(status, "待审核 pending"),
+                    methods=_method_tags(col(scores, "methods").iloc[i]),
                 )
             else:
                 entry.pop("explanation", None)
             values.setdefault(period_text[i], {})[str(scores.at[i, "grid_code"])] = entry
-    low = (
-        float(pd.to_numeric(col(scores, "model_score"), errors="coerce").min())
-        if model_bins
-        else 0.0
+    latest = [lv for lv, p in zip(model_levels, _periods_of(scores), strict=True)
+              if periods and p == periods[-1]]  # fmt: skip
+    model_legend = (
+        risk_legend(latest)
+        if any(latest)
+        else [
+            {"colour": NODATA_COLOUR, "label": "暂无评分 not scored", "opacity": GRID_FILL_OPACITY}
+        ]
     )
-    model_legend = [
-        {"colour": RISK_PALETTE[i], "label": lab}
-        for i, lab in enumerate(range_labels(model_bins, low))
-    ] or [{"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"}]
     meta = {
         "layer": "review",
         "synthetic": synthetic,
@@ -133,16 +162,26 @@ def review_payload(
         "periods": periods,
         "values": values,
         "nodata_colour": NODATA_COLOUR,
-        "palettes": {"model": RISK_PALETTE, "gi": GI_PALETTE, "flag": [c for _, c in class_styles]},
+        "palettes": {
+            "model": RISK_PALETTE,
+            "gi": GI_PALETTE,
+            "flag": [c for _, c, _ in class_styles],
+        },
+        "dashes": {"flag": [d for _, _, d in class_styles]},
+        "fill_opacities": {"model": GRID_FILL_OPACITY, "gi": GRID_FILL_OPACITY},
         "legends": {
             "model": model_legend,
             "gi": [
-                {"colour": c, "label": lab} for c, lab in zip(GI_PALETTE, GI_LABELS, strict=True)
+                {"colour": c, "label": lab, "opacity": GRID_FILL_OPACITY}
+                for c, lab in zip(GI_PALETTE, GI_LABELS, strict=True)
             ],
-            "flag": [{"colour": c, "label": lab, "shape": "line"} for lab, c in class_styles],
+            "flag": [
+                {"colour": c, "label": lab, "shape": "line", "dash": d}
+                for lab, c, d in class_styles
+            ],
         },
         "legend_titles": {
-            "model": "模型风险 model risk",
+            "model": "模型风险 预计下周纠纷 model risk",
             "gi": "Gi* z (Getis–Ord)",
             "flag": "预警类型 emerging hotspot class",
         },

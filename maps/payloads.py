@@ -20,58 +20,44 @@ from collections.abc import Iterable
 import geopandas as gpd
 import pandas as pd
 
-from core import cases, vocab
+from core import cases, risk_levels, vocab
 from maps.display import DEFAULT_TOLERANCE_DEG
 from maps.features import (
     NODATA_COLOUR,
-    classify,
     clean,
     col,
     empty_payload,
     feature_collection,
     is_synthetic,
     local_text,
-    range_labels,
     records,
 )
+from maps.styles import (
+    CENTRE_KINDS,
+    FACILITY_STYLE,
+    GRID_FILL_OPACITY,
+    HOTSPOT_CLASSES,
+    OTHER_HOTSPOT,
+    REVIEW_LABELS,
+    RISK_PALETTE,
+    STATUS_COLOURS,
+    UNCLASSED_HOTSPOT,
+    status_label,
+)
 
-RISK_PALETTE = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
-STATUS_COLOURS = {
-    "received": "#38bdf8",
-    "routed": "#a78bfa",
-    "in_progress": "#facc15",
-    "unresolved": "#fb7185",
-}
-FACILITY_STYLE = {  # kind -> (colour, glyph)
-    "county_centre": ("#dc2626", "县"),
-    "township_centre": ("#ea580c", "镇"),
-    "village_centre": ("#d97706", "村"),
-    "police_station": ("#2563eb", "警"),
-    "court_station": ("#7c3aed", "法"),
-    "judge_contact_point": ("#9333ea", "官"),
-    "judicial_office": ("#0d9488", "司"),
-    "mediation_committee": ("#16a34a", "调"),
-    "legal_adviser": ("#64748b", "律"),
-}
-# Emerging hot spot categories (Esri, "How Emerging Hot Spot Analysis works").
-HOTSPOT_CLASSES = {
-    "new": ("新增热点 new", "#ff4d4f"),
-    "consecutive": ("连续热点 consecutive", "#ff7a45"),
-    "intensifying": ("加剧热点 intensifying", "#f5222d"),
-    "persistent": ("持续热点 persistent", "#a8071a"),
-    "diminishing": ("减弱热点 diminishing", "#ffa940"),
-    "sporadic": ("零星热点 sporadic", "#fadb14"),
-    "oscillating": ("振荡热点 oscillating", "#b37feb"),
-    "historical": ("历史热点 historical", "#8c8c8c"),
-}
-OTHER_HOTSPOT = ("其他 other", "#eb2f96")
-UNCLASSED_HOTSPOT = ("预警 flagged", "#f472b6")
-REVIEW_LABELS = {
-    "pending": "待审核 pending",
-    "confirmed": "已确认 confirmed",
-    "dismissed": "已排除 dismissed",
-}
-SHANGHAI = "Asia/Shanghai"
+__all__ = [
+    "CENTRE_KINDS",
+    "FACILITY_STYLE",
+    "REVIEW_LABELS",
+    "RISK_PALETTE",
+    "admin_payload",
+    "disputes_payload",
+    "facilities_payload",
+    "grids_payload",
+    "hotspot_class_style",
+    "hotspots_payload",
+    "risk_legend",
+]
 
 
 def admin_payload(
@@ -124,6 +110,7 @@ def admin_payload(
 
 
 def _factors_text(value: object, limit: int = 3) -> list[str] | None:
+    """Up to ``limit`` factor lines in words (a factor without words is left out)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
@@ -132,48 +119,55 @@ def _factors_text(value: object, limit: int = 3) -> list[str] | None:
     out = []
     for item in items[:limit]:
         if isinstance(item, dict):
-            name = item.get("label") or item.get("name") or item.get("factor")
-            contrib = item.get("contribution", item.get("value"))
-            out.append(
-                f"{name} ({contrib:+.2f})" if isinstance(contrib, int | float) else str(name)
-            )
-        else:
+            name = item.get("text") or item.get("label") or item.get("name")
+            if clean(name) is None:
+                continue
+            out.append(str(name))
+        elif clean(item) is not None:
             out.append(str(item))
-    return out
+    return out or None
+
+
+def risk_legend(levels: list, *, opacity: float = GRID_FILL_OPACITY) -> list[dict]:
+    """Legend lines of the four risk levels with how many grids each holds (and unscored)."""
+    legend = [
+        {
+            "colour": level.colour,
+            "label": f"{level.label} ({sum(1 for lv in levels if lv is level)})",
+            "opacity": opacity,
+        }
+        for level in risk_levels.LEVELS
+    ]
+    unscored = sum(1 for lv in levels if lv is None)
+    if unscored:
+        label = f"暂无评分 not scored ({unscored})"
+        legend.append({"colour": NODATA_COLOUR, "label": label, "opacity": opacity})
+    return legend
 
 
 def grids_payload(
     grids: gpd.GeoDataFrame | None,
     *,
-    scheme: str = "Quantiles",
-    k: int = 5,
     tolerance: float = DEFAULT_TOLERANCE_DEG,
     gcj02: bool = False,
 ) -> dict:
-    """Grids coloured by current risk, with what the grid popup shows.
+    """Grids coloured by risk level (:mod:`core.risk_levels`), with what the grid popup shows.
 
     Columns: ``code`` and ``name`` (required), ``village``, ``households``, ``population``,
-    ``leader``, ``open_cases``, ``risk`` (model score, higher is riskier), ``risk_rank``,
-    ``factors`` (list of labels or of ``{"label", "contribution"}``), ``synthetic``.
+    ``leader``, ``open_cases``, ``risk`` (expected disputes next week), ``risk_rank``,
+    ``factors`` (list of texts or of ``{"text"|"label", ...}``), ``synthetic``.
     Without any ``risk`` the grids are drawn grey and the map says there are no scores yet.
     """
     title = "网格风险 grid risk"
     if grids is None or grids.empty:
         return empty_payload("grids", title=title)
     grids = grids.reset_index(drop=True)
-    cls, bins = classify(col(grids, "risk"), scheme=scheme, k=k)
+    expected = [clean(v) for v in pd.to_numeric(col(grids, "risk"), errors="coerce")]
+    levels = risk_levels.levels_of(expected)
+    scored = sum(1 for lv in levels if lv is not None)
     notices = []
-    if not bins:
+    if not scored:
         notices.append(f"{title}: 暂无风险评分 / no risk scores yet")
-        legend = [{"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"}]
-    else:
-        low = float(pd.to_numeric(grids["risk"], errors="coerce").min())
-        legend = [
-            {"colour": RISK_PALETTE[i], "label": label}
-            for i, label in enumerate(range_labels(bins, low))
-        ]
-        if (cls < 0).any():
-            legend.append({"colour": NODATA_COLOUR, "label": "暂无评分 / not scored"})
     factors = [_factors_text(v) for v in col(grids, "factors")]
     columns = {
         "code": "code",
@@ -190,7 +184,11 @@ def grids_payload(
     def properties(frame: pd.DataFrame) -> list[dict]:
         rows = records(frame, columns)
         for row, i in zip(rows, frame.index, strict=True):
-            row["cls"] = int(cls[i]) if cls[i] >= 0 else None
+            level = levels[i]
+            row["cls"] = risk_levels.LEVELS.index(level) if level else None
+            row["level"] = level.label if level else None
+            row["expected"] = risk_levels.expected_text(expected[i]) if level else None
+            row["of"] = scored
             row["factors"] = factors[i]
         return rows
 
@@ -199,10 +197,13 @@ def grids_payload(
         properties,
         {
             "layer": "grids",
-            "legend_title": title + ("" if not bins else f" ({scheme})"),
-            "legend": legend,
-            "palette": RISK_PALETTE[: len(bins)],
+            "legend_title": f"{title} · 预计下周纠纷",
+            "legend": risk_legend(levels)
+            if scored
+            else [{"colour": NODATA_COLOUR, "label": "暂无评分 not scored"}],
+            "palette": RISK_PALETTE,
             "nodata_colour": NODATA_COLOUR,
+            "fill_opacity": GRID_FILL_OPACITY,
             "synthetic": is_synthetic(grids),
             "notices": notices,
         },
@@ -276,12 +277,12 @@ def disputes_payload(
             status = frame.at[i, "status"]
             row["case"] = clean(case_ids.iloc[i])
             row["status"] = status
-            row["status_label"] = vocab.DISPUTE_STATUSES.get(status, status)
+            row["status_label"] = status_label(status)
             row["cls"] = statuses.index(status) if status in statuses else None
             category = clean(col(frame, "category").iloc[i])
             severity = clean(col(frame, "severity").iloc[i])
-            row["category"] = vocab.DISPUTE_CATEGORIES.get(category, category)
-            row["severity"] = vocab.DISPUTE_SEVERITIES.get(severity, severity)
+            row["category"] = vocab.DISPUTE_CATEGORIES.get(category, "其他")
+            row["severity"] = vocab.DISPUTE_SEVERITIES.get(severity) if severity else None
             row["reported"] = local_text(col(frame, "reported_at").iloc[i], "%Y-%m-%d %H:%M")
             row["deadline"] = local_text(col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
             row["overdue"] = bool(late[i])
@@ -291,8 +292,7 @@ def disputes_payload(
         return rows
 
     legend = [
-        {"colour": STATUS_COLOURS[s], "label": f"{vocab.DISPUTE_STATUSES[s]} {s}", "shape": "dot"}
-        for s in statuses
+        {"colour": STATUS_COLOURS[s], "label": status_label(s), "shape": "dot"} for s in statuses
     ]
     legend.append(
         {"colour": "#f43f5e", "label": f"逾期 overdue ({int(late.sum())})", "shape": "line"}
@@ -331,7 +331,8 @@ def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = Fal
         rows = records(f, {"code": "code", "name": "name", "kind": "kind"})
         for row in rows:
             kind = row["kind"]
-            row["kind_label"] = vocab.FACILITY_KINDS.get(kind, kind)
+            row["kind_label"] = vocab.FACILITY_KINDS.get(kind, "其他机构")
+            row["centre"] = kind in CENTRE_KINDS
             row["cls"] = kinds.index(kind) if kind in kinds else None
             row["glyph"] = FACILITY_STYLE.get(kind, ("", "·"))[1]
             row["title"] = row["name"]
@@ -360,14 +361,14 @@ def facilities_payload(facilities: gpd.GeoDataFrame | None, *, gcj02: bool = Fal
     )
 
 
-def hotspot_class_style(name: object) -> tuple[str, str]:
-    """(label, colour) of an emerging hot spot class; unknown names get a generic style and a
-    flag without any class (a method that only says "flagged") reads as such."""
+def hotspot_class_style(name: object) -> tuple[str, str, str]:
+    """(label, colour, dash) of an emerging hot spot class; unknown names get a generic style
+    and a flag without any class (a method that only says "flagged") reads as such."""
     if clean(name) is None or not str(name).strip():
         return UNCLASSED_HOTSPOT
     key = str(name).lower().split()[0]
     key = key.removesuffix("_hot_spot").removesuffix("_hotspot")
-    return HOTSPOT_CLASSES.get(key, (str(name), OTHER_HOTSPOT[1]))
+    return HOTSPOT_CLASSES.get(key, OTHER_HOTSPOT)
 
 
 def hotspots_payload(
@@ -415,8 +416,12 @@ def hotspots_payload(
         {
             "layer": "hotspots",
             "legend_title": f"{title} ({len(frame)})",
-            "legend": [{"colour": c, "label": lab, "shape": "line"} for lab, c in labels],
-            "palette": [c for _, c in labels],
+            "legend": [
+                {"colour": c, "label": lab, "shape": "line", "dash": dash}
+                for lab, c, dash in labels
+            ],
+            "palette": [c for _, c, _ in labels],
+            "dashes": [dash for _, _, dash in labels],
             "synthetic": is_synthetic(hotspots),
         },
         tolerance=tolerance,

@@ -19,7 +19,7 @@ from maps.assets import STATIC_DIR
 from maps.display import display_geometries, to_wgs84
 from maps.features import NODATA_COLOUR, is_synthetic
 from maps.hotspots import review_payload
-from maps.payloads import RISK_PALETTE
+from maps.styles import RISK_PALETTE
 
 SVG_WIDTH = 680  # px; about 180 mm at 96 dpi, the printable width of A4 portrait
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import factories as f
@@ -10,9 +11,11 @@ import shapely
 
 from core.crs import wgs84_to_gcj02
 from maps.assets import BUNDLES, AssetOptions, asset_html
+from maps.base import to_js
 from maps.command_room import command_room_map, command_room_payloads, render_page
 from maps.display import display_geometries
-from maps.payloads import disputes_payload, grids_payload, hotspot_class_style
+from maps.features import routed_text
+from maps.payloads import _factors_text, disputes_payload, grids_payload, hotspot_class_style
 from maps.redraw import changed_codes
 
 
@@ -52,11 +55,17 @@ def test_coordinates_are_rounded_and_shifted_for_amap():
     assert (shifted[0].x, shifted[0].y) == (round(float(lon), 5), round(float(lat), 5))
 
 
-def test_grid_payload_classes_legend_and_no_scores_notice():
+def test_grid_payload_levels_in_words_legend_and_no_scores_notice():
     scored = grids_payload(f.grids())
-    classes = {feat["properties"]["cls"] for feat in scored["features"]}
-    assert classes == {0, 1, 2, 3, 4}
-    assert len(scored["wangge"]["legend"]) == 5 and scored["wangge"]["synthetic"] is True
+    props = [feat["properties"] for feat in scored["features"]]
+    # risk 0, 1/15 … 15/15: mean 0.5, so 0 … 7/15 are 低, 8/15 … 14/15 中, 15/15 较高 (2×)
+    assert {p["cls"] for p in props} == {1, 2, 3}
+    assert props[-1]["level"] == "较高 elevated" and props[-1]["expected"] == "预计下周约1.0起"
+    assert props[-1]["rank"] == 1 and props[-1]["of"] == 16
+    assert props[0]["factors"] == ["近期纠纷 recent disputes", "信访 petitions"]
+    labels = [e["label"] for e in scored["wangge"]["legend"]]
+    assert labels == ["高 high (0)", "较高 elevated (1)", "中 medium (7)", "低 low (8)"]
+    assert scored["wangge"]["synthetic"] is True
     unscored = grids_payload(f.grids(with_risk=False, synthetic=False))
     assert {feat["properties"]["cls"] for feat in unscored["features"]} == {None}
     assert any("暂无风险评分" in n for n in unscored["wangge"]["notices"])
@@ -68,7 +77,10 @@ def test_dispute_payload_keeps_open_cases_and_marks_overdue():
     cases = {feat["properties"]["case"]: feat["properties"] for feat in payload["features"]}
     assert set(cases) == {"D-001", "D-002", "D-003"}
     assert cases["D-002"]["overdue"] is True and cases["D-002"]["days_overdue"] == 3
-    assert cases["D-001"]["overdue"] is False and cases["D-001"]["status_label"] == "兜底受理"
+    assert cases["D-001"]["overdue"] is False
+    assert cases["D-001"]["status_label"] == "兜底受理 received"
+    legend = " ".join(e["label"] for e in payload["wangge"]["legend"])
+    assert "协同办理 in progress" in legend and "in_progress" not in legend
     assert any("1 件未定位" in n for n in payload["wangge"]["notices"])
 
 
@@ -84,7 +96,8 @@ def test_missing_layers_give_empty_payloads_with_notices():
 def test_hotspot_classes_have_labels_and_colours():
     assert hotspot_class_style("new")[0].startswith("新增热点")
     assert hotspot_class_style("Persistent Hot Spot")[0].startswith("持续热点")
-    assert hotspot_class_style("something else")[0] == "something else"
+    assert hotspot_class_style("something else")[0] == "其他 other"
+    assert len({hotspot_class_style(k)[1:] for k in ("new", "consecutive", "persistent")}) == 3
     assert hotspot_class_style(float("nan"))[0] == hotspot_class_style(None)[0] == "预警 flagged"
 
 
@@ -109,3 +122,19 @@ def test_redraw_changes_are_found_by_code_and_shape():
     current_changed, proposed_changed = changed_codes(f.grids(), f.proposed_grids())
     assert current_changed == {"62302110100101", "62302110100102"}
     assert proposed_changed == {"62302110100117"}
+
+
+def test_embedded_data_cannot_leave_its_script_element():
+    hostile = "<!--<script></script>\u2028&\u2029'\""
+    js = to_js({"name": hostile})
+    for bad in ("<", ">", "&", "\u2028", "\u2029"):
+        assert bad not in js
+    assert json.loads(js) == {"name": hostile}
+
+
+def test_factor_texts_and_unrouted_cases_read_in_words():
+    assert _factors_text([{"key": "k", "text": "近4周纠纷3起", "effect": 0.2}, {"key": "x"}]) == [
+        "近4周纠纷3起"
+    ]
+    assert routed_text(float("nan")).startswith("已转办") and "nan" not in routed_text(None)
+    assert routed_text("城关派出所") == "已转 城关派出所 routed"

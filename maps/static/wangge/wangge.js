@@ -50,11 +50,12 @@
     ds.listeners.forEach(function (fn) { fn(ds.data); });
   }
 
-  /* Re-fetch every dataset that has a URL; failures are shown on the map, not thrown. */
-  W.refresh = function () {
+  /* Re-fetch the datasets that have a URL (only the named ones when `only` is given);
+     failures are shown on the map, not thrown. */
+  W.refresh = function (only) {
     var jobs = Object.keys(W.datasets).map(function (key) {
       var ds = W.datasets[key];
-      if (!ds.url) return Promise.resolve();
+      if (!ds.url || (only && only.indexOf(key) < 0)) return Promise.resolve();
       return fetch(ds.url, { cache: "no-store", credentials: "same-origin",
                              headers: { Accept: "application/geo+json, application/json" } })
         .then(function (r) {
@@ -73,7 +74,46 @@
 
   W.startRefresh = function (seconds) {
     if (W.timer) clearInterval(W.timer);
-    if (seconds > 0) W.timer = setInterval(W.refresh, seconds * 1000);
+    if (seconds > 0) W.timer = setInterval(function () { W.tick(); }, seconds * 1000);
+  };
+  W.tick = function () { return W.live ? W.checkVersions() : W.refresh(); };
+
+  /* Live pages: `sources` maps each dataset to the data versions it is drawn from ([] for
+     datasets that follow the clock, such as who is on duty). A change of version, pushed by
+     server-sent events or found by the periodic check, re-fetches only the datasets drawn
+     from it. */
+  W.startLive = function (o) {
+    W.live = o;
+    W.versions = null;
+    if (window.EventSource && o.events) {
+      var source = new EventSource(o.events, { withCredentials: true });
+      source.addEventListener("versions", function (ev) { W.applyVersions(JSON.parse(ev.data)); });
+      W.eventSource = source;
+    }
+    W.startRefresh(o.seconds || 60);
+  };
+
+  W.applyVersions = function (versions) {
+    var before = W.versions;
+    W.versions = versions;
+    if (!before) return Promise.resolve();
+    var changed = Object.keys(versions).filter(function (k) { return versions[k] !== before[k]; });
+    var sources = W.live.sources || {};
+    var due = Object.keys(W.datasets).filter(function (key) {
+      var from = sources[key] || [];
+      return from.some(function (v) { return changed.indexOf(v) >= 0; });
+    });
+    return due.length ? W.refresh(due) : Promise.resolve();
+  };
+
+  /* The periodic check: new versions, plus the datasets that follow the clock. */
+  W.checkVersions = function () {
+    var sources = W.live.sources || {};
+    var clock = Object.keys(W.datasets).filter(function (k) { return (sources[k] || []).length === 0; });
+    return fetch(W.live.versions, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) { return v ? W.applyVersions(v) : W.refresh(); })
+      .then(function () { return clock.length ? W.refresh(clock) : W.updateStatus(); });
   };
 
   /* ------------------------------------------------------------ status panel */
@@ -108,6 +148,25 @@
   }
   W.colourOf = colourOf;
 
+  function rgb(colour) {
+    var probe = document.createElement("span");
+    probe.style.color = colour;
+    document.body.appendChild(probe);
+    var parts = getComputedStyle(probe).color.match(/[\d.]+/g).map(Number);
+    probe.remove();
+    return parts;
+  }
+  /* `colour` drawn at `opacity` over `background`, as the screen shows it. */
+  W.blend = function (colour, opacity, background) {
+    var c = rgb(colour), b = rgb(background);
+    var mix = [0, 1, 2].map(function (i) { return Math.round(c[i] * opacity + b[i] * (1 - opacity)); });
+    return "rgb(" + mix.join(", ") + ")";
+  };
+  function mapBackground(el) {
+    var box = el.closest(".leaflet-container") || document.querySelector(".leaflet-container");
+    var bg = box ? getComputedStyle(box).backgroundColor : "rgb(255, 255, 255)";
+    return bg === "rgba(0, 0, 0, 0)" ? "rgb(255, 255, 255)" : bg;
+  }
   /* ---------------------------------------------------------------- popups */
 
   function row(label, value) {
@@ -124,7 +183,7 @@
         table([row("村/社区 village", p.village), row("网格长 leader", p.leader || "未登记 / not recorded"),
                row("户数 households", p.households), row("人口 population", p.population),
                row("在办案件 open cases", p.open_cases),
-               row("风险 risk", p.risk === null || p.risk === undefined ? "暂无评分 / not scored" : fmt(p.risk, 3) + (p.rank ? "（第 " + p.rank + " 位）" : ""))]) +
+               row("风险 risk", p.level ? p.level + "：" + p.expected + (p.rank ? "，全县第" + p.rank + "位（共" + p.of + "格）" : "") : "暂无评分 / not scored")]) +
         (factors ? '<div class="wg-factors"><b>主要因素 top factors</b><ol>' + factors + "</ol></div>" : "") + "</div>";
     },
     dispute: function (p) {
@@ -142,7 +201,9 @@
     },
     hotspot: function (p) {
       return '<div class="wg-popup wg-popup-hotspot"><h3>' + esc(p.name) + " <small>" + esc(p.code) + "</small></h3>" +
-        table([row("类型 class", p.class_label), row("周期 period", p.period), row("模型得分 model score", fmt(p.score, 3)),
+        table([row("类型 class", p.class_label), row("方法 methods", (p.methods || []).join("、")),
+               row("周期 period", p.period),
+               row("风险 risk", p.level ? p.level + "：" + p.expected : null),
                row("Gi* z", fmt(p.z, 2)), row("审核 review", p.status_label)]) +
         (p.explanation ? '<p class="wg-explain">' + esc(p.explanation) + "</p>" : "") + "</div>";
     },
@@ -165,8 +226,9 @@
 
   function polygonStyle(p, meta, o) {
     if (o.mode === "outline") {
+      var dash = o.dash || (meta.dashes || [])[p.cls] || null;
       return { color: o.colour || colourOf(p, meta), weight: o.weight || 1, opacity: o.opacity || 0.9,
-               dashArray: o.dash || null, fill: !!o.fillOpacity, fillColor: o.colour || colourOf(p, meta),
+               dashArray: dash, fill: !!o.fillOpacity, fillColor: o.colour || colourOf(p, meta),
                fillOpacity: o.fillOpacity || 0 };
     }
     return { color: o.stroke || "#94a3b8", weight: o.weight || 0.6, opacity: 0.8,
@@ -268,8 +330,18 @@
       },
     });
     new Panel({ position: o.position || "topleft" }).addTo(map);
+    W.fitToScreen(map);
     W.loadedAt = W.loadedAt || new Date();
     W.updateStatus();
+  };
+
+  /* Keep the map's size (and its vector layer's drawn area) in step with the window, so a
+     4K wall or a resized window is drawn to the edge; no flag in the credit. */
+  W.fitToScreen = function (map) {
+    if (map.attributionControl) map.attributionControl.setPrefix("Leaflet");
+    var resize = function () { map.invalidateSize({ pan: false }); };
+    window.addEventListener("resize", resize);
+    setTimeout(resize, 0);
   };
 
   W.addLegend = function (map, entries, position) {
@@ -283,9 +355,15 @@
             var meta = metaOf(d);
             var entries = e.field ? (meta.legends || {})[e.field] : meta.legend;
             var title = e.field ? (meta.legend_titles || {})[e.field] : meta.legend_title;
+            var background = mapBackground(div);
             var items = (entries || []).map(function (it) {
-              var shape = it.shape === "line" ? "wg-sw-line" : it.shape === "dot" ? "wg-sw-dot" : "wg-sw";
-              return '<li><i class="' + shape + '" style="--c:' + esc(it.colour) + '"></i>' + esc(it.label) + "</li>";
+              if (it.shape === "line") {
+                return '<li><svg class="wg-sw-line" viewBox="0 0 28 10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke="' +
+                  esc(it.colour) + '" stroke-width="3" stroke-dasharray="' + esc(it.dash || "") + '"/></svg>' + esc(it.label) + "</li>";
+              }
+              var colour = it.opacity ? W.blend(it.colour, it.opacity, background) : it.colour;
+              var shape = it.shape === "dot" ? "wg-sw-dot" : "wg-sw";
+              return '<li><i class="' + shape + '" style="--c:' + esc(colour) + '"></i>' + esc(it.label) + "</li>";
             }).join("");
             box.innerHTML = "<b>" + esc(title || e.title || e.key) + "</b>" +
               (items ? "<ul>" + items + "</ul>" : '<div class="wg-nodata">暂无数据 / no data yet</div>');
@@ -397,10 +475,13 @@
       var palette = (meta.palettes || {})[o.field] || [];
       if (o.mode === "outline") {
         var on = v && v.flagged;
-        return { color: on ? palette[cls] || "#ff4d4f" : "#000", weight: on ? 3 : 0, opacity: on ? 1 : 0, fill: false };
+        var dash = on ? ((meta.dashes || {})[o.field] || [])[cls] || null : null;
+        return { color: on ? palette[cls] || "#ffffff" : "#000", weight: on ? 3 : 0, opacity: on ? 1 : 0,
+                 dashArray: dash, fill: false };
       }
       return { color: "#94a3b8", weight: 0.5, opacity: 0.7,
-               fillColor: cls === null || cls === undefined ? meta.nodata_colour || "#4b5563" : palette[cls], fillOpacity: 0.7 };
+               fillColor: cls === null || cls === undefined ? meta.nodata_colour || "#4b5563" : palette[cls],
+               fillOpacity: (meta.fill_opacities || {})[o.field] || 0.85 };
     }
     var layer = L.geoJSON(null, {
       style: style,
@@ -436,12 +517,16 @@
           ((d && d.features) || []).forEach(function (f) { names[f.properties.code] = f.properties.name; });
           var rows = Object.keys(table).filter(function (c) { return table[c].flagged; }).map(function (c) {
             var v = table[c];
-            return '<li data-code="' + esc(c) + '"><b>' + esc(names[c] || c) + "</b> " + esc(v.class_label || "") +
-              ' <span class="wg-review">' + esc(v.status_label || "") + "</span></li>";
+            var tags = (v.methods || []).map(function (m) { return '<span class="wg-tag">' + esc(m) + "</span>"; }).join("");
+            return '<li data-code="' + esc(c) + '" tabindex="0"><b>' + esc(names[c] || c) + "</b> " + esc(v.class_label || "") +
+              tags + ' <span class="wg-review">' + esc(v.status_label || "") + "</span></li>";
           });
           div.innerHTML = "<b>预警网格 flagged grids (" + rows.length + ")</b>" +
             (rows.length ? "<ol>" + rows.join("") + "</ol>" : '<div class="wg-nodata">本期无预警 / none flagged this period</div>');
         }
+        div.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter" && ev.target.matches("li[data-code]")) ev.target.click();
+        });
         div.addEventListener("click", function (ev) {
           var li = ev.target.closest("li[data-code]");
           if (!li) return;
