@@ -31,14 +31,17 @@ from __future__ import annotations
 import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from geo.geocode.divisions import prefix_lengths
+from geo.geocode.entries import AddressEntry, Landmark, NameKey, Unit, VillageBlock
+from geo.geocode.frames import address_entries, at_unit, landmark_spellings, place_units
 from geo.geocode.normalize import normalize
-from geo.geocode.parse import parse_tail, township_core, village_core
+from geo.geocode.parse import township_core, village_core
+
+__all__ = ["ALL_AREAS", "AddressEntry", "Gazetteer", "Landmark", "NameKey", "Unit", "VillageBlock"]
 
 # Old names and other spellings of Lintan units, by official code. They come from comparing
 # the NBS 2023 list with jionlp's dictionary (see shared/data/lintan_admin_codes/README.md);
@@ -56,79 +59,21 @@ BUILTIN_ALIASES: dict[str, tuple[str, ...]] = {
 ALL_AREAS = "*"
 
 
-@dataclass
-class Unit:
-    """A county, township or village with the point and grid a fallback result uses."""
-
-    code: str
-    level: str
-    name: str
-    parent_code: str | None
-    county_code: str
-    lon: float | None = None
-    lat: float | None = None
-    grid_code: str | None = None
-
-    @property
-    def short(self) -> str:
-        """Name without the committee suffix (范家咀村民委员会 → 范家咀村)."""
-        name = normalize(self.name)
-        if self.level == "village":
-            core = village_core(self.name)
-            return core + ("社区" if "社区" in name or "居委会" in name else "村")
-        return name
-
-
-@dataclass
-class AddressEntry:
-    """One standard address as the matcher sees it."""
-
-    code: str
-    county_code: str
-    township_code: str | None
-    village_code: str | None
-    group: int | None
-    road: str | None
-    number: str | None
-    unit: str | None
-    lon: float
-    lat: float
-    grid_code: str | None
-
-
-@dataclass
-class VillageBlock:
-    """The addresses of one village, keyed the ways a query can name them.
-
-    Townships and counties have a block too, holding only their street addresses.
-    """
-
-    by_group_number: dict[tuple[int, str], list[AddressEntry]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    by_road_number: dict[tuple[str, str], list[AddressEntry]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    by_number: dict[str, list[AddressEntry]] = field(default_factory=lambda: defaultdict(list))
-    groups: dict[int, tuple[float, float, str | None]] = field(default_factory=dict)
-    roads: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class NameKey:
-    """One spelling of a unit in the name index."""
-
-    code: str
-    level: str
-    strength: float  # 1.0 for a name with its suffix, less for a bare core
-
-
 def name_grams(text: str) -> set[str]:
     """Adjacent and skip bigrams (西环路 → 西环, 环路, 西_路): a typo in the middle of a
     three-character name still leaves one gram shared with the right name."""
     grams = {text[i : i + 2] for i in range(len(text) - 1)}
     grams |= {text[i] + "_" + text[i + 2] for i in range(len(text) - 2)}
     return grams
+
+
+def family_variants(core: str) -> list[str]:
+    """The spellings people use for a "X家" village: 苏家庄子 → 苏家庄, 苏家; 洪家 → 洪家庄."""
+    for suffix in ("家庄子", "家庄", "家"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            stem = core.removesuffix(suffix)
+            return [stem + s for s in ("家庄子", "家庄", "家") if s != suffix]
+    return []
 
 
 def _spellings(unit: Unit, aliases: Iterable[str]) -> list[tuple[str, float]]:
@@ -151,6 +96,9 @@ def _spellings(unit: Unit, aliases: Iterable[str]) -> list[tuple[str, float]]:
             out.append((core + suffix, 1.0))
         if len(core) >= 2:
             out.append((core, 0.85))
+        for variant in family_variants(core):
+            # X家庄 ↔ X家 ↔ X家庄子: a shade weaker, so an official name always wins a tie
+            out.append((variant + "村", 0.95))
     bare = {core} if unit.level != "county" else set()
     for alias in aliases:
         alias_n = normalize(alias)
@@ -173,6 +121,8 @@ class Gazetteer:
         *,
         aliases: dict[str, Iterable[str]] | None = None,
         full_texts: dict[str, list[AddressEntry]] | None = None,
+        landmarks: Iterable[Landmark] = (),
+        grid_names: dict[str, str] | None = None,
         version: tuple = (),
     ) -> None:
         self.units: dict[str, Unit] = {u.code: u for u in units}
@@ -210,6 +160,25 @@ class Gazetteer:
         self._index_addresses(addresses)
         self.blocks = dict(self.blocks)
         self.address_count = len(addresses)
+        self.addresses_by_code = {a.code: a for a in addresses}
+        self.grid_names = dict(grid_names or {})
+        self.landmarks: dict[str, Landmark] = {}
+        for landmark in landmarks:
+            if landmark.unit_code in self.units:
+                for spelling in landmark_spellings(landmark.name, self._county_names()):
+                    self.landmarks.setdefault(spelling, landmark)
+        self.landmark_lengths = sorted({len(k) for k in self.landmarks}, reverse=True)
+
+    def _county_names(self) -> list[str]:
+        return [normalize(self.units[c].name) for c in self.county_codes]
+
+    def add_address_alias(self, alias: str, code: str) -> bool:
+        """Let ``alias`` name the standard address ``code`` (False when no such address)."""
+        entry = self.addresses_by_code.get(code)
+        if entry is None or not normalize(alias):
+            return False
+        self.full_texts.setdefault(normalize(alias), []).append(entry)
+        return True
 
     def _index_addresses(self, addresses: list[AddressEntry]) -> None:
         group_points: dict[tuple[str, int], list[AddressEntry]] = defaultdict(list)
@@ -235,7 +204,9 @@ class Gazetteer:
         for (village_code, group), members in group_points.items():
             lon = float(np.mean([m.lon for m in members]))
             lat = float(np.mean([m.lat for m in members]))
-            grid = Counter(m.grid_code for m in members).most_common(1)[0][0]
+            grids = Counter(m.grid_code for m in members)
+            # a group gives a grid only when all its houses lie in that one grid
+            grid = next(iter(grids)) if len(grids) == 1 else None
             self.blocks[village_code].groups[group] = (lon, lat, grid)
 
     def unit(self, code: str | None) -> Unit | None:
@@ -253,6 +224,9 @@ class Gazetteer:
         admin_units: pd.DataFrame,
         addresses: pd.DataFrame,
         centres: pd.DataFrame | None = None,
+        aliases: pd.DataFrame | None = None,
+        landmarks: pd.DataFrame | None = None,
+        grid_names: dict[str, str] | None = None,
         version: tuple = (),
     ) -> Gazetteer:
         """Build from plain frames (database rows or the demo generator's output).
@@ -263,6 +237,10 @@ class Gazetteer:
         unit) are read from ``full_text`` by the same parser as queries, so both agree.
         ``centres``: admin_code, lon, lat[, grid_code] — the village committee or township
         government point a fallback result lands on (else the mean of the unit's addresses).
+        ``aliases``: alias, target_code[, kind, lon, lat] — the county's alias table: a unit
+        code adds a spelling of that unit, an address code a spelling of that address, a
+        row with a point (or kind ``landmark``) a landmark in the target unit.
+        ``landmarks``: name, admin_code, lon, lat — facilities (派出所, 卫生院 …).
         """
         units = [
             Unit(
@@ -274,107 +252,50 @@ class Gazetteer:
             )
             for r in admin_units.itertuples(index=False)
         ]
-        aliases: dict[str, list[str]] = defaultdict(list)
+        spellings: dict[str, list[str]] = defaultdict(list)
         if "aliases" in admin_units.columns:
             for code, names in zip(admin_units["code"], admin_units["aliases"], strict=True):
                 if isinstance(names, list | tuple | np.ndarray) and len(names):
-                    aliases[str(code)].extend(str(n) for n in names)
+                    spellings[str(code)].extend(str(n) for n in names)
         if "short_name" in admin_units.columns:
             for code, short in zip(admin_units["code"], admin_units["short_name"], strict=True):
                 if isinstance(short, str) and short:
-                    aliases[str(code)].append(short)
+                    spellings[str(code)].append(short)
         by_code = {u.code: u for u in units}
+        marks = [
+            Landmark(str(r.name), str(r.admin_code), float(r.lon), float(r.lat))
+            for r in (landmarks if landmarks is not None else pd.DataFrame()).itertuples()
+            if isinstance(r.admin_code, str) and r.admin_code in by_code
+        ]
+        address_aliases: list[tuple[str, str]] = []
+        for row in (aliases if aliases is not None else pd.DataFrame()).itertuples():
+            alias, target = str(row.alias), str(row.target_code)
+            lon, lat = getattr(row, "lon", None), getattr(row, "lat", None)
+            has_point = lon is not None and lat is not None and not pd.isna(lon)
+            if target in by_code and (has_point or getattr(row, "kind", "") == "landmark"):
+                unit = by_code[target]
+                point = (float(lon), float(lat)) if has_point else (unit.lon, unit.lat)
+                marks.append(Landmark(alias, target, *point))
+            elif target in by_code:
+                spellings[target].append(alias)
+            else:
+                address_aliases.append((alias, target))
         # Millions of small acyclic objects: the cyclic collector would rescan them all again
         # and again while they are made (measured: a quarter of the build time at 1 M).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            entries, full_texts = _address_entries(addresses, by_code)
-            _place_units(units, entries, centres)
-            return cls(units, entries, aliases=aliases, full_texts=full_texts, version=version)
+            entries, full_texts = address_entries(addresses, by_code)
+            place_units(units, entries, centres)
+            marks = [m if m.lon is not None else at_unit(m, by_code) for m in marks]
+            gazetteer = cls(
+                units, entries, aliases=spellings, full_texts=full_texts,
+                landmarks=[m for m in marks if m.lon is not None], grid_names=grid_names,
+                version=version,
+            )  # fmt: skip
+            for alias, code in address_aliases:
+                gazetteer.add_address_alias(alias, code)
+            return gazetteer
         finally:
             if collecting:
                 gc.enable()
-
-
-def _column(frame: pd.DataFrame, name: str) -> list:
-    """A column as a plain list with missing values as None (fast to iterate)."""
-    if name not in frame.columns:
-        return [None] * len(frame)
-    values = frame[name].astype(object).tolist()
-    return [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v
-            for v in values]  # fmt: skip
-
-
-def _address_entries(
-    addresses: pd.DataFrame, units: dict[str, Unit]
-) -> tuple[list[AddressEntry], dict[str, list[AddressEntry]]]:
-    entries: list[AddressEntry] = []
-    full_texts: dict[str, list[AddressEntry]] = defaultdict(list)
-    spellings: dict[str, tuple[str, ...]] = {}
-    columns = [
-        _column(addresses, name)
-        for name in ("code", "county_code", "township_code", "village_code", "full_text",
-                     "group_no", "lon", "lat", "grid_code")
-    ]  # fmt: skip
-    for code, county, township, village_code, full, group, lon, lat, grid in zip(
-        *columns, strict=True
-    ):
-        text = normalize(full)
-        village = units.get(str(village_code)) if village_code is not None else None
-        tail = text
-        if village is not None:
-            if village.code not in spellings:
-                spellings[village.code] = (
-                    village.short, normalize(village.name), village_core(village.name)
-                )  # fmt: skip
-            for spelling in spellings[village.code]:
-                cut = text.find(spelling)
-                if cut >= 0:
-                    tail = text[cut + len(spelling) :]
-                    break
-        parsed = parse_tail(tail)
-        entry = AddressEntry(
-            code=str(code),
-            county_code=str(county),
-            township_code=None if township is None else str(township),
-            village_code=None if village is None else village.code,
-            group=int(group) if group is not None else parsed.group,
-            road=parsed.road,
-            number=parsed.number,
-            unit=parsed.unit or parsed.building,
-            lon=float(lon),
-            lat=float(lat),
-            grid_code=None if grid is None else str(grid),
-        )
-        entries.append(entry)
-        full_texts[text].append(entry)
-    return entries, dict(full_texts)
-
-
-def _place_units(
-    units: list[Unit], entries: list[AddressEntry], centres: pd.DataFrame | None
-) -> None:
-    """Give every unit the point (and grid) a fallback result at its level lands on."""
-    by_code = {u.code: u for u in units}
-    if centres is not None and len(centres):
-        for row in centres.itertuples(index=False):
-            unit = by_code.get(str(row.admin_code))
-            if unit is not None and unit.lon is None:
-                unit.lon, unit.lat = float(row.lon), float(row.lat)
-                grid = getattr(row, "grid_code", None)
-                unit.grid_code = None if grid is None or pd.isna(grid) else str(grid)
-    members: dict[str, list[AddressEntry]] = defaultdict(list)
-    for entry in entries:
-        for code in (entry.village_code, entry.township_code, entry.county_code):
-            if code:
-                members[code].append(entry)
-    for unit in units:
-        if unit.lon is not None or not members.get(unit.code):
-            continue
-        points = members[unit.code]
-        lon = float(np.mean([p.lon for p in points]))
-        lat = float(np.mean([p.lat for p in points]))
-        nearest = min(points, key=lambda p: (p.lon - lon) ** 2 + (p.lat - lat) ** 2)
-        unit.lon, unit.lat = lon, lat
-        unit.grid_code = nearest.grid_code

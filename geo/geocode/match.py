@@ -18,28 +18,39 @@ One call:
    rapidfuzz against the villages sharing a character bigram with them (of that township
    when one is named): typos and dropped characters.
 5. **address**: inside the village, (group, number) or (road, number[, unit]) must match
-   exactly; a house number alone counts only when it is unique in the village. Numbers are
-   never matched fuzzily: 12号 for 13号 would put the case in the wrong house.
-6. **fallback**: otherwise the finest unit recognised: the group (centroid of its
+   exactly; a house number alone counts only when it is unique in the village; a building
+   without its unit, and the nearest number on the same road, as :mod:`lookup` says.
+   Numbers are never matched fuzzily: 12号 for 13号 would put the case in the wrong house.
+6. **landmarks**: with nothing finer than a township, a facility or landmark of the alias
+   table named in the text (城关派出所, 县医院) gives its point, at its unit's level.
+7. **fallback**: otherwise the finest unit recognised: the group (centroid of its
    addresses), the village centre, the township centre, the county.
+
+Every result is then finished by :func:`geo.geocode.finish.finish`: the grid rule (a grid
+only when the evidence places the case in one grid), names, the standard address text, the
+calibrated score, conflict flags and the reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
+from geo.geocode.build import (
+    address_result,
+    ambiguous_result,
+    fill_unit,
+    unit_result,
+)
 from geo.geocode.divisions import DivisionIndex, RegionMatch, load_divisions
+from geo.geocode.finish import finish
 from geo.geocode.fuzzy import Mention, fuzzy_township, fuzzy_village
-from geo.geocode.gazetteer import ALL_AREAS, AddressEntry, Gazetteer, Unit
+from geo.geocode.gazetteer import ALL_AREAS, AddressEntry, Gazetteer, Landmark, Unit
+from geo.geocode.lookup import AddressHit, building_hit, find_in_block, house_number
 from geo.geocode.normalize import normalize
 from geo.geocode.parse import VILLAGE_CENTRE_WORDS, parse_address, parse_tail, village_core
-from geo.geocode.result import LEVELS, Candidate, GeocodeResult
+from geo.geocode.result import LEVELS, Candidate, Conflict, GeocodeResult
 
 __all__ = ["LEVELS", "Candidate", "GeocodeResult", "Geocoder"]
-
-_ROAD_CUTOFF = 80.0
 
 
 class Geocoder:
@@ -86,18 +97,26 @@ class Geocoder:
         normal = normalize(raw)
         if not normal:
             result.note = "empty address"
-            return result
+            return finish(self.gazetteer, result)
         exact = self._exact(normal)
         if exact is not None:
-            return self._address_result(result, exact, score=1.0, method="exact")
+            address_result(
+                self.gazetteer, result, AddressHit(exact, 1.0), score=1.0, method="exact"
+            )
+            return finish(self.gazetteer, result)
         mentions = self._mentions(normal)
         outside = self._outside(normal, mentions)
         if outside is not None:
             result.named_region, result.named_region_code = outside
             result.method = "outside"
             result.note = f"outside the gazetteer: names {outside[0]}"
-            return result
-        return self._resolve(result, normal, mentions)
+            return finish(self.gazetteer, result)
+        result = self._resolve(result, normal, mentions)
+        if result.level in ("township", "county", "none") and not result.ambiguous:
+            landmark = self._landmark(normal)
+            if landmark is not None and self._fits(landmark, result):
+                result = self._landmark_result(GeocodeResult(input=raw), landmark)
+        return finish(self.gazetteer, result)
 
     def geocode_many(self, texts: Iterable[str | None]) -> list[GeocodeResult]:
         """Geocode each text (identical texts are geocoded once)."""
@@ -218,9 +237,12 @@ class Geocoder:
             else:
                 village, village_span = unit, (mention.start, mention.end)
                 score *= key.strength
+                # not a field: finish() reads it, as_dict() leaves it out
+                result._bare_name = key.strength < 1.0 and not townships
                 if township_conflict:
                     score *= 0.85
                     result.note = "village does not belong to the township named"
+                    result.conflicts.append(self._admin_conflict(townships, unit))
         if village is None:
             fuzzy = fuzzy_village(
                 gaz, text, mentions, townships=townships, counties=counties,
@@ -235,32 +257,45 @@ class Geocoder:
             return self._within_village(result, text, village, spans, score, method)
         if townships:
             best = max(townships, key=townships.get)
-            street = self._street_address(text, used_spans, [best])
+            street = self._street(result, text, used_spans, [best], townships[best] * 0.95)
             if street is not None:
-                return self._address_result(
-                    result, street, score=townships[best] * 0.95, method="street"
-                )
+                return street
             if len([c for c, s in townships.items() if s == townships[best]]) > 1:
                 return self._ambiguous(result, text, [gaz.units[c] for c in townships], mentions[0])
-            return self._unit_result(result, gaz.units[best], townships[best], method)
+            return unit_result(result, gaz.units[best], townships[best], method)
         township_guess = fuzzy_township(
             gaz, text, mentions, counties=counties, region=self._region(text)
         )
         if township_guess is not None:
             unit, ratio = township_guess
-            return self._unit_result(result, unit, ratio, "fuzzy")
-        street = self._street_address(text, used_spans, sorted(counties) or [ALL_AREAS])
+            return unit_result(result, unit, ratio, "fuzzy")
+        # a street address unique in the county; less sure when the county is not named
+        street = self._street(
+            result, text, used_spans, sorted(counties) or [ALL_AREAS], 0.9 if counties else 0.7
+        )
         if street is not None:
-            # a street address unique in the county; less sure when the county is not named
-            score = 0.9 if counties else 0.7
-            return self._address_result(result, street, score=score, method="street")
+            return street
         if counties:
-            return self._unit_result(result, gaz.units[sorted(counties)[0]], 1.0, method)
+            return unit_result(result, gaz.units[sorted(counties)[0]], 1.0, method)
         region = self._region(text)
         if region is not None and region.county_code in gaz.county_codes:
-            return self._unit_result(result, gaz.units[region.county_code], 0.9, method)
+            return unit_result(result, gaz.units[region.county_code], 0.9, method)
         result.note = "no place of the gazetteer recognised"
         return result
+
+    def _admin_conflict(self, townships: dict[str, float], village: Unit) -> Conflict:
+        named = "、".join(self.gazetteer.units[c].short for c in townships)
+        actual = self.gazetteer.unit(village.parent_code)
+        actual_name = actual.short if actual else "?"
+        return Conflict(
+            kind="admin",
+            named=named,
+            matched=f"{actual_name}{village.short}",
+            message=(
+                f"文字写的是{named}，但{village.short}属于{actual_name} / "
+                f"the text names {named}, but {village.short} is in {actual_name}"
+            ),
+        )
 
     def _within_village(
         self,
@@ -273,145 +308,91 @@ class Geocoder:
     ) -> GeocodeResult:
         tail = _cut(text, [s for s in spans if s])
         parsed = parse_tail(tail)
-        entry, factor = self._find_address(village, parsed)
-        if entry is not None:
-            return self._address_result(result, entry, score=score * factor, method=method)
+        hit = find_in_block(self.gazetteer.village_block(village.code), parsed)
+        if hit is not None:
+            return address_result(
+                self.gazetteer, result, hit, score=score * hit.factor, method=method
+            )
         block = self.gazetteer.village_block(village.code)
         if parsed.group is not None and block is not None and parsed.group in block.groups:
             lon, lat, grid = block.groups[parsed.group]
-            self._fill_unit(result, village, score * 0.95, method)
+            fill_unit(result, village, score * 0.95, method)
             result.level, result.group = "group", parsed.group
             result.lon, result.lat, result.grid_code = lon, lat, grid
             return result
         at_centre = any(w in parsed.landmarks for w in VILLAGE_CENTRE_WORDS)
-        return self._unit_result(result, village, score * (1.0 if at_centre else 0.9), method)
+        return unit_result(result, village, score * (1.0 if at_centre else 0.9), method)
 
-    def _street_address(
-        self, text: str, spans: list[tuple[int, int]], areas: list[str]
-    ) -> AddressEntry | None:
-        """A street address (road + number [+ unit]) unique in one of ``areas``."""
+    def _street(
+        self,
+        result: GeocodeResult,
+        text: str,
+        spans: list[tuple[int, int]],
+        areas: list[str],
+        score: float,
+    ) -> GeocodeResult | None:
+        """A street address (road + number [+ unit]) in ``areas``; several → ambiguous."""
         parsed = parse_tail(_cut(text, spans))
-        if not parsed.road or parsed.number is None:
+        number = house_number(parsed)
+        if not parsed.road or number is None:
             return None
-        found = []
+        unit = parsed.unit if parsed.number is None else (parsed.unit or parsed.building)
+        hits: list[AddressEntry] = []
         for code in areas:
-            entry, factor = self._find_in_block(code, parsed)
-            if entry is not None and factor >= 1.0:
-                found.append(entry)
-        return found[0] if len(found) == 1 else None
+            block = self.gazetteer.village_block(code)
+            if block is not None:
+                hits += block.by_road_number.get((parsed.road, number), [])
+        if not hits:
+            return None
+        found = building_hit(hits, unit, 1.0)
+        if found is not None:
+            return address_result(self.gazetteer, result, found, score=score, method="street")
+        villages = {h.village_code: h for h in hits if unit is None or h.unit == unit}
+        if len(villages) > 1:
+            units = [self.gazetteer.units[c] for c in villages if c in self.gazetteer.units]
+            return self._ambiguous(result, text, units, None, tail=parsed)
+        return None
 
-    def _find_address(self, village: Unit, parsed) -> tuple[AddressEntry | None, float]:
-        return self._find_in_block(village.code, parsed)
+    # -- landmarks ----------------------------------------------------------------------
 
-    def _find_in_block(self, code: str, parsed) -> tuple[AddressEntry | None, float]:
-        block = self.gazetteer.village_block(code)
-        if block is None or parsed.number is None:
-            return None, 0.0
-        unit = parsed.unit or parsed.building
-        if parsed.group is not None:
-            hits = block.by_group_number.get((parsed.group, parsed.number), [])
-            return (hits[0], 1.0) if len(hits) == 1 else (None, 0.0)
-        if parsed.road:
-            road, factor = parsed.road, 1.0
-            if road not in block.roads and block.roads:
-                best = process.extractOne(
-                    road, block.roads, scorer=fuzz.ratio, score_cutoff=_ROAD_CUTOFF
-                )
-                if best is None:
-                    return None, 0.0
-                road, factor = best[0], best[1] / 100.0
-            hits = block.by_road_number.get((road, parsed.number), [])
-            if unit is not None and len(hits) > 1:
-                hits = [h for h in hits if h.unit == unit]
-            return (hits[0], factor) if len(hits) == 1 else (None, 0.0)
-        hits = block.by_number.get(parsed.number, [])
-        if unit is not None and len(hits) > 1:
-            hits = [h for h in hits if h.unit == unit]
-        return (hits[0], 0.85) if len(hits) == 1 else (None, 0.0)
+    def _landmark(self, text: str) -> Landmark | None:
+        """The longest landmark spelling found in ``text``, or None."""
+        marks = self.gazetteer.landmarks
+        for length in self.gazetteer.landmark_lengths:
+            for start in range(0, len(text) - length + 1):
+                found = marks.get(text[start : start + length])
+                if found is not None:
+                    return found
+        return None
 
-    # -- results ------------------------------------------------------------------------
+    def _fits(self, landmark: Landmark, result: GeocodeResult) -> bool:
+        """A landmark agrees with the township or county the text named (if any)."""
+        unit = self.gazetteer.units[landmark.unit_code]
+        township = unit.code if unit.level == "township" else unit.parent_code
+        if result.level == "township":
+            return township == result.township_code
+        return result.level in ("county", "none")
 
-    def _fill_unit(self, result: GeocodeResult, unit: Unit, score: float, method: str) -> None:
-        gaz = self.gazetteer
-        result.level = unit.level
-        result.score = round(min(max(score, 0.0), 1.0), 3)
-        result.method = method
-        result.county_code = unit.county_code
-        if unit.level == "village":
-            result.village_code = unit.code
-            result.township_code = unit.parent_code
-        elif unit.level == "township":
-            result.township_code = unit.code
-        result.lon, result.lat, result.grid_code = unit.lon, unit.lat, unit.grid_code
-        if unit.level == "township" and gaz.units.get(unit.code) is None:
-            result.note = "unknown township"
-
-    def _unit_result(
-        self, result: GeocodeResult, unit: Unit, score: float, method: str
-    ) -> GeocodeResult:
-        self._fill_unit(result, unit, score, method)
-        return result
-
-    def _address_result(
-        self, result: GeocodeResult, entry: AddressEntry, *, score: float, method: str
-    ) -> GeocodeResult:
-        result.level = "address"
-        result.score = round(min(max(score, 0.0), 1.0), 3)
-        result.method = method
-        result.address_code = entry.code
-        result.grid_code = entry.grid_code
-        result.lon, result.lat = entry.lon, entry.lat
-        result.county_code = entry.county_code
-        result.township_code = entry.township_code
-        result.village_code = entry.village_code
-        result.group = entry.group
+    def _landmark_result(self, result: GeocodeResult, landmark: Landmark) -> GeocodeResult:
+        unit = self.gazetteer.units[landmark.unit_code]
+        fill_unit(result, unit, 0.8, "landmark")
+        result.lon, result.lat = landmark.lon, landmark.lat
+        result.standard_address = landmark.name
         return result
 
     def _ambiguous(
-        self, result: GeocodeResult, text: str, units: list[Unit], mention: Mention
+        self,
+        result: GeocodeResult,
+        text: str,
+        units: list[Unit],
+        mention: Mention | None,
+        *,
+        tail=None,
     ) -> GeocodeResult:
-        gaz = self.gazetteer
-        units = list({u.code: u for u in units}.values())
-        tail = parse_tail(_cut(text, [(mention.start, mention.end)]))
-        for unit in units:
-            entry = None
-            if unit.level == "village":
-                entry, _ = self._find_address(unit, tail)
-            parent = gaz.unit(unit.parent_code)
-            result.candidates.append(
-                Candidate(
-                    level="address" if entry else unit.level,
-                    code=unit.code,
-                    name=unit.name,
-                    township=parent.name if parent and unit.level == "village" else None,
-                    address_code=entry.code if entry else None,
-                    grid_code=entry.grid_code if entry else unit.grid_code,
-                    lon=entry.lon if entry else unit.lon,
-                    lat=entry.lat if entry else unit.lat,
-                )
-            )
-        shared = _shared_parent(gaz, units)
-        if shared is not None:
-            self._fill_unit(result, shared, 0.5, "ambiguous")
-        else:
-            result.method = "ambiguous"
-        result.ambiguous = True
-        result.score = 0.5 if shared is not None else 0.0
-        result.note = "ambiguous: " + ", ".join(
-            f"{c.township or ''}{c.name}" for c in result.candidates
-        )
-        return result
-
-
-def _shared_parent(gaz: Gazetteer, units: list[Unit]) -> Unit | None:
-    """The finest unit containing all of ``units`` (a township, or the county)."""
-    parents = {u.parent_code for u in units}
-    if len(parents) == 1:
-        parent = gaz.unit(parents.pop())
-        if parent is not None:
-            return parent
-    counties = {u.county_code for u in units}
-    return gaz.unit(counties.pop()) if len(counties) == 1 else None
+        if tail is None:
+            span = [(mention.start, mention.end)] if mention else []
+            tail = parse_tail(_cut(text, span))
+        return ambiguous_result(self.gazetteer, result, units, tail)
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:

@@ -109,7 +109,10 @@ def test_community_street_number_and_unit(geocoder):
     result = geocoder.geocode("城关镇东环路社区北大街3号2单元")
     assert result.address_code == "623021100002-北大街-3-2"
     unit_missing = geocoder.geocode("城关镇东环路社区北大街3号")
-    assert unit_missing.level == "village"  # two units at 3号: no address claimed
+    # two units at 3号 in one grid: the building, with its grid, but no one address claimed
+    assert (unit_missing.level, unit_missing.address_code) == ("address", None)
+    assert unit_missing.grid_code == "623021100002001"
+    assert unit_missing.standard_address == "临潭县城关镇东环路社区北大街3号"
 
 
 def test_typo_in_village_name_is_matched_fuzzily(geocoder):
@@ -135,7 +138,9 @@ def test_fallback_to_village_centre(geocoder):
     result = geocoder.geocode("冶力关镇池沟村村委会旁边")
     assert (result.level, result.village_code) == ("village", "623021102207")
     assert (result.lon, result.lat) == (103.45, 34.75)
-    assert result.grid_code == "623021102207001"
+    # the village centre's grid is not the case's grid: no grid, 位置待核实
+    assert result.grid_code is None
+    assert result.status == "位置待核实"
 
 
 def test_fallback_to_township_centre(geocoder):
