@@ -68,7 +68,9 @@ STAFF_ROLES = {
     "household_leader": "十户长",
 }
 
-GEOCODE_LEVELS = ("address", "group", "village", "township", "county", "none")
+GEOCODE_LEVELS = (
+    "address", "address_near", "group", "village", "township", "county", "none",
+)  # fmt: skip
 
 HOTSPOT_REVIEW_STATUSES = ("pending", "confirmed", "dismissed")
 

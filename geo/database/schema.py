@@ -277,6 +277,11 @@ class Dispute(Base):
         DateTime(timezone=True), server_default=func.now()
     )
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=True)
+    # 位置待核实: the village/township a case goes to when no grid is certain, and why
+    location_admin_code: Mapped[str | None] = mapped_column(
+        String(12), ForeignKey("admin_unit.code")
+    )
+    location_check: Mapped[dict | None] = mapped_column(JSONB)
 
 
 class DisputeParty(Base):
@@ -423,3 +428,4 @@ class GridPlan(Base):
 
 # The other tables register on Base when imported: users, audit log, layer versions, roster.
 from geo.database import schema_auth, schema_staff  # noqa: E402, F401
+from geo.database import schema_geocode  # noqa: E402, F401
