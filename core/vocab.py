@@ -36,6 +36,16 @@ DISPUTE_STATUSES = {
     "followed_up": "回访",
 }
 
+# How a citizen's rating (群众评价) reached the record. "citizen" is the citizen's own channel
+# (rated by the citizen, no clerk between); the others are recorded by a centre.
+RATING_SOURCES = {
+    "phone": "电话回访",
+    "visit": "上门回访",
+    "sms": "短信回复",
+    "in_person": "当面评价",
+    "citizen": "群众自评",
+}
+
 SIGNAL_KINDS = {
     "hazard": "安全隐患",
     "petition": "信访",

@@ -4,8 +4,11 @@ The demo generator gives, per dispute, when it was routed, resolved or closed, t
 (resolved | unresolved | open) and the rating. :func:`replay_outcomes` turns each into the
 path a real case would have taken (received → routed → in_progress → resolved | unresolved
 → rated → archived → followed_up), checks every step against the state machine
-(:func:`geo.disputes.workflow.require_legal`, the same check a live transition passes) and
-writes one ``dispute_event`` per step. Steps later than ``now`` are not taken, so recent
+(:func:`geo.disputes.workflow.require_legal`, the same check a live transition passes), takes
+each step as the role allowed to (:mod:`core.permissions`: the township centre routes, rates
+and archives; the grid leader, or the township centre for a serious case, handles; a case on
+no grid is the county centre's, and goes unrated since no other centre sees it) and writes one
+``dispute_event`` per step. Steps later than ``now`` are not taken, so recent
 cases are still open and some of them overdue. The steps are stored in bulk by
 :func:`geo.disputes.history.write_history` because two years of a county is tens of
 thousands of steps. All of it is synthetic and flagged so.
@@ -19,6 +22,8 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core import permissions
+from core.principal import Principal
 from geo.database.engine import transaction
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.history import (
@@ -38,6 +43,44 @@ RATING_DELAY = dt.timedelta(days=2)
 ARCHIVE_DELAY = dt.timedelta(days=5)
 FOLLOW_UP_DELAY = dt.timedelta(days=30)
 START_WORK_DELAY = dt.timedelta(hours=6)
+RATING_SOURCE = "phone"
+
+
+class Hands:
+    """Who takes each step of one replayed case, and the assignment the routing makes."""
+
+    def __init__(self, row: dict) -> None:
+        county, grid, township = row["county_code"], row["grid_code"], row["township_code"]
+        county_centre = Principal(ACTOR, "county_centre", county)
+        self.centre = Principal(ACTOR, "township", township) if grid else county_centre
+        serious = row["severity"] != "minor" and row["centre_code"]
+        if grid and row["leader_code"] and not serious:
+            self.handler = Principal(ACTOR, "grid_leader", grid)
+            self.unit, self.facility_id, self.holders = grid, None, {f"grid_leader:{grid}"}
+        elif serious:
+            self.handler = self.centre
+            self.unit, self.facility_id = row["centre_code"], row["centre_id"]
+            self.holders = {f"partner:{row['centre_code']}", f"township:{township}"}
+        else:
+            self.handler = self.centre
+            self.unit, self.facility_id = self.centre.scope_code, None
+            self.holders = {permissions.unit_key(self.centre, county)}
+        self.rater = county_centre if self.handler == self.centre and grid else self.centre
+        self.staff = row["leader_code"] if self.handler.role == "grid_leader" else None
+        self.routed_by = permissions.unit_key(self.centre, county)
+        self.facts = permissions.CaseFacts(
+            grid_code=grid,
+            county_code=county,
+            facility_code=row["centre_code"] if self.facility_id else None,
+            assignee_holders=frozenset(self.holders),
+            routed_by=self.routed_by,
+        )
+
+    def taker(self, step: str) -> Principal | None:
+        """Who takes ``step``, or None when nobody may (the step is left out)."""
+        by = {"route": self.centre, "rate": self.rater, "archive": self.centre,
+              "follow_up": self.centre}.get(step, self.handler)  # fmt: skip
+        return by if permissions.may(by, step, self.facts) else None
 
 
 def _ts(value) -> dt.datetime | None:
@@ -106,25 +149,33 @@ def replay_outcomes(
             follow_up=row["id"] % 3 == 0,
             now=now,
         )
-        status, resolved_at, rated = "received", None, None
+        hands = Hands(row)
+        status, resolved_at, rated, taken = "received", None, None, 0
         for to_status, at in steps:
             require_legal(status, to_status, dispute_id=row["id"])
+            by = hands.taker(permissions.step_of(status, to_status))
+            if by is None:
+                continue
             note = None
             if to_status == "routed":
-                note = f"assignee {row['leader_code']}" if row["leader_code"] else None
+                note = f"assigned to unit {hands.unit}"
+                note += f", assignee {hands.staff}" if hands.staff else ""
             if to_status == "unresolved":
                 note = "not settled by mediation; parties advised of litigation"
-            events.append(HistoryEvent(row["id"], at, ACTOR, "transition", status, to_status, note))
-            status = to_status
+            if to_status == "rated":
+                note = f"rating source {RATING_SOURCE}"
+            actor = f"{ACTOR} {by.role}"
+            events.append(HistoryEvent(row["id"], at, actor, "transition", status, to_status, note))
+            status, taken = to_status, taken + 1
             if to_status == "resolved":
                 resolved_at = at
             if to_status == "rated":
                 rated = satisfaction
-        severe = row["severity"] != "minor"
         states.append(
             FinalState(
-                row["id"], status, row["version"] + len(steps), resolved_at, rated,
-                row["leader_code"], row["centre_id"] if severe else None,
+                row["id"], status, row["version"] + taken, resolved_at, rated,
+                hands.staff, hands.facility_id, hands.unit, hands.routed_by,
+                RATING_SOURCE if rated is not None else None,
             )
         )  # fmt: skip
     write_history(session=session, events=events, states=states)

@@ -8,11 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
 
-from api.deps import CaseReader, CaseWriter, Manager, SessionDep, audit_case, ingest_json
+from api.deps import CaseReader, CaseWriter, CurrentUser, SessionDep, audit_case, ingest_json
 from api.geojson import GeoJSONResponse
 from api.schemas.common import CODE
 from api.schemas.disputes import (
     CaseFeature,
+    DispatchAcceptIn,
     DispatchOut,
     DisputeCollection,
     DisputeIntake,
@@ -111,22 +112,7 @@ def get_dispute(
     return GeoJSONResponse(json.dumps(feature, ensure_ascii=False, default=str))
 
 
-@router.post("/disputes/{dispute_id}/transitions", response_model=TransitionOut)
-def transition(
-    dispute_id: int,
-    body: TransitionIn,
-    request: Request,
-    session: SessionDep,
-    user: CaseWriter,
-) -> dict:
-    """Move a case one step (409 naming from/to and the legal options, or a stale version)."""
-    _checked(session, user, dispute_id)
-    done = workflow.transition(
-        session=session, dispute_id=dispute_id, to=body.to, version=body.version,
-        actor=user.username, note=body.note, assignee=body.assignee, facility=body.facility,
-        satisfaction=body.satisfaction,
-    )  # fmt: skip
-    audit_case(session, user, request, "change", dispute_id, {"to": body.to})
+def _transitioned(done: workflow.Transitioned) -> dict:
     return {
         "id": done.dispute_id,
         "from": done.from_status,
@@ -135,6 +121,45 @@ def transition(
         "event_id": done.event_id,
         "allowed_next": list(workflow.TRANSITIONS[done.to_status]),
     }
+
+
+@router.post("/disputes/{dispute_id}/transitions", response_model=TransitionOut)
+def transition(
+    dispute_id: int,
+    body: TransitionIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> dict:
+    """Move a case one step, if the caller may take it (who may: docs/intake.md; 403 in Chinese
+    and English otherwise; 409 naming from/to and the legal options, or a stale version)."""
+    done = workflow.transition(
+        session=session, dispute_id=dispute_id, to=body.to, version=body.version,
+        actor=user.username, note=body.note, assignee=body.assignee, facility=body.facility,
+        unit=body.unit, satisfaction=body.satisfaction, rating_source=body.rating_source,
+        by=user,
+    )  # fmt: skip
+    audit_case(session, user, request, "change", dispute_id, {"to": body.to})
+    return _transitioned(done)
+
+
+@router.post("/disputes/{dispute_id}/dispatch/accept", response_model=TransitionOut)
+def accept_dispatch(
+    dispute_id: int,
+    body: DispatchAcceptIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> dict:
+    """Route the case to its dispatch recommendation of ``rank`` (default the first) in one
+    step: a routing, under the same rule on who may route."""
+    done, chosen = workflow.accept_suggestion(
+        session=session, dispute_id=dispute_id, version=body.version, actor=user.username,
+        by=user, rank=body.rank, note=body.note,
+    )  # fmt: skip
+    audit_case(session, user, request, "change", dispute_id,
+               {"to": "routed", "dispatch": chosen.get("code")})  # fmt: skip
+    return _transitioned(done)
 
 
 @router.get(
@@ -154,13 +179,13 @@ def supervise(
     body: SupervisionIn,
     request: Request,
     session: SessionDep,
-    user: Manager,
+    user: CurrentUser,
 ) -> dict:
-    """Record a flag, reminder or escalation (versioned like a transition)."""
-    _checked(session, user, dispute_id)
+    """Record a flag, reminder or escalation (versioned like a transition): the centre's, a
+    township's over its area (403 in Chinese and English for anyone else)."""
     version = supervision.supervise(
         session=session, dispute_id=dispute_id, version=body.version, act=body.act,
-        actor=user.username, note=body.note, escalate_to=body.escalate_to,
+        actor=user.username, note=body.note, escalate_to=body.escalate_to, by=user,
     )  # fmt: skip
     audit_case(session, user, request, "change", dispute_id, {"supervision": body.act})
     return {"id": dispute_id, "version": version}

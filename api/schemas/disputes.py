@@ -190,7 +190,21 @@ class TransitionIn(BaseModel):
     note: str | None = Field(None, max_length=2000)
     assignee: str | None = Field(None, max_length=100, description="staff code (routing)")
     facility: str | None = Field(None, max_length=100, description="facility code (routing)")
+    unit: str | None = Field(
+        None, max_length=20, description="grid, township or county code (routing to an area)"
+    )
     satisfaction: int | None = Field(None, ge=1, le=5, description="rating (to rated)")
+    rating_source: str | None = Field(
+        None, description="how the rating came (to rated): " + ", ".join(vocab.RATING_SOURCES)
+    )
+
+
+class DispatchAcceptIn(BaseModel):
+    """Route the case to a dispatch recommendation in one step."""
+
+    version: int = Field(..., ge=1, description="the version you read (optimistic lock)")
+    rank: int = Field(1, ge=1, le=50, description="which recommendation (default: the first)")
+    note: str | None = Field(None, max_length=2000)
 
 
 class TransitionOut(Out):

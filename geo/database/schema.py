@@ -246,6 +246,10 @@ class Dispute(Base):
             name="geocode_level_known",
         ),
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="rating"),
+        CheckConstraint(
+            f"rating_source IS NULL OR {_in('rating_source', vocab.RATING_SOURCES)}",
+            name="rating_source_known",
+        ),
         Index("dispute_reported_at", "county_code", "reported_at"),
         *_valid_geom(nullable=True),
     )
@@ -269,6 +273,15 @@ class Dispute(Base):
     assigned_facility_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("facility.id"))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    # Assignment (core/permissions.py): the unit holding the case (facility, grid, township or
+    # county code), the person, and the centre that routed it (a unit key, role:scope).
+    assignee_unit: Mapped[str | None] = mapped_column(Text)
+    assignee_staff: Mapped[str | None] = mapped_column(Text)
+    routed_by: Mapped[str | None] = mapped_column(Text)
+    rating_source: Mapped[str | None] = mapped_column(String(16))
+    # 挂起: while suspended the deadline is held here and ``deadline`` is empty (never late).
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    held_deadline: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     supervision: Mapped[dict | None] = mapped_column(JSONB)
     duplicate_of: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("dispute.id"))
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
@@ -428,4 +441,5 @@ class GridPlan(Base):
 
 # The other tables register on Base when imported: users, audit log, layer versions, roster.
 from geo.database import schema_auth, schema_staff  # noqa: E402, F401
+from geo.database import schema_calendar  # noqa: E402, F401
 from geo.database import schema_geocode  # noqa: E402, F401

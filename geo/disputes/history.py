@@ -32,7 +32,8 @@ class HistoryEvent(NamedTuple):
 
 
 class FinalState(NamedTuple):
-    """Where a replayed case ended: status, version, resolution, rating and who holds it."""
+    """Where a replayed case ended: status, version, resolution, rating and who holds it
+    (staff, facility, unit code), the centre that routed it and the rating's source."""
 
     id: int
     status: str
@@ -41,12 +42,15 @@ class FinalState(NamedTuple):
     satisfaction: int | None
     assignee: str | None
     facility_id: int | None
+    assignee_unit: str | None = None
+    routed_by: str | None = None
+    rating_source: str | None = None
 
 
 def cases_to_replay(*, session: Session, external_ids: Sequence[str]) -> dict[str, dict]:
     """The stored cases among ``external_ids``, keyed by external id: id, status, version,
-    reported_at, severity, ``leader_code`` (their grid's leader) and ``centre_id`` (the
-    township centre of their grid)."""
+    reported_at, severity, county_code, grid_code, township_code, ``leader_code`` (their
+    grid's leader) and ``centre_id`` / ``centre_code`` (the township centre of their grid)."""
     rows = session.execute(sql("disputes_history_cases"), {"ids": list(external_ids)})
     return {row["external_id"]: dict(row) for row in rows.mappings()}
 

@@ -3,7 +3,9 @@
 Supervision does not move a case along the loop; it is recorded in ``dispute.supervision``
 (JSON: ``flags``, ``reminders``, ``escalations`` lists, and ``escalated_to``) and, like every
 change, as a ``dispute_event`` (action ``flag`` / ``remind`` / ``escalate``, from and to the
-current status). It is versioned like a transition.
+current status). It is versioned like a transition. Who may supervise is
+:mod:`core.permissions` (step ``supervise``: the county centre, a township over its area),
+checked when a person acts (``by``); the sweep acts as the system.
 
 Escalation rule (the sweep :func:`escalate_overdue`): an open case past its deadline goes up
 to the township centre; one still open when it is past its deadline by half its time limit
@@ -19,8 +21,9 @@ import json
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidRequest
+from core.principal import Principal
 from geo.database.sqlfiles import sql
-from geo.disputes.workflow import stale_version
+from geo.disputes.workflow import check_step, stale_version
 
 ACTS = {"flag": "flags", "remind": "reminders", "escalate": "escalations"}
 LEVELS = ("township", "county")
@@ -36,8 +39,12 @@ def supervise(
     note: str | None = None,
     escalate_to: str | None = None,
     at: dt.datetime | None = None,
+    by: Principal | None = None,
 ) -> int:
-    """Record one supervision act (flag, remind, escalate); return the new version."""
+    """Record one supervision act (flag, remind, escalate); return the new version.
+    ``by``: the person acting (checked), or None for the system's sweep."""
+    if by is not None:
+        check_step(session=session, dispute_id=dispute_id, step="supervise", by=by)
     if act not in ACTS:
         raise InvalidRequest(f"unknown supervision act {act!r}; use one of {', '.join(ACTS)}")
     if act == "escalate" and escalate_to not in LEVELS:
