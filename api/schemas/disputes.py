@@ -115,6 +115,10 @@ class IntakeReport(Out):
     already_present_ids: list[str]
     problems: list[RowProblemOut] = Field(description="row = position in the batch + 1")
     needs_location_ids: list[str]
+    location_unverified: int = Field(0, description="位置待核实: no certain grid, or a conflict")
+    location_checks: list[dict] = Field(
+        default_factory=list, description="external_id, row, reason, conflicts, candidates"
+    )
 
 
 class DisputeProperties(Out):
@@ -135,6 +139,13 @@ class DisputeProperties(Out):
     geocode_level: str | None = None
     geocode_score: float | None = None
     location_text: str | None = None
+    location_status: str | None = Field(
+        None, description="位置待核实 when no grid is certain or the evidence conflicts"
+    )
+    location_unit: str | None = Field(None, description="village/township the case is routed to")
+    location_check: dict | None = Field(
+        None, description="reason, conflicts (text vs unit, text vs GPS) and candidates"
+    )
     assignee: str | None = None
     duplicate_of: int | None = None
     satisfaction: int | None = None

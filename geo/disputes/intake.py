@@ -21,6 +21,7 @@ loses nothing already accepted and a re-run picks up where it stopped (idempoten
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,8 @@ CHUNK_ROWS = 5000
 DISPUTE_STAGE = [
     "row_number", "external_id", "source", "county_code", "category", "severity",
     "reported_at", "location_text", "description", "geocode_level", "geocode_score",
-    "address_id", "grid_id", "deadline", "synthetic", "lon", "lat",
+    "address_id", "grid_id", "deadline", "synthetic", "lon", "lat", "location_admin_code",
+    "location_check",
 ]  # fmt: skip
 SIGNAL_STAGE = [
     "row_number", "external_id", "source", "county_code", "kind", "observed_at", "weight",
@@ -65,6 +67,8 @@ class IntakeReport:
     rejected: list[RowProblem] = field(default_factory=list)
     needs_location: list[str] = field(default_factory=list)
     flagged_duplicates: list[int] = field(default_factory=list)
+    # 位置待核实: records stored without a certain grid or with conflicting evidence
+    location_unverified: list[dict] = field(default_factory=list)
 
     def merge(self, other: IntakeReport) -> None:
         """Add another chunk's report to this one."""
@@ -74,6 +78,7 @@ class IntakeReport:
         self.rejected += other.rejected
         self.needs_location += other.needs_location
         self.flagged_duplicates += other.flagged_duplicates
+        self.location_unverified += other.location_unverified
 
     def as_dict(self, *, limit: int | None = None) -> dict:
         """JSON-ready summary; ``limit`` caps the lists (counts stay exact)."""
@@ -95,6 +100,8 @@ class IntakeReport:
                 [{"row": p.row, "field": p.field, "reason": p.reason} for p in self.rejected]
             ),
             "needs_location_ids": cap(self.needs_location),
+            "location_unverified": len(self.location_unverified),
+            "location_checks": cap(self.location_unverified),
         }
 
 
@@ -181,6 +188,11 @@ def _stage(session: Session, kind: str, rows: pd.DataFrame, where: pd.DataFrame)
             "geocode_score": where["geocode_score"],
             "address_id": where["address_id"],
             "deadline": _deadlines(rows),
+            "location_admin_code": where["location_admin_code"],
+            "location_check": [
+                None if c is None else json.dumps(c, ensure_ascii=False)
+                for c in where["location_check"]
+            ],
         }
         names = DISPUTE_STAGE
     else:
@@ -305,6 +317,11 @@ def ingest_frame(
         e for e, ok in zip(rows["external_id"], placed, strict=True)
         if not ok and e in report.accepted
     ]  # fmt: skip
+    report.location_unverified = [
+        {"external_id": e, "row": int(r), **c}
+        for e, r, c in zip(rows["external_id"], rows["row"], where["location_check"], strict=True)
+        if c is not None and e in report.accepted
+    ]
     if kind == "disputes" and report.accepted:
         ids = list(report.accepted.values())
         note = f"intake ({source})"

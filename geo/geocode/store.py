@@ -1,6 +1,7 @@
 """Loading the gazetteer from PostGIS and keeping a cached copy current.
 
-The whole gazetteer is three queries (units, addresses, centres); a cached copy is checked
+The whole gazetteer is a few queries (units, addresses, centres, landmarks, the alias
+table, grid names); a cached copy is checked
 against :func:`gazetteer_version` (row counts and highest ids, one cheap query) before use
 and rebuilt only when that changes.
 """
@@ -38,9 +39,13 @@ def load_gazetteer(*, session: Session, county: str | None = None) -> Gazetteer:
             ]
         )  # fmt: skip
     centres = pd.DataFrame(session.execute(sql("geocode_centres"), params).mappings().all())
+    landmarks = pd.DataFrame(session.execute(sql("geocode_landmarks"), params).mappings().all())
+    aliases = pd.DataFrame(session.execute(sql("geocode_aliases"), params).mappings().all())
+    grid_names = dict(session.execute(sql("geocode_grid_names"), params).all())
     return Gazetteer.from_frames(
-        admin_units=units, addresses=addresses, centres=centres, version=version
-    )
+        admin_units=units, addresses=addresses, centres=centres, aliases=aliases,
+        landmarks=landmarks, grid_names=grid_names, version=version,
+    )  # fmt: skip
 
 
 class GeocoderCache:

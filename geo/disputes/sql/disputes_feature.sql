@@ -15,6 +15,9 @@ SELECT json_build_object(
         'township', g.township_code, 'assignee', d.assignee, 'facility', f.code,
         'satisfaction', d.satisfaction, 'supervision', d.supervision,
         'duplicate_of', d.duplicate_of, 'synthetic', d.synthetic,
+        'location_status', CASE WHEN d.grid_id IS NULL OR d.location_check IS NOT NULL
+                                THEN '位置待核实' END,
+        'location_unit', d.location_admin_code, 'location_check', d.location_check,
         'events', (SELECT coalesce(json_agg(json_build_object(
                        'id', e.id, 'at', e.at, 'actor', e.actor, 'action', e.action,
                        'from', e.from_status, 'to', e.to_status, 'note', e.note)

@@ -20,8 +20,8 @@ WITH hits AS (
               = wangge_is_open_past_deadline(d.status, d.deadline, CAST(:now AS timestamptz)))
       AND (CAST(:needs_location AS boolean) IS NULL
            OR CAST(:needs_location AS boolean) = (d.grid_id IS NULL))
-      AND wangge_in_scope(g.code, d.county_code, f.code, CAST(:scope_area AS text),
-                          CAST(:scope_facility AS text))
+      AND wangge_in_scope(coalesce(g.code, d.location_admin_code), d.county_code, f.code,
+                          CAST(:scope_area AS text), CAST(:scope_facility AS text))
 ),
 page AS (
     SELECT * FROM hits ORDER BY reported_at DESC, id DESC LIMIT :limit OFFSET :offset
@@ -41,6 +41,9 @@ SELECT (SELECT count(*) FROM hits) AS matched,
                'geocode_level', p.geocode_level, 'geocode_score', p.geocode_score,
                'location_text', p.location_text, 'assignee', p.assignee,
                'duplicate_of', p.duplicate_of, 'satisfaction', p.satisfaction,
-               'version', p.version, 'synthetic', p.synthetic)
+               'version', p.version, 'synthetic', p.synthetic,
+               'location_status', CASE WHEN p.grid_id IS NULL OR p.location_check IS NOT NULL
+                                       THEN '位置待核实' END,
+               'location_unit', p.location_admin_code, 'location_check', p.location_check)
        ) ORDER BY p.reported_at DESC, p.id DESC), '[]'::json)::text AS features
 FROM page p

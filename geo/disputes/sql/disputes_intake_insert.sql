@@ -2,11 +2,13 @@
 -- (idempotent re-sends) and is absent from RETURNING, which is how it is reported.
 INSERT INTO dispute (external_id, source, county_code, category, severity, reported_at,
                      location_text, description, geocode_level, geocode_score, address_id,
-                     grid_id, status, deadline, synthetic, geom)
+                     grid_id, status, deadline, synthetic, geom, location_admin_code,
+                     location_check)
 SELECT external_id, source, county_code, category, severity, reported_at, location_text,
        description, geocode_level, geocode_score, address_id, grid_id, 'received', deadline,
        synthetic,
-       CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END
+       CASE WHEN lon IS NOT NULL THEN ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+       location_admin_code, CAST(location_check AS jsonb)
 FROM intake_dispute
 ORDER BY row_number
 ON CONFLICT (external_id) DO NOTHING

@@ -16,5 +16,7 @@ CREATE TEMP TABLE IF NOT EXISTS intake_dispute (
     deadline timestamptz,
     synthetic boolean,
     lon double precision,
-    lat double precision
+    lat double precision,
+    location_admin_code text,
+    location_check text
 ) ON COMMIT DELETE ROWS
