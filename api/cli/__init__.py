@@ -8,6 +8,7 @@ from api.cli import backtest as backtest_commands
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
 from api.cli import hotspots as hotspots_commands
+from api.cli import jobs as jobs_commands
 from api.cli import ingest as ingest_commands
 from api.cli import ledger as ledger_commands
 from api.cli import load as load_commands
@@ -38,6 +39,7 @@ for module in (
     ledger_commands,
     backtest_commands,
     hotspots_commands,
+    jobs_commands,
 ):
     module.register(app)
 
