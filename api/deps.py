@@ -75,13 +75,15 @@ def optional_user(
 ) -> Principal | None:
     """The caller from ``Authorization: Bearer`` (APIs, GIS tools) or the login cookie
     (map pages in a browser); None when neither is sent. A bad token is always a 401."""
-    from api.auth import InvalidToken, read_token
+    from api.auth import InvalidToken, principal_for_token
 
     token = token or request.cookies.get(TOKEN_COOKIE)
     if not token:
         return None
     try:
-        return read_token(settings=request.app.state.settings, token=token)
+        return principal_for_token(
+            settings=request.app.state.settings, sessions=request.app.state.sessions, token=token
+        )
     except InvalidToken as exc:
         raise _unauthorised(f"invalid token: {exc}") from exc
 

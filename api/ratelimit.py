@@ -1,65 +1,128 @@
-"""Login throttling: failed attempts counted per (username, client address) and per address.
+"""Login throttling with back-off, counted per account and per client separately, and the
+client's address (forwarded headers believed only from the configured proxies).
 
-Kept in memory, so the limits hold per server process. One process is how the service
-runs (``wangge serve``); behind several workers each keeps its own counts, so the
-effective limit is multiplied by the number of workers.
+Per account (any client): after ``account_limit`` failures each further attempt on that name
+waits twice as long as the last (from ``base_wait`` up to ``account_cap``), wherever it comes
+from, so rotating addresses or spoofing ``X-Forwarded-For`` gains nothing.
+
+Per client (any account): after ``client_limit`` failures the address backs off too, but only
+up to ``client_cap`` (a minute): many people may sit behind one government NAT address, and
+one of them guessing must never lock the others out for long.
+
+A success clears the account's count. Counts are forgotten ``window`` seconds after their last
+failure. They are kept in memory, so the limits hold per server process (``wangge serve`` runs
+one).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
-from collections import defaultdict, deque
+from dataclasses import dataclass
+
+from starlette.requests import Request
+
+
+@dataclass
+class _Failures:
+    count: int
+    last: float
 
 
 class LoginThrottle:
-    """Refuse logins after ``per_user`` failures for one name from one address, or after
-    ``per_client`` failures from one address (any name), within ``window`` seconds."""
+    """Exponential back-off on failed logins, per account and per client."""
 
     def __init__(
         self,
         *,
-        per_user: int = 5,
-        per_client: int = 30,
-        window: float = 300.0,
+        account_limit: int = 5,
+        client_limit: int = 30,
+        base_wait: float = 1.0,
+        account_cap: float = 900.0,
+        client_cap: float = 60.0,
+        window: float = 900.0,
         clock=time.monotonic,
     ) -> None:
-        self.per_user = per_user
-        self.per_client = per_client
+        self.account_limit = account_limit
+        self.client_limit = client_limit
+        self.base_wait = base_wait
+        self.account_cap = account_cap
+        self.client_cap = client_cap
         self.window = window
         self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._client_failures: dict[str, deque[float]] = defaultdict(deque)
+        self._accounts: dict[str, _Failures] = {}
+        self._clients: dict[str, _Failures] = {}
         self._lock = threading.Lock()
 
-    def _trim(self, stamps: deque[float], now: float) -> None:
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
+    def _wait(self, table: dict[str, _Failures], key: str, limit: int, cap: float, now: float):
+        failures = table.get(key)
+        if failures is None:
+            return 0.0
+        if now - failures.last >= self.window:
+            del table[key]
+            return 0.0
+        if failures.count < limit:
+            return 0.0
+        backoff = min(cap, self.base_wait * 2 ** (failures.count - limit))
+        return max(0.0, failures.last + backoff - now)
 
     def retry_after(self, *, username: str, client: str) -> float:
-        """Seconds to wait before another attempt is allowed (0 when allowed now)."""
+        """Seconds to wait before this name may be tried from this client (0: now)."""
         now = self._clock()
         with self._lock:
-            waits = [0.0]
-            for stamps, limit in (
-                (self._failures.get((username.lower(), client)), self.per_user),
-                (self._client_failures.get(client), self.per_client),
-            ):
-                if stamps is None:
-                    continue
-                self._trim(stamps, now)
-                if len(stamps) >= limit:
-                    waits.append(stamps[len(stamps) - limit] + self.window - now)
-            return max(waits)
+            return max(
+                self._wait(
+                    self._accounts, username.lower(), self.account_limit, self.account_cap, now
+                ),
+                self._wait(self._clients, client, self.client_limit, self.client_cap, now),
+            )
 
     def failed(self, *, username: str, client: str) -> None:
-        """Count one failed attempt."""
+        """Count one failed attempt against the account and the client."""
         now = self._clock()
         with self._lock:
-            self._failures[(username.lower(), client)].append(now)
-            self._client_failures[client].append(now)
+            for table, key in ((self._accounts, username.lower()), (self._clients, client)):
+                failures = table.get(key)
+                if failures is None or now - failures.last >= self.window:
+                    table[key] = _Failures(count=1, last=now)
+                else:
+                    failures.count += 1
+                    failures.last = now
 
     def succeeded(self, *, username: str, client: str) -> None:
-        """Forget the failures of this name from this address."""
+        """Forget the account's failures (the client's stay: a guesser may own an account)."""
         with self._lock:
-            self._failures.pop((username.lower(), client), None)
+            self._accounts.pop(username.lower(), None)
+
+
+def client_address(request: Request, trusted_proxies) -> str:
+    """The address of the client behind ``request``.
+
+    The connecting peer, unless it is one of ``trusted_proxies`` (``ApiSettings``
+    ``is_trusted_proxy``): then ``X-Forwarded-For`` is read from the right, skipping the
+    trusted proxies, and the first address that is not one of them is the client. A header
+    sent by anyone else is ignored, so a client cannot choose its own address.
+    """
+    peer = request.client.host if request.client else "unknown"
+    if not trusted_proxies(peer):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+    ]
+    for hop in reversed(hops):
+        if not _is_address(hop):
+            break
+        if not trusted_proxies(hop):
+            return hop
+    return peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

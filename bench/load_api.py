@@ -54,21 +54,21 @@ def bench_token(url: str) -> str:
 
     from api.auth import hash_password, issue_token
     from api.settings import ApiSettings
-    from core.principal import Principal
     from geo.accounts import users
     from geo.database.engine import make_engine, transaction
 
     engine = make_engine(url, pool_size=1)
     with transaction(engine) as session:
-        if users.find_user(session=session, username="bench_centre") is None:
-            users.add_user(
+        account = users.find_user(session=session, username="bench_centre")
+        if account is None:
+            account = users.add_user(
                 session=session, username="bench_centre",
                 password_hash=hash_password(secrets.token_urlsafe(16)),
                 role="county_centre", scope_code=None,
             )  # fmt: skip
+        token = issue_token(settings=ApiSettings(), user=account)
     engine.dispose()
-    principal = Principal(username="bench_centre", role="county_centre")
-    return issue_token(settings=ApiSettings(), principal=principal)
+    return token
 
 
 def serve(url: str, port: int, extra_env: dict[str, str]) -> subprocess.Popen:

@@ -178,7 +178,9 @@ class LiveServer:
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         app = create_app(database_url=url, **app_kwargs)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", proxy_headers=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -16,7 +16,8 @@ def serve_app(host: str, port: int) -> None:
     from api.app import create_app
 
     info(f"serving on http://{host}:{port}  (maps: /maps/command-room, API docs: /docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    # the app reads X-Forwarded-For itself, from WANGGE_TRUSTED_PROXIES only (api/ratelimit.py)
+    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,22 +5,25 @@ from __future__ import annotations
 import json
 import math
 from typing import Annotated
+from urllib.parse import unquote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 
 from api import auth
 from api.deps import TOKEN_COOKIE, CurrentUser, SessionDep
+from api.ratelimit import client_address
 from api.schemas.auth import Me, Token
 from api.schemas.common import ErrorOut
-from geo.accounts import audit
+from geo.accounts import audit, users
 
 router = APIRouter(tags=["auth"])
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    settings = request.app.state.settings
+    return client_address(request, settings.is_trusted_proxy)
 
 
 @router.post(
@@ -40,8 +43,8 @@ def token(
     """Exchange name and password (form fields ``username``, ``password``) for a token.
 
     The token also comes back as an HttpOnly, SameSite=Strict cookie so that map pages in a
-    browser are authorised without scripts handling it. Failed attempts are throttled per
-    name and client address (HTTP 429 with ``Retry-After``).
+    browser are authorised without scripts handling it. Failed attempts back off per account
+    and per client address separately (HTTP 429 with ``Retry-After``).
     """
     settings = request.app.state.settings
     throttle = request.app.state.login_throttle
@@ -50,11 +53,11 @@ def token(
     if wait > 0:
         raise HTTPException(
             status_code=429,
-            detail="too many failed logins; try again later",
+            detail="登录失败次数过多，请稍后再试 too many failed logins; try again later",
             headers={"Retry-After": str(math.ceil(wait))},
         )
-    principal = auth.authenticate(session=session, username=username, password=form.password)
-    if principal is None:
+    account = auth.authenticate(session=session, username=username, password=form.password)
+    if account is None:
         throttle.failed(username=username, client=client)
         audit.record(
             session=session,
@@ -67,19 +70,19 @@ def token(
         session.commit()
         raise HTTPException(
             status_code=401,
-            detail="wrong user name or password",
+            detail="用户名或密码错误 wrong user name or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
     throttle.succeeded(username=username, client=client)
     audit.record(
         session=session,
-        username=principal.username,
-        role=principal.role,
+        username=account.username,
+        role=account.role,
         action="login",
         object_type="login",
         client=client,
     )
-    access = auth.issue_token(settings=settings, principal=principal)
+    access = auth.issue_token(settings=settings, user=account)
     response.set_cookie(
         TOKEN_COOKIE,
         access,
@@ -92,8 +95,8 @@ def token(
     return Token(
         access_token=access,
         expires_in=settings.token_minutes * 60,
-        role=principal.role,
-        scope_code=principal.scope_code,
+        role=account.role,
+        scope_code=account.scope_code,
     )
 
 
@@ -108,9 +111,40 @@ def me(user: CurrentUser) -> Me:
     )
 
 
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
 @router.post("/auth/logout", status_code=204)
-def logout(response: Response) -> Response:
-    """Drop the login cookie (bearer tokens simply expire)."""
+def logout(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(_bearer)] = None,
+) -> Response:
+    """End the caller's sessions: every token of the account stops working (the cookie and
+    the bearer tokens on other devices alike), and the cookie is dropped. Without a valid
+    token only the cookie is dropped."""
+    token = token or request.cookies.get(TOKEN_COOKIE)
+    if token:
+        try:
+            caller = auth.principal_for_token(
+                settings=request.app.state.settings,
+                sessions=request.app.state.sessions,
+                token=token,
+            )
+        except auth.InvalidToken:
+            caller = None
+        if caller is not None:
+            users.revoke_tokens(session=session, username=caller.username)
+            audit.record(
+                session=session,
+                username=caller.username,
+                role=caller.role,
+                action="change",
+                object_type="login",
+                detail={"logout": True},
+                client=_client(request),
+            )
     response.delete_cookie(TOKEN_COOKIE, path="/")
     response.status_code = 204
     return response
@@ -142,16 +176,43 @@ document.getElementById("login").addEventListener("submit", async (event) => {
 </script></body></html>"""
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no host, no ``//``): never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/maps/command-room"
-    return target
+SAFE_DEFAULT = "/maps/command-room"
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` when it is a path on this site, else :data:`SAFE_DEFAULT`: never a redirect
+    to another host.
+
+    Browsers drop tabs and newlines and read a backslash as ``/``, so ``/%09/evil.example``
+    (a tab once decoded) and ``/`` + backslash + ``evil.example`` are ``//evil.example`` to
+    them: any control character, space or backslash is refused, at every level of
+    percent-decoding, as is anything with a scheme or host, or starting with ``//``.
+    """
+    if not target:
+        return SAFE_DEFAULT
+    seen = target
+    for _ in range(5):
+        if not _is_local_path(seen):
+            return SAFE_DEFAULT
+        decoded = unquote(seen)
+        if decoded == seen:
+            return target
+        seen = decoded
+    return SAFE_DEFAULT
+
+
+def _is_local_path(text: str) -> bool:
+    if any(ord(ch) <= 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in text):
+        return False
+    if not text.startswith("/") or text.startswith("//"):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
 
 
 @pages.get("/login", response_class=HTMLResponse, include_in_schema=False)
 def login_page(next: str | None = Query(None, max_length=500)) -> HTMLResponse:
     """A login form for browsers; on success the cookie is set and the page goes to ``next``."""
     # "<" escaped so that a crafted ``next`` can never close the script element
-    target = json.dumps(_safe_next(next)).replace("<", "\\u003c").replace(">", "\\u003e")
+    target = json.dumps(safe_next(next)).replace("<", "\\u003c").replace(">", "\\u003e")
     return HTMLResponse(_LOGIN_PAGE.replace("__NEXT__", target))

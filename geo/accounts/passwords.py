@@ -7,6 +7,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
 
 
 def hash_password(password: str) -> str:

@@ -1,10 +1,10 @@
 """Tables of the access-control area: users, the audit log and the layer change counters.
 
-``app_user`` holds one row per login (the password as an argon2 hash only), a role and
-the scope the role applies to. ``audit_log`` gets one row for each read or change of a
-case. ``layer_version`` keeps a counter per map layer, bumped by statement-level
-triggers on the underlying tables; tile caches key on it so that a redraw or a new
-dispute invalidates them without any work in the writers.
+``app_user`` holds one row per login (the password as an argon2 hash only), a role, the
+scope the role applies to and the version its tokens must carry. ``audit_log`` gets one row
+for each read or change of a case. ``layer_version`` keeps a counter per map layer, bumped
+by statement-level triggers on the underlying tables; tile caches key on it so that a redraw
+or a new dispute invalidates them without any work in the writers.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
+    Integer,
     String,
     Text,
     func,
@@ -47,6 +48,9 @@ class AppUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     scope_code: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # in every token; bumped by disable, remove, role change, password reset and logout, so
+    # that the tokens issued before stop working on the next request
+    token_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

@@ -32,7 +32,7 @@ from sqlalchemy import text
 
 from api.auth import hash_password, issue_token
 from api.settings import ApiSettings
-from core.principal import ROLES, Principal
+from core.principal import ROLES
 from geo.accounts import users
 from geo.database.engine import make_engine, transaction
 
@@ -89,17 +89,14 @@ def make_role_users(
         with transaction(engine) as session:
             for role in ROLES:
                 name, password = f"t_{role}_{tag}", f"pw-{role}-{tag}-secret"
-                users.add_user(
+                account = users.add_user(
                     session=session,
                     username=name,
                     password_hash=hash_password(password),
                     role=role,
                     scope_code=scopes[role],
                 )
-                token = issue_token(
-                    settings=settings,
-                    principal=Principal(username=name, role=role, scope_code=scopes[role]),
-                )
+                token = issue_token(settings=settings, user=account)
                 made[role] = RoleUser(
                     name, password, role, scopes[role], token, {"Authorization": f"Bearer {token}"}
                 )
@@ -149,7 +146,8 @@ def serve_in_process(url: str, *, env: dict | None = None) -> tuple[subprocess.P
     child_env = {**os.environ, "DATABASE_URL": url, **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--no-proxy-headers"],
         env=child_env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

@@ -1,8 +1,11 @@
-"""Logging in, tokens, throttling, production secrets and the ``wangge user add`` command."""
+"""Logging in, tokens, the signing secret, production mode and the ``wangge user add`` command."""
 
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
+import secrets
+from types import SimpleNamespace
 
 import httpx
 import jwt
@@ -10,10 +13,17 @@ import pytest
 from typer.testing import CliRunner
 
 from api.app import create_app
-from api.auth import InsecureSettings, hash_password, issue_token, read_token, verify_password
-from api.ratelimit import LoginThrottle
-from api.settings import DEFAULT_SECRET, ApiSettings
-from core.principal import Principal
+from api.auth import (
+    InsecureSettings,
+    InvalidToken,
+    TokenClaims,
+    hash_password,
+    issue_token,
+    read_token,
+    verify_password,
+    weak_secret_reason,
+)
+from api.settings import ApiSettings
 from geo.accounts import audit
 
 
@@ -27,20 +37,85 @@ def login(client, username, password):
     return client.post("/api/v1/auth/token", data={"username": username, "password": password})
 
 
-def test_production_refuses_the_default_or_a_short_secret():
+OLD_PUBLIC_SECRET = "change-me-wangge-development-secret"
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [OLD_PUBLIC_SECRET, "short", "x" * 40, " " * 32, "\t" * 40, "ab" * 20, "0123456789" * 4],
+)
+def test_production_refuses_a_weak_secret(secret):
     with pytest.raises(InsecureSettings, match="WANGGE_SECRET_KEY"):
-        create_app(settings=ApiSettings(production=True, secret_key=DEFAULT_SECRET))
-    with pytest.raises(InsecureSettings, match="at least"):
-        create_app(settings=ApiSettings(production=True, secret_key="short"))
-    create_app(settings=ApiSettings(production=True, secret_key="x" * 40))
+        create_app(settings=ApiSettings(production=True, secret_key=secret))
+
+
+def test_production_accepts_a_random_secret():
+    create_app(settings=ApiSettings(production=True, secret_key=secrets.token_hex(32)))
 
 
 def test_secret_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv("WANGGE_SECRET_KEY", "from-the-environment-" + "y" * 20)
+    strong = secrets.token_urlsafe(40)
+    monkeypatch.setenv("WANGGE_SECRET_KEY", strong)
     monkeypatch.setenv("WANGGE_PRODUCTION", "1")
     settings = ApiSettings()
-    assert settings.production and settings.secret_key.startswith("from-the-environment-")
+    assert settings.production and settings.secret_key == strong
     create_app(settings=settings)
+
+
+def test_secret_file_overrides_the_instance_secret(monkeypatch, tmp_path):
+    monkeypatch.delenv("WANGGE_SECRET_KEY", raising=False)
+    path = tmp_path / "docker_secret"
+    path.write_text(secrets.token_hex(32) + "\n")
+    monkeypatch.setenv("WANGGE_SECRET_FILE", str(path))
+    assert ApiSettings().secret_key == path.read_text().strip()
+
+
+def test_without_a_secret_the_instance_makes_its_own(monkeypatch, tmp_path):
+    monkeypatch.delenv("WANGGE_SECRET_KEY", raising=False)
+    monkeypatch.delenv("WANGGE_SECRET_FILE", raising=False)
+    monkeypatch.setenv("WANGGE_DATA_DIR", str(tmp_path / "data"))
+    first = ApiSettings().secret_key
+    kept = tmp_path / "data" / "secret_key"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert first == kept.read_text().strip() == ApiSettings().secret_key
+    assert first != OLD_PUBLIC_SECRET and weak_secret_reason(first) is None
+    monkeypatch.setenv("WANGGE_DATA_DIR", str(tmp_path / "other"))
+    assert ApiSettings().secret_key != first
+
+
+def test_no_secret_is_written_in_the_code():
+    import api.settings
+
+    assert OLD_PUBLIC_SECRET not in pathlib.Path(api.settings.__file__).read_text()
+    assert ApiSettings.model_fields["secret_key"].default == ""
+
+
+def test_a_token_signed_with_the_old_public_secret_is_refused(client, demo_users):
+    user = demo_users["county_centre"]
+    now = dt.datetime.now(dt.UTC)
+    forged = jwt.encode(
+        {"sub": user.username, "role": "county_centre", "uid": 1, "ver": 1, "iss": "wangge",
+         "iat": now, "exp": now + dt.timedelta(hours=1)},
+        OLD_PUBLIC_SECRET,
+        algorithm="HS256",
+    )  # fmt: skip
+    for url in ("/api/v1/auth/me", "/api/v1/disputes?limit=1"):
+        response = client.get(url, headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401, url
+
+
+def test_a_token_for_a_user_who_does_not_exist_is_refused(client):
+    nobody = SimpleNamespace(id=10**9, username="ghost_centre", token_version=1)
+    token = issue_token(settings=ApiSettings(), user=nobody)
+    response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_role_and_scope_come_from_the_account_not_the_token(client, demo_users):
+    user = demo_users["viewer"]
+    claims = jwt.decode(user.token, options={"verify_signature": False})
+    assert "role" not in claims and "scope_code" not in claims
+    assert client.get("/api/v1/auth/me", headers=user.headers).json()["role"] == "viewer"
 
 
 def test_passwords_are_argon2id_hashes():
@@ -52,15 +127,14 @@ def test_passwords_are_argon2id_hashes():
 
 
 def test_tokens_round_trip_and_refuse_tampering():
-    settings = ApiSettings(secret_key="a" * 40)
-    who = Principal(username="li", role="township", scope_code="623021100")
-    assert read_token(settings=settings, token=issue_token(settings=settings, principal=who)) == who
-    other = ApiSettings(secret_key="b" * 40)
-    from api.auth import InvalidToken
-
+    settings = ApiSettings(secret_key=secrets.token_hex(32))
+    who = SimpleNamespace(id=7, username="li", token_version=3)
+    claims = read_token(settings=settings, token=issue_token(settings=settings, user=who))
+    assert claims == TokenClaims(username="li", user_id=7, version=3)
+    other = ApiSettings(secret_key=secrets.token_hex(32))
     with pytest.raises(InvalidToken):
-        read_token(settings=other, token=issue_token(settings=settings, principal=who))
-    forged = jwt.encode({"sub": "li", "role": "county_centre"}, "", algorithm="none")
+        read_token(settings=other, token=issue_token(settings=settings, user=who))
+    forged = jwt.encode({"sub": "li", "uid": 7, "ver": 3}, "", algorithm="none")
     with pytest.raises(InvalidToken):
         read_token(settings=settings, token=forged)
     with pytest.raises(InvalidToken):
@@ -110,7 +184,8 @@ def test_no_token_bad_token_and_expired_token_are_401(client):
     expired = jwt.encode(
         {
             "sub": "x",
-            "role": "county_centre",
+            "uid": 1,
+            "ver": 1,
             "iss": "wangge",
             "iat": dt.datetime.now(dt.UTC) - dt.timedelta(hours=2),
             "exp": dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
@@ -122,7 +197,7 @@ def test_no_token_bad_token_and_expired_token_are_401(client):
     assert response.status_code == 401 and "expired" in response.text
 
 
-def test_failed_logins_are_throttled_per_name_and_address(client, demo_users):
+def test_failed_logins_are_throttled_per_account(client, demo_users):
     user = demo_users["partner"]
     for _ in range(5):
         assert login(client, user.username, "wrong-password").status_code == 401
@@ -133,20 +208,6 @@ def test_failed_logins_are_throttled_per_name_and_address(client, demo_users):
     assert login(client, other.username, other.password).status_code == 200
 
 
-def test_throttle_window_expires_and_success_clears():
-    now = [0.0]
-    throttle = LoginThrottle(per_user=3, per_client=5, window=60, clock=lambda: now[0])
-    for _ in range(3):
-        throttle.failed(username="Li", client="10.0.0.1")
-    assert throttle.retry_after(username="li", client="10.0.0.1") == pytest.approx(60)
-    assert throttle.retry_after(username="li", client="10.0.0.2") == 0
-    now[0] = 61
-    assert throttle.retry_after(username="li", client="10.0.0.1") == 0
-    for name in "abcde":
-        throttle.failed(username=name, client="10.0.0.3")
-    assert throttle.retry_after(username="fresh", client="10.0.0.3") > 0
-
-
 def test_logins_are_audited(client, demo_users, demo_db):
     user = demo_users["county_centre"]
     assert login(client, user.username, user.password).status_code == 200
@@ -154,10 +215,11 @@ def test_logins_are_audited(client, demo_users, demo_db):
     assert rows and rows[0]["action"] == "login" and rows[0]["role"] == "county_centre"
 
 
-def test_cli_user_add_then_login(migrated_url, monkeypatch, start_server):
+def test_cli_user_add_then_login(fresh_demo_url, demo_users, monkeypatch, start_server):
     from api.cli import app as cli
 
-    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    monkeypatch.setenv("DATABASE_URL", fresh_demo_url)
+    township = demo_users["township"].scope_code
     runner = CliRunner()
     monkeypatch.setenv("WANGGE_PASSWORD", "a-long-enough-password")
     done = runner.invoke(cli, ["user", "add", "cli_centre", "--role", "county_centre"])
@@ -165,16 +227,7 @@ def test_cli_user_add_then_login(migrated_url, monkeypatch, start_server):
     monkeypatch.delenv("WANGGE_PASSWORD")
     piped = runner.invoke(
         cli,
-        [
-            "user",
-            "add",
-            "cli_town",
-            "--role",
-            "township",
-            "--scope",
-            "623021100",
-            "--password-stdin",
-        ],
+        ["user", "add", "cli_town", "--role", "township", "--scope", township, "--password-stdin"],
         input="another-long-password\n",
     )
     assert piped.exit_code == 0, piped.output
@@ -192,10 +245,31 @@ def test_cli_user_add_then_login(migrated_url, monkeypatch, start_server):
         cli, ["user", "add", "cli_short", "--role", "viewer", "--password-stdin"], input="short\n"
     )
     assert short.exit_code != 0 and "too short" in short.output
-    base = start_server(migrated_url)
+    base = start_server(fresh_demo_url)
     with httpx.Client(base_url=base, timeout=60) as http:
         token = login(http, "cli_town", "another-long-password").json()
-        assert token["role"] == "township" and token["scope_code"] == "623021100"
+        assert token["role"] == "township" and token["scope_code"] == township
+
+
+def test_cli_user_add_refuses_a_scope_that_does_not_exist(fresh_demo_url, monkeypatch):
+    from api.cli import app as cli
+
+    monkeypatch.setenv("DATABASE_URL", fresh_demo_url)
+    runner = CliRunner()
+    for role, scope in (
+        ("township", "999999999"),
+        ("grid_leader", "9999999999990001"),
+        ("partner", "no-such-facility"),
+        ("county_centre", "999999"),
+    ):
+        refused = runner.invoke(
+            cli,
+            ["user", "add", f"ghost_{role}", "--role", role, "--scope", scope, "--password-stdin"],
+            input="a-long-enough-password\n",
+        )
+        assert refused.exit_code != 0 and scope in refused.output, (role, refused.output)
+    listed = runner.invoke(cli, ["user", "list"])
+    assert listed.exit_code == 0 and "ghost_" not in listed.output
 
 
 def test_the_demo_has_an_account_per_role(client):
@@ -207,8 +281,6 @@ def test_the_demo_has_an_account_per_role(client):
         assert response.json()["role"] == role
 
 
-def test_the_login_page_sends_only_to_local_paths(client):
-    page = client.get("/login", params={"next": "https://evil.example/x"}).text
-    assert "evil.example" not in page and '"/maps/command-room"' in page
+def test_the_login_page_escapes_next(client):
     page = client.get("/login", params={"next": "/maps/hotspots</script><script>x()"}).text
     assert "</script><script>x()" not in page and "/maps/hotspots" in page

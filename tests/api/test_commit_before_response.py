@@ -12,9 +12,8 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from api.app import create_app
-from api.auth import issue_token
-from core.principal import Principal
 from geo.database.engine import make_engine
+from tests.api.accounts import token_for
 
 
 def test_the_session_commits_before_the_response_starts(fresh_demo_url):
@@ -47,9 +46,8 @@ def test_the_session_commits_before_the_response_starts(fresh_demo_url):
     event.listen(Session, "after_commit", note_commit)
     try:
         with TestClient(recording) as client:
-            token = issue_token(
-                settings=app.state.settings,
-                principal=Principal(username="clerk", role="county_centre"),
+            token = token_for(
+                fresh_demo_url, username="clerk", role="county_centre", settings=app.state.settings
             )
             reply = client.post(
                 f"/api/v1/disputes/{dispute_id}/transitions",

@@ -7,11 +7,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from api.auth import issue_token
 from api.deps import TOKEN_COOKIE
-from api.settings import ApiSettings
-from core.principal import Principal
 from geo.database.engine import make_engine
+from tests.api.accounts import token_for
 from tests.browser.pages import click_feature, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -28,9 +26,10 @@ _OPEN_A_DISPUTE = """
 """
 
 
-def _log_in(page, base_url: str, role: str = "county_centre", scope: str | None = None) -> None:
-    principal = Principal(username=f"map_{role}", role=role, scope_code=scope)
-    token = issue_token(settings=ApiSettings(), principal=principal)
+def _log_in(
+    page, base_url: str, url: str, role: str = "county_centre", scope: str | None = None
+) -> None:
+    token = token_for(url, username=f"map_{role}", role=role, scope_code=scope)
     page.context.add_cookies([{"name": TOKEN_COOKIE, "value": token, "url": base_url}])
 
 
@@ -42,8 +41,8 @@ def test_pages_need_a_login(live_server):
         assert http.get("/static/vendor/leaflet/leaflet.js").status_code == 200
 
 
-def test_command_room_on_the_demo_county(page, live_server, artifacts):
-    _log_in(page, live_server)
+def test_command_room_on_the_demo_county(page, live_server, demo_url, artifacts):
+    _log_in(page, live_server, demo_url)
     page.goto(f"{live_server}/maps/command-room")
     wait_for_map(page)
     assert page.locator(".wg-synthetic").is_visible()
@@ -78,16 +77,16 @@ def test_command_room_on_the_demo_county(page, live_server, artifacts):
     assert case in dispute.inner_text() and "派单建议" in dispute.inner_text()
 
 
-def test_viewer_sees_the_map_but_no_cases(page, live_server):
-    _log_in(page, live_server, role="viewer")
+def test_viewer_sees_the_map_but_no_cases(page, live_server, demo_url):
+    _log_in(page, live_server, demo_url, role="viewer")
     page.goto(f"{live_server}/maps/command-room")
     wait_for_map(page)
     assert page.evaluate("wangge.layerIndex.disputes.getLayers().length") == 0
     assert "无权查看案件" in page.locator(".wg-status").inner_text()
 
 
-def test_hotspot_review_and_report_on_the_demo_county(page, live_server, artifacts):
-    _log_in(page, live_server)
+def test_hotspot_review_and_report_on_the_demo_county(page, live_server, demo_url, artifacts):
+    _log_in(page, live_server, demo_url)
     page.goto(f"{live_server}/maps/hotspots")
     wait_for_map(page)
     assert page.locator(".leaflet-container").count() == 2
@@ -120,7 +119,7 @@ def test_redraw_plan_page(page, fresh_demo_url, start_server, artifacts):
     finally:
         engine.dispose()
     base = start_server(fresh_demo_url)
-    _log_in(page, base)
+    _log_in(page, base, fresh_demo_url)
     page.goto(f"{base}/maps/redraw/{plan['plan']}")
     wait_for_map(page)
     assert page.locator(".leaflet-container").count() == 2
