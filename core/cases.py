@@ -64,7 +64,9 @@ class IllegalTransition(Conflict):
         self.allowed = TRANSITIONS.get(from_status, ())
         options = ", ".join(self.allowed) if self.allowed else "none (the loop is closed)"
         subject = f"dispute {dispute_id}" if dispute_id is not None else "a dispute"
+        labels = vocab.DISPUTE_STATUSES
         super().__init__(
+            f"案件不能从「{labels[from_status]}」转为「{labels.get(to_status, '?')}」 / "
             f"{subject} cannot go from {from_status} ({vocab.DISPUTE_STATUSES[from_status]}) "
             f"to {to_status} ({vocab.DISPUTE_STATUSES.get(to_status, '?')}); "
             f"allowed from {from_status}: {options}"
