@@ -9,7 +9,24 @@ import typer
 
 from api.cli.common import engine_in_use, fail, info, progress
 
-OUTPUT_COLUMNS = ("address_code", "grid_code", "level", "score", "lon", "lat")
+OUTPUT_COLUMNS = (
+    "address_code", "grid_code", "level", "score", "lon", "lat", "level_zh", "status",
+    "standard_address", "township_name", "village_name", "grid_name", "reason", "conflicts",
+    "candidates",
+)  # fmt: skip
+
+
+def _text_row(result) -> dict:
+    """One output row of a text result: codes, names, reason, conflicts and candidates."""
+    row = {k: getattr(result, k) for k in OUTPUT_COLUMNS if k not in ("conflicts", "candidates")}
+    row["status"] = result.status or ""
+    row["conflicts"] = "；".join(c.message for c in result.conflicts)
+    row["candidates"] = "；".join(
+        f"{c.code} {c.township or ''}{c.name} {c.score:.2f}" for c in result.candidates
+    )
+    return row
+
+
 CHUNK = 2_000
 
 
@@ -36,7 +53,7 @@ def _text_rows(session, texts: list[str]) -> list[dict]:
         task = bar.add_task("geocoding", total=len(texts))
         for start in range(0, len(texts), CHUNK):
             for result in geocoder.geocode_many(texts[start : start + CHUNK]):
-                rows.append({k: getattr(result, k) for k in OUTPUT_COLUMNS})
+                rows.append(_text_row(result))
             bar.advance(task, min(CHUNK, len(texts) - start))
     return rows
 
@@ -64,6 +81,13 @@ def _point_rows(
                     "score": 1.0 if hit.level != "none" else 0.0,
                     "lon": hit.lon,
                     "lat": hit.lat,
+                    "level_zh": "门牌地址" if hit.level == "address" else "",
+                    "status": "" if hit.grid_code else "位置待核实",
+                    "standard_address": hit.address_text,
+                    "township_name": hit.township_name,
+                    "village_name": hit.village_name,
+                    "grid_name": hit.grid_name,
+                    "reason": "GPS 定位 / GPS fix",
                 }
             )
             bar.advance(task)
@@ -89,8 +113,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Geocode a file: address text in --column, or GPS fixes in --lon/--lat.
 
-        OUT has the input columns plus address_code, grid_code, level, score, lon, lat
-        (level: address, group, village, township, county or none). In GPS mode lon/lat are
+        OUT has the input columns first, then address_code, grid_code, level, score, lon, lat
+        (level: address, address_near, group, village, township, county or none), then for
+        people: level_zh, status (位置待核实 when no grid is certain), standard_address,
+        township_name, village_name, grid_name, reason, conflicts and candidates (code, name
+        and score of each, up to five). In GPS mode lon/lat are
         the WGS84 point and input lon/lat columns are kept as input_lon/input_lat. Nothing
         is written when any row is refused.
         """
@@ -137,3 +164,43 @@ def register(app: typer.Typer) -> None:
             f"wrote {len(merged)} rows to {out}: "
             + ", ".join(f"{k} {v}" for k, v in levels.items())
         )
+
+
+def register_aliases(load_app: typer.Typer) -> None:
+    """Add ``aliases`` to the ``load`` group: the geocoder's alias table from a CSV/xlsx."""
+
+    @load_app.command("aliases")
+    def aliases(
+        file: Path = typer.Argument(
+            ..., help="CSV or Excel: 别名/alias, 目标代码/code[, 经度, 纬度]"
+        ),
+        county: str | None = typer.Option(None, "--county", help="county code (if several)"),
+    ) -> None:
+        """Other names of villages, townships and addresses, and landmarks (县医院 …).
+
+        Columns: alias (别名), code (目标代码: admin unit or standard address), optional
+        lon/lat (经度/纬度: the landmark's own point), kind (alias or landmark), note (备注).
+        A spelling already in the table is replaced; a file with a bad row is refused whole.
+        """
+        from core.errors import ImportRejected, WanggeError
+        from geo.database.engine import transaction
+        from geo.geocode.aliases import load_aliases
+        from geo.places.counties import which_county
+
+        engine = engine_in_use()
+        try:
+            with transaction(engine) as session:
+                code = which_county(session=session, requested=county)
+                count = load_aliases(file, session=session, county=code)
+        except ImportRejected as rejected:
+            for problem in rejected.problems:
+                info(f"  {problem}")
+            raise fail(
+                f"{file}: {len(rejected.problems)} 处问题，未写入 / "
+                f"{len(rejected.problems)} problem(s), nothing was written"
+            ) from None
+        except (OSError, ValueError, WanggeError) as exc:
+            raise fail(str(exc)) from exc
+        finally:
+            engine.dispose()
+        typer.echo(f"别名表 / alias table: {count} rows from {file.name}")

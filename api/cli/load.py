@@ -103,3 +103,7 @@ def register(app: typer.Typer) -> None:
 
     for kind in HELP:
         load_app.command(kind)(make(kind))
+
+    from api.cli.geocode import register_aliases
+
+    register_aliases(load_app)

@@ -30,10 +30,13 @@ def _geocoder(request: Request, session) -> Geocoder:
 def geocode(body: GeocodeIn, request: Request, session: SessionDep) -> dict:
     """Geocode address text (one or a batch) or locate a GPS fix.
 
-    Each text result has ``level`` (address, group, village, township, county, none),
-    ``score`` (0–1), ``address_code``, ``grid_code``, ``lon``/``lat`` (WGS84), and for
-    ambiguous text ``ambiguous: true`` with ``candidates``; text naming another county
-    gets level ``none`` with ``named_region``.
+    Each text result has ``level`` (address, address_near, group, village, township,
+    county, none) and ``level_zh``, a calibrated ``score`` (0–1), ``address_code``,
+    ``grid_code`` (only when the evidence places the text in one grid), ``lon``/``lat``
+    (WGS84), ``standard_address``, township/village/grid names, ``reason``, ``conflicts``,
+    ``status`` (位置待核实 without a certain grid) and, for ambiguous text,
+    ``ambiguous: true`` with up to five ``candidates``; text naming another county gets
+    level ``none`` with ``named_region``.
     """
     if body.lon is not None:
         return locate_point(
@@ -41,10 +44,15 @@ def geocode(body: GeocodeIn, request: Request, session: SessionDep) -> dict:
         ).as_dict()
     geocoder = _geocoder(request, session)
     if body.address is not None:
-        return geocoder.geocode(body.address).as_dict()
+        return _out(geocoder.geocode(body.address))
     if body.addresses is None:
         raise InvalidRequest("nothing to geocode")
-    return {"results": [r.as_dict() for r in geocoder.geocode_many(body.addresses)]}
+    return {"results": [_out(r) for r in geocoder.geocode_many(body.addresses)]}
+
+
+def _out(result) -> dict:
+    """A result as JSON, with its 位置待核实 status."""
+    return {**result.as_dict(), "status": result.status}
 
 
 @router.get("/geocode/reverse", response_model=PointLocation, response_model_exclude_unset=True)

@@ -36,7 +36,7 @@ class GeocodeIn(BaseModel):
 
 
 class Candidate(Out):
-    """One of several places ambiguous text may mean."""
+    """One of several places ambiguous text may mean (or a neighbour of a missing number)."""
 
     level: str
     code: str
@@ -46,14 +46,30 @@ class Candidate(Out):
     grid_code: str | None
     lon: float | None
     lat: float | None
+    score: float = Field(0.0, description="how likely this candidate is the place meant")
+    standard_address: str | None = None
+
+
+class Conflict(Out):
+    """Two pieces of evidence that disagree: both kept, flagged, shown."""
+
+    kind: str = Field(description="admin (text parts vs matched unit) or gps (text vs GPS)")
+    message: str = Field(description="Chinese / English")
+    named: str | None
+    matched: str | None
+    distance_m: float | None
 
 
 class GeocodeResult(Out):
-    """Where address text points: level (address, group, village, township, county, none),
-    score 0–1, codes and WGS 84 lon/lat; candidates when the text is ambiguous."""
+    """Where address text points: level (address, address_near, group, village, township,
+    county, none) in English and Chinese, calibrated score 0–1, codes, names, the standard
+    address matched, WGS 84 lon/lat, the reason, conflict flags and candidates. ``grid_code``
+    is given only when the evidence places the text in one grid; otherwise ``status`` is
+    位置待核实."""
 
     input: str | None
     level: str
+    level_zh: str = Field(description="门牌地址, 相邻门牌, 村民小组, 村/社区, 乡镇, 县, 未定位")
     score: float
     address_code: str | None
     grid_code: str | None
@@ -69,6 +85,15 @@ class GeocodeResult(Out):
     named_region: str | None = Field(description="another county the text names")
     named_region_code: str | None
     note: str | None
+    standard_address: str | None = Field(description="the standard address (or unit) matched")
+    county_name: str | None
+    township_name: str | None
+    village_name: str | None
+    grid_name: str | None
+    reason: str | None = Field(description="how it was matched, Chinese / English")
+    conflicts: list[Conflict]
+    unverified: bool = Field(description="true: no certain grid or a conflict (位置待核实)")
+    status: str | None = Field(None, description="位置待核实, or null")
 
 
 class GeocodeBatch(Out):

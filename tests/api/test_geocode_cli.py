@@ -44,14 +44,22 @@ def test_text_file_keeps_input_columns_and_adds_the_result(demo_env, two_address
     result = CliRunner().invoke(app, ["geocode", str(source), "--column", "where", "-o", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out, dtype=str)
-    assert list(table.columns) == [
+    assert list(table.columns)[:8] == [
         "case", "where", "address_code", "grid_code", "level", "score", "lon", "lat",
     ]  # fmt: skip
+    assert {"level_zh", "status", "standard_address", "township_name", "village_name",
+            "grid_name", "reason", "conflicts", "candidates"} <= set(table.columns)  # fmt: skip
     assert table["case"].tolist() == ["A1", "A2", "A3"]
     assert table["level"].tolist() == ["address", "none", "county"]
     assert table.loc[0, "address_code"] == two_addresses[0]["code"]
     assert table.loc[0, "grid_code"] == two_addresses[0]["grid_code"]
+    assert table.loc[0, "standard_address"] == two_addresses[0]["full_text"]
+    assert (table.loc[0, "township_name"], table.loc[0, "village_name"]) == ("城关镇", "东环路社区")
+    assert table.loc[0, "level_zh"] == "门牌地址" and pd.isna(table.loc[0, "status"])
     assert pd.isna(table.loc[1, "grid_code"])
+    # the county alone: no grid, 位置待核实, and the reason says so
+    assert pd.isna(table.loc[2, "grid_code"]) and table.loc[2, "status"] == "位置待核实"
+    assert "不分配网格" in table.loc[2, "reason"]
 
 
 def test_gps_file_in_gcj02(demo_env, two_addresses, tmp_path):
