@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Annotated, TypeVar
 
@@ -10,6 +11,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from core.errors import InvalidRequest
 from core.principal import CASE_ROLES, MANAGER_ROLES, Principal
 
 
@@ -133,12 +135,40 @@ def audit_case(
     )
 
 
+def audit_list(
+    session: Session, user: Principal, request: Request, what: str, count: int | None
+) -> None:
+    """Write the one audit row of a request that returned case or personal data in bulk (a
+    list, a map layer, a ranking, a tile, an export): what, how many and the filter asked."""
+    from geo.accounts import audit
+
+    audit.record_bulk(
+        session=session,
+        username=user.username,
+        role=user.role,
+        what=what,
+        count=count,
+        filters={"path": request.url.path, **request.query_params},
+        client=request.client.host if request.client else None,
+    )
+
+
 OptionalUser = Annotated[Principal | None, Depends(optional_user)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 CaseReader = Annotated[Principal, Depends(require(*CASE_ROLES))]
 CaseWriter = CaseReader
 Manager = Annotated[Principal, Depends(require(*MANAGER_ROLES))]
 CountyCentre = Annotated[Principal, Depends(require("county_centre"))]
+
+
+def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
+    """``value`` when it names its time zone (or is None); else a 422 naming the parameter."""
+    if value is not None and value.tzinfo is None:
+        raise InvalidRequest(
+            f"{name} 需要带时区，如 2026-11-20T08:00+08:00 / "
+            f"'{name}' needs a time zone, e.g. 2026-11-20T08:00+08:00"
+        )
+    return value
 
 
 def resolve_county(session: Session, user: Principal, county: str | None) -> str:
@@ -190,6 +220,7 @@ def ingest_json(*, request: Request, session: Session, user: Principal, body, ki
     report = ingest_records(
         session=session, records=records, kind=kind, locator=cache.get(session=session),
         actor=user.username, source=f"api:{user.username}",
+        scope=user.scope_params() if user.limits_writes else None,
     )  # fmt: skip
     if not batch and report.rejected:
         raise ImportRejected(source="the record", problems=report.rejected)

@@ -12,6 +12,11 @@ township        on its township's grids    yes                yes            yes
 grid_leader     on its grid                yes                yes            yes
 partner         routed to its facility     yes                yes            yes
 viewer          none (counts only)         no                 no             yes
+
+The same rule governs writes: a new case or signal must land where its writer may see it
+(its point's grid or the geocoded one; no grid: the county), so a partner, whose scope is
+the cases routed to its facility, files none. Area-bound personal data (a duty centre's
+handover notes) goes to the case roles whose area covers the centre.
 """
 
 from __future__ import annotations
@@ -96,6 +101,22 @@ class Principal:
         if grid_code is None:
             return len(prefix) == 6 and county_code == prefix
         return grid_code.startswith(prefix)
+
+    @property
+    def limits_writes(self) -> bool:
+        """Whether an intake must be checked against this caller's scope (anyone but an
+        unscoped county centre)."""
+        return self.area_prefix is not None or self.facility_code is not None
+
+    def may_write_case(self, *, grid_code: str | None, county_code: str | None = None) -> bool:
+        """True when a new case or signal on ``grid_code`` (no grid: in ``county_code``) lies
+        inside this scope: the reading rule for a record not yet routed to any facility."""
+        return self.may_see_case(grid_code=grid_code, county_code=county_code)
+
+    def may_see_area_personal(self, code: str | None) -> bool:
+        """True when personal data bound to an area (a centre's handover notes) may be shown:
+        a case role other than a partner, whose area covers ``code``."""
+        return self.sees_personal_data and self.role != "partner" and self.covers_area(code)
 
     def check_case(
         self,

@@ -18,10 +18,12 @@ import pandas as pd
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session
 
+from core import vocab
 from core.principal import Principal
 from geo.disputes.dispatch import top_suggestions
+from geo.disputes.stats import dispute_stats
 from geo.places import counties
-from geo.publishing import layers
+from geo.publishing import layers, tiles
 from geo.staff import coverage, roster
 from maps import forces, payloads
 from maps.assets import AssetOptions
@@ -39,6 +41,22 @@ COMMAND_ROOM_LAYERS = (
     "admin", "grids", "hotspots", "disputes", "facilities", "coverage", "safety", "on_duty",
 )  # fmt: skip
 SNAPSHOT_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
+# The data versions (geo.publishing.tiles) each page dataset is drawn from; a dataset drawn
+# from none follows the clock (who is on duty now) and is fetched on every periodic check.
+LAYER_SOURCES = {
+    "admin": ["admin_units"],
+    "grids": ["grids", "disputes", "hotspots"],
+    "hotspots": ["hotspots"],
+    "disputes": ["disputes"],
+    "facilities": ["grids"],
+    "review": ["hotspots"],
+    "coverage": ["grids"],
+    "safety": ["grids", "disputes"],
+    "on_duty": [],
+    "wall": ["disputes", "hotspots"],
+}
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+TREND_WEEKS = 26
 
 
 class MapSettings(BaseSettings):
@@ -151,7 +169,10 @@ def forces_payload(
             session=session, county=county, year=safety.current_year(now), scope_area=area
         )
         return forces.safety_payload(frame, gcj02=gcj02)
-    frame = roster.on_duty_frame(session=session, at=now, county=county, scope_area=area)
+    frame = roster.on_duty_frame(
+        session=session, at=now, county=county, scope_area=area,
+        may_read_notes=user.may_see_area_personal,
+    )  # fmt: skip
     return forces.on_duty_payload(frame, gcj02=gcj02)
 
 
@@ -227,7 +248,85 @@ def redraw_plan_map(
         current=current,
         proposed=proposed,
         plan_label=f"#{summary['plan']} {summary['scope']} ({summary['status']})",
-        metrics=summary["metrics"],
+        metrics=(summary["metrics"] or {}).get("total", summary["metrics"]),
         basemap=basemap,
         assets=assets,
     )
+
+
+def layer_versions(*, session: Session) -> dict[str, int]:
+    """The change counter of every versioned data layer (bumped by the writers' triggers)."""
+    return {name: tiles.version(session=session, layer_id=name) for name in tiles.LAYERS}
+
+
+def _stats_unit(user: Principal, county: str) -> tuple[str, str]:
+    """(level, code) of /stats that matches the user's area scope (the county otherwise)."""
+    prefix = user.area_prefix
+    level = {9: "township", 12: "village", 14: "grid"}.get(len(prefix or ""), "county")
+    return level, (prefix if level != "county" else county)
+
+
+def wall_payload(
+    *, session: Session, user: Principal, county: str, now: dt.datetime | None = None
+) -> dict:
+    """The figures strip and charts of the command-room wall, by the code behind ``/stats``.
+
+    ``windows``: today, this week (from Monday) and this month, in Beijing time, each with
+    受理 (screened), 在办 (still open), 逾期 (overdue) and 化解率; ``flagged_grids``: grids
+    flagged in the latest hotspot period; ``trend``: cases received in each of the last 26
+    weeks; ``categories``: those 26 weeks by category. Roles that do not see cases get the
+    flagged grids only.
+    """
+    now = now or _now()
+    local = now.astimezone(BEIJING)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = midnight - dt.timedelta(days=midnight.weekday())
+    starts = {
+        "today": ("今日 today", midnight),
+        "week": ("本周 this week", monday),
+        "month": ("本月 this month", midnight.replace(day=1)),
+    }
+    flagged = len(
+        layers.latest_hotspots(session=session, county=county, scope_area=user.area_prefix)
+    )
+    payload: dict = {"flagged_grids": flagged, "as_of": local.isoformat(), "windows": []}
+    if not user.sees_cases:
+        payload["notice"] = "无权查看案件 / not visible to this role"
+        return payload
+    level, code = _stats_unit(user, county)
+
+    def figures(start: dt.datetime, end: dt.datetime | None = None, **extra) -> dict:
+        return dispute_stats(
+            session=session, level=level, code=code, start=start, end=end, now=now, **extra
+        )
+
+    for key, (label, start) in starts.items():
+        row = figures(start)
+        payload["windows"].append(
+            {
+                "key": key,
+                "label": label,
+                "from": start.isoformat(),
+                "screened": row["screened"],
+                "still_open": row["still_open"],
+                "overdue": row["overdue"],
+                "resolution_rate": row["resolution_rate"],
+            }
+        )
+    first = monday - dt.timedelta(weeks=TREND_WEEKS - 1)
+    weeks = [first + dt.timedelta(weeks=i) for i in range(TREND_WEEKS)]
+    payload["trend"] = {
+        "weeks": [w.strftime("%m-%d") for w in weeks],
+        "screened": [
+            figures(w, min(w + dt.timedelta(weeks=1), now))["screened"] if w < now else 0
+            for w in weeks
+        ],
+    }
+    payload["categories"] = sorted(
+        (
+            {"label": label, "screened": figures(first, category=key)["screened"]}
+            for key, label in vocab.DISPUTE_CATEGORIES.items()
+        ),
+        key=lambda item: -item["screened"],
+    )
+    return payload

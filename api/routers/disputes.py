@@ -8,7 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
 
-from api.deps import CaseReader, CaseWriter, CurrentUser, SessionDep, audit_case, ingest_json
+from api.deps import (
+    CaseReader,
+    CaseWriter,
+    CurrentUser,
+    SessionDep,
+    audit_case,
+    audit_list,
+    ingest_json,
+)
 from api.geojson import GeoJSONResponse
 from api.schemas.common import CODE
 from api.schemas.disputes import (
@@ -25,6 +33,7 @@ from api.schemas.disputes import (
     VersionOut,
 )
 from core import vocab
+from core.errors import NotFound
 from geo.disputes import dispatch, duplicates, listing, parties, supervision, workflow
 
 router = APIRouter(tags=["disputes"])
@@ -83,18 +92,26 @@ def list_disputes(
     )  # fmt: skip
     page = listing.disputes_page(session=session, where=where, limit=limit, offset=offset)
     returned = min(limit, max(page["matched"] - offset, 0))
+    audit_list(session, user, request, "dispute", returned)
     head = f'{{"type":"FeatureCollection","numberMatched":{page["matched"]},'
     head += f'"numberReturned":{returned},"features":'
     return GeoJSONResponse(head + page["features"] + "}")
 
 
 def _checked(session, user, dispute_id: int) -> dict:
-    scope = listing.case_scope(session=session, dispute_id=dispute_id)
-    user.check_case(
+    """The case's scope facts; a case outside the caller's scope answers exactly as a missing
+    one does (404), so ids cannot be probed."""
+    missing = NotFound(f"未找到案件 {dispute_id} / no dispute with id {dispute_id}")
+    try:
+        scope = listing.case_scope(session=session, dispute_id=dispute_id)
+    except NotFound:
+        raise missing from None
+    if not user.may_see_case(
         grid_code=scope["grid_code"],
         county_code=scope["county_code"],
         facility_code=scope["facility_code"],
-    )
+    ):
+        raise missing
     return scope
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from api.deps import CaseReader, SessionDep, resolve_county
+from api.deps import CaseReader, SessionDep, audit_list, resolve_county
 from api.schemas.escalation import EscalationRanking
 from core.errors import InvalidRequest
 from services import escalation
@@ -18,6 +18,7 @@ router = APIRouter(tags=["disputes"])
     "/disputes/escalation", response_model=EscalationRanking, response_model_exclude_unset=True
 )
 def escalation_ranking(
+    request: Request,
     session: SessionDep,
     user: CaseReader,
     county: str | None = Query(None, pattern=r"^\d{6}$"),
@@ -31,6 +32,8 @@ def escalation_ranking(
         when = when.replace(tzinfo=dt.UTC)
     if not 1970 <= when.year <= 2200:
         raise InvalidRequest("as_of must lie between 1970 and 2200")
-    return escalation.rank_open_disputes(
+    ranking = escalation.rank_open_disputes(
         session=session, county=county, as_of=when, limit=limit, **user.scope_params()
     )
+    audit_list(session, user, request, "dispute", ranking["returned"])
+    return ranking

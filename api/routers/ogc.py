@@ -17,6 +17,7 @@ from api.deps import (
     CurrentUser,
     SessionDep,
     audit_case,
+    audit_list,
     current_user,
     published_layer,
     published_scope,
@@ -180,8 +181,7 @@ def items(
         scope=published_scope(user, found),
     )
     if found.cases:
-        ids = [feature["id"] for feature in page["features"]]
-        audit_case(session, user, request, "read", None, detail={"ogc": found.id, "ids": ids})
+        audit_list(session, user, request, f"ogc:{found.id}", len(page["features"]))
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
     if offset + limit < page["matched"]:
         href = str(request.url.include_query_params(offset=offset + limit, limit=limit))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import CurrentUser, Manager, SessionDep, audit_case
+from api.deps import CurrentUser, Manager, SessionDep, audit_case, audit_list, aware
 from api.schemas.roster import (
     CENTRE,
     HandoverIn,
@@ -30,6 +30,7 @@ def _check_centre(user, unit: str) -> None:
 
 @router.get("/roster/on-duty", response_model=OnDutyOut, response_model_exclude_unset=True)
 def who_is_on_duty(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     at: dt.datetime | None = Query(None, description="ISO time with zone (default: now)"),
@@ -37,10 +38,11 @@ def who_is_on_duty(
     county: str | None = Query(None, pattern=r"^\d{6}$"),
 ) -> dict:
     """Who is on duty at ``at`` (shifts are ``[start, end)``), per centre, with the latest
-    handover note; phones where the caller's role may see them."""
+    handover note where the caller may read it (case roles whose area covers the centre:
+    notes hold personal data); phones where the caller's role may see them."""
     result = roster.on_duty(
-        session=session, at=at or dt.datetime.now(dt.UTC), centre=centre, county=county,
-        scope_area=user.area_prefix,
+        session=session, at=aware(at, "at") or dt.datetime.now(dt.UTC), centre=centre,
+        county=county, scope_area=user.area_prefix, may_read_notes=user.may_see_area_personal,
     )  # fmt: skip
     people = [p for c in result["centres"] for p in c["on_duty"]]
     for person in people:
@@ -48,21 +50,30 @@ def who_is_on_duty(
     directory.with_contacts(session=session, items=people, role=user.role, scope=user.scope_code)
     for person in people:
         person.pop("id")
+    audit_list(session, user, request, "duty_shift", len(people))
     return result
 
 
 @router.get("/roster/shifts", response_model=ShiftsOut, response_model_exclude_unset=True)
 def centre_shifts(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     centre: str = Query(..., pattern=CENTRE),
     start: dt.datetime = Query(..., alias="from"),
     end: dt.datetime = Query(..., alias="to"),
 ) -> dict:
-    """The shifts of one centre overlapping ``[from, to)`` (at most 2,000)."""
+    """The shifts of one centre overlapping ``[from, to)`` (at most 2,000); handover notes
+    only for case roles whose area covers the centre."""
+    start, end = aware(start, "from"), aware(end, "to")
     if end - start > dt.timedelta(days=93):
         end = start + dt.timedelta(days=93)
-    return roster.shifts(session=session, centre=centre, start=start, end=end)
+    result = roster.shifts(
+        session=session, centre=centre, start=start, end=end,
+        may_read_notes=user.may_see_area_personal,
+    )  # fmt: skip
+    audit_list(session, user, request, "duty_shift", len(result["items"]))
+    return result
 
 
 @router.post(

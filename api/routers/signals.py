@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
 
-from api.deps import CaseReader, CaseWriter, SessionDep, ingest_json
+from api.deps import CaseReader, CaseWriter, SessionDep, audit_list, ingest_json
 from api.geojson import GeoJSONResponse
 from api.schemas.common import CODE
 from api.schemas.disputes import IntakeReport
@@ -41,6 +41,7 @@ def create_signals(
 
 @router.get("/signals", response_class=GeoJSONResponse, response_model=SignalCollection)
 def list_signals(
+    request: Request,
     session: SessionDep,
     user: CaseReader,
     kind: str | None = Query(None, description=", ".join(vocab.SIGNAL_KINDS)),
@@ -51,10 +52,12 @@ def list_signals(
     limit: int = Query(1000, ge=1, le=50_000),
     offset: int = Query(0, ge=0),
 ) -> GeoJSONResponse:
-    """Risk signals in the caller's area as GeoJSON."""
+    """Risk signals in the caller's scope as GeoJSON (a partner sees none: signals are
+    routed to no facility)."""
     page = listing.signals_page(
         session=session, kind=kind, grid=grid, township=township, start=start, end=end,
-        scope_area=user.area_prefix, limit=limit, offset=offset,
+        limit=limit, offset=offset, **user.scope_params(),
     )  # fmt: skip
+    audit_list(session, user, request, "signal", min(limit, max(page["matched"] - offset, 0)))
     head = f'{{"type":"FeatureCollection","numberMatched":{page["matched"]},"features":'
     return GeoJSONResponse(head + page["features"] + "}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request, Response
 
-from api.deps import CurrentUser, SessionDep, published_layer, published_scope
+from api.deps import CurrentUser, SessionDep, audit_list, published_layer, published_scope
 from api.schemas.ogc import TileJSON
 from core.principal import Principal
 from geo.publishing import tiles
@@ -69,6 +69,8 @@ def tile(
     """A Mapbox Vector Tile (empty body when the tile holds nothing)."""
     found = _layer_for(user, layer_id)
     tiles.check_tile(z, x, y)
+    if found.cases:
+        audit_list(session, user, request, f"tile:{found.id}", None)
     scope = published_scope(user, found)
     scope_key = tuple(sorted(scope.items())) if scope else ()
     cache: tiles.TileCache = request.app.state.tile_cache

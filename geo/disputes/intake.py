@@ -39,6 +39,7 @@ from geo.database.bulk import copy_rows
 from geo.database.engine import transaction
 from geo.database.sqlfiles import sql
 from geo.disputes import columns as cols
+from geo.disputes import intake_scope
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.locate import Locator
 from geo.places.counties import which_county
@@ -270,8 +271,12 @@ def ingest_frame(
     synthetic: bool = False,
     check_duplicates: bool = True,
     now: dt.datetime | None = None,
+    scope: dict | None = None,
 ) -> IntakeReport:
-    """Check, locate and write one batch of records (a whole small file or one chunk)."""
+    """Check, locate and write one batch of records (a whole small file or one chunk).
+
+    ``scope`` (``Principal.scope_params()``, API intake): every record must land inside it
+    (:mod:`geo.disputes.intake_scope`)."""
     if kind not in cols.TEMPLATES:
         raise InvalidRequest(f"unknown intake kind {kind!r}: disputes or signals")
     template = cols.TEMPLATES[kind]
@@ -290,6 +295,12 @@ def ingest_frame(
     )
     stored = rows["external_id"].isin(present)
     report.already_present = rows.loc[stored, "external_id"].tolist()
+    if scope is not None and report.already_present:
+        report.already_present, taken = intake_scope.split_present(
+            session=session, kind=kind, rows=rows.loc[stored, "row"].tolist(),
+            external_ids=report.already_present, scope=scope,
+        )  # fmt: skip
+        report.rejected += taken
     rows = rows[~stored].reset_index(drop=True)
     if rows.empty:
         return report
@@ -309,6 +320,8 @@ def ingest_frame(
     # costs more than it saves on these index-driven statements.
     session.execute(text("SET LOCAL jit = off"))
     _stage(session, kind, rows, where)
+    if scope is not None:
+        intake_scope.refuse_outside(session=session, kind=kind, scope=scope)
     inserted = session.execute(sql(f"{kind}_intake_insert")).all()
     report.accepted = {r.external_id: r.id for r in inserted}
     report.already_present += [e for e in rows["external_id"] if e not in report.accepted]

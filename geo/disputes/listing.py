@@ -88,10 +88,12 @@ def signals_page(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     scope_area: str | None = None,
+    scope_facility: str | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> dict:
-    """A page of risk signals: ``{"matched": n, "features": "<json array text>"}``."""
+    """A page of risk signals: ``{"matched": n, "features": "<json array text>"}``; a
+    facility scope (a partner's) sees none, as signals are routed to no facility."""
     _check_codes(kind, vocab.SIGNAL_KINDS, "kind")
     row = session.execute(
         sql("signals_geojson"),
@@ -102,6 +104,7 @@ def signals_page(
             "from": start,
             "to": end,
             "scope_area": scope_area,
+            "scope_facility": scope_facility,
             "limit": limit,
             "offset": offset,
         },

@@ -15,11 +15,12 @@ county or township it serves (``623021100``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidRequest, NotFound
@@ -50,6 +51,18 @@ def _aware(at: dt.datetime, name: str) -> dt.datetime:
     return at
 
 
+def _overlap(
+    staff_code: str, centre_code: str | None, starts_at: dt.datetime, ends_at: dt.datetime
+) -> Conflict:
+    """The 409 for a shift that overlaps one the person already holds."""
+    where = centre_code or "另一值班点 / another centre"
+    return Conflict(
+        f"{staff_code} 在 {starts_at.isoformat()} 至 {ends_at.isoformat()} 已在 {where} 值班，"
+        f"同一人不能同时值两个班 / {staff_code} is already on duty at {where} from "
+        f"{starts_at.isoformat()} to {ends_at.isoformat()}: one person holds one shift at a time"
+    )
+
+
 def find_centre(*, session: Session, code: str) -> dict:
     """The centre facility named by ``code`` (facility code, or county/township code)."""
     row = session.execute(sql("roster_centre"), {"code": code}).mappings().first()
@@ -65,8 +78,10 @@ def on_duty(
     centre: str | None = None,
     county: str | None = None,
     scope_area: str | None = None,
+    may_read_notes: Callable[[str], bool] = lambda unit: True,
 ) -> dict:
-    """Who is on duty at ``at``, grouped by centre, with the latest handover note."""
+    """Who is on duty at ``at``, grouped by centre, with the latest handover note where
+    ``may_read_notes(centre unit code)`` (notes are personal data: the caller's rule)."""
     at = _aware(at, "at")
     found = find_centre(session=session, code=centre) if centre else None
     params = {
@@ -117,7 +132,7 @@ def on_duty(
         ).mappings()
     }
     for code, entry in centres.items():
-        note = notes.get(code)
+        note = notes.get(code) if may_read_notes(entry["unit"]) else None
         entry["handover"] = (
             None
             if note is None
@@ -137,11 +152,19 @@ def on_duty(
 
 
 def on_duty_frame(
-    *, session: Session, at: dt.datetime, county: str, scope_area: str | None = None
+    *,
+    session: Session,
+    at: dt.datetime,
+    county: str,
+    scope_area: str | None = None,
+    may_read_notes: Callable[[str], bool] = lambda unit: True,
 ) -> gpd.GeoDataFrame:
     """Who is on duty at ``at`` as points at the centres (for the command-room panel):
     centre code, name, kind, ``people`` (list of {post_label, name, role}), handover note."""
-    result = on_duty(session=session, at=at, county=county, scope_area=scope_area)
+    result = on_duty(
+        session=session, at=at, county=county, scope_area=scope_area,
+        may_read_notes=may_read_notes,
+    )  # fmt: skip
     rows = [
         {
             "code": c["centre"],
@@ -168,9 +191,16 @@ def on_duty_frame(
 
 
 def shifts(
-    *, session: Session, centre: str, start: dt.datetime, end: dt.datetime, limit: int = 2000
+    *,
+    session: Session,
+    centre: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    limit: int = 2000,
+    may_read_notes: Callable[[str], bool] = lambda unit: True,
 ) -> dict:
-    """The shifts of one centre overlapping ``[start, end)``."""
+    """The shifts of one centre overlapping ``[start, end)``; the handover notes only when
+    ``may_read_notes(centre unit code)``."""
     start, end = _aware(start, "from"), _aware(end, "to")
     if end <= start:
         raise InvalidRequest("'to' must be after 'from'")
@@ -179,9 +209,12 @@ def shifts(
         sql("roster_shifts"),
         {"centre_id": found["id"], "from": start, "to": end, "limit": limit},
     ).mappings()
+    notes = may_read_notes(found["admin_code"])
     items = []
     for row in rows:
         item = dict(row)
+        if not notes:
+            item["handover_note"] = None
         for key in ("starts_at", "ends_at", "handover_at"):
             if item[key] is not None:
                 item[key] = item[key].isoformat()
@@ -217,15 +250,25 @@ def add_shift(
         .first()
     )
     if clash is not None:
-        raise Conflict(
-            f"{staff_code} is already on duty at {clash['centre_code']} from "
-            f"{clash['starts_at'].isoformat()} to {clash['ends_at'].isoformat()}"
-        )
-    shift_id = session.execute(
-        sql("roster_insert"),
-        {"county": found["county_code"], "centre_id": found["id"], "staff_id": staff_id,
-         "post": post, "from": start, "to": end},
-    ).scalar_one()  # fmt: skip
+        raise _overlap(staff_code, clash["centre_code"], clash["starts_at"], clash["ends_at"])
+    params = {"county": found["county_code"], "centre_id": found["id"], "staff_id": staff_id,
+              "post": post, "from": start, "to": end}  # fmt: skip
+    try:
+        with session.begin_nested():
+            shift_id = session.execute(sql("roster_insert"), params).scalar_one()
+    except IntegrityError as exc:
+        # A concurrent request stored an overlapping shift after the check above: the
+        # exclusion constraint duty_shift_no_overlap refused this one.
+        if "duty_shift_no_overlap" not in str(exc.orig):
+            raise
+        clash = session.execute(
+            sql("roster_overlap"), {"staff_id": staff_id, "from": start, "to": end}
+        ).mappings().first()  # fmt: skip
+        if clash is None:
+            raise _overlap(staff_code, None, start, end) from None
+        raise _overlap(
+            staff_code, clash["centre_code"], clash["starts_at"], clash["ends_at"]
+        ) from None
     return {"shift_id": shift_id, "centre": found["code"], "staff_code": staff_code,
             "post": post, "from": start.isoformat(), "to": end.isoformat()}  # fmt: skip
 

@@ -9,7 +9,8 @@ WITH hits AS (
       AND (CAST(:township AS text) IS NULL OR g.township_code = CAST(:township AS text))
       AND (CAST(:from AS timestamptz) IS NULL OR s.observed_at >= CAST(:from AS timestamptz))
       AND (CAST(:to AS timestamptz) IS NULL OR s.observed_at < CAST(:to AS timestamptz))
-      AND wangge_in_scope(g.code, s.county_code, NULL, CAST(:scope_area AS text), NULL)
+      AND wangge_in_scope(g.code, s.county_code, NULL, CAST(:scope_area AS text),
+                          CAST(:scope_facility AS text))
 ),
 page AS (
     SELECT * FROM hits ORDER BY observed_at DESC, id DESC LIMIT :limit OFFSET :offset
