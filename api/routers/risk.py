@@ -71,11 +71,18 @@ def hotspots(
 def review(
     hotspot_id: int, body: ReviewIn, session: SessionDep, user: Manager, request: Request
 ) -> dict:
-    """Confirm or dismiss a pending hotspot (recorded once, with reviewer and time)."""
+    """Confirm or dismiss a pending hotspot (recorded once, with reviewer and time: of
+    concurrent reviews one is stored, the others answer 409). A hotspot outside the caller's
+    scope answers as a missing one does (404)."""
+    missing = NotFound(f"未找到热点 {hotspot_id} / no hotspot with id {hotspot_id}")
     if not 0 < hotspot_id < 2**63:
-        raise NotFound(f"no hotspot with id {hotspot_id}")
-    target = scores.hotspot_grid(session=session, hotspot_id=hotspot_id)
-    user.check_area(target["grid_code"])
+        raise missing
+    try:
+        target = scores.hotspot_grid(session=session, hotspot_id=hotspot_id)
+    except NotFound:
+        raise missing from None
+    if user.role == "partner" or not user.covers_area(target["grid_code"]):
+        raise missing
     result = scores.review_hotspot(
         session=session,
         hotspot_id=hotspot_id,

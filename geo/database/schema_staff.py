@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.database.schema import Base, _in
@@ -43,6 +44,13 @@ class DutyShift(Base):
         CheckConstraint("ends_at > starts_at", name="shift_has_length"),
         CheckConstraint(_in("post", DUTY_POSTS), name="post_known"),
         Index("duty_shift_centre_time", "centre_id", "starts_at", "ends_at"),
+        # one person holds one shift at a time, however many managers write at once
+        ExcludeConstraint(
+            ("staff_id", "="),
+            (text("tstzrange(starts_at, ends_at, '[)')"), "&&"),
+            name="duty_shift_no_overlap",
+            using="gist",
+        ),
         # "who is on duty at t" over all centres: the shift's interval contains t
         Index(
             "duty_shift_during",

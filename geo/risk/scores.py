@@ -173,15 +173,16 @@ def review_hotspot(
     """Record the review meeting's decision on a pending hotspot: confirmed or dismissed."""
     if status not in REVIEW_OUTCOMES:
         raise InvalidRequest(f"status must be one of {REVIEW_OUTCOMES}, not {status!r}")
-    current = hotspot_grid(session=session, hotspot_id=hotspot_id)
-    if current["status"] != "pending":
-        raise Conflict(
-            f"hotspot {hotspot_id} was already reviewed ({current['status']}); "
-            "a review is recorded once"
-        )
     row = session.execute(
         sql("hotspot_review"),
         {"id": hotspot_id, "status": status, "reviewer": reviewer, "note": note,
          "action_taken": action_taken},
-    ).mappings().one()  # fmt: skip
+    ).mappings().first()  # fmt: skip
+    if row is None:
+        current = hotspot_grid(session=session, hotspot_id=hotspot_id)
+        raise Conflict(
+            f"热点 {hotspot_id} 已评审（{current['status']}），评审只记录一次 / "
+            f"hotspot {hotspot_id} was already reviewed ({current['status']}); "
+            "a review is recorded once"
+        )
     return json.loads(json.dumps(dict(row), default=str))
