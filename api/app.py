@@ -5,9 +5,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors
-from api.auth import check_accounts, check_settings
+from api import docs_pages, errors
+from api.auth import check_settings
 from api.deps import current_user
 from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
 from api.ratelimit import LoginThrottle
@@ -23,7 +24,6 @@ from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
-from api.routers import users as user_routes
 from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
@@ -47,7 +47,6 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.engine = make_engine(url)
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
-        check_accounts(settings=settings, sessions=app.state.sessions)
         try:
             yield
         finally:
@@ -58,6 +57,8 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         summary="Grids, standard addresses, disputes, risk and maps for a county command centre.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
@@ -72,13 +73,22 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
             module.router, prefix="/api/v1", dependencies=needs_login, responses=ERROR_RESPONSES
         )
     app.include_router(redraw_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
-    app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)
+    docs_pages.install(app)
     install_guards(app)
     app.add_middleware(RefuseNulBytes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(SecurityHeaders)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders, production=settings.production)
     return app

@@ -6,7 +6,7 @@ import datetime as dt
 
 from fastapi import APIRouter, Query
 
-from api.deps import CurrentUser, SessionDep
+from api.deps import CurrentUser, SessionDep, aware
 from api.schemas.common import CODE
 from api.schemas.stats import StatsOut
 from core.errors import Forbidden
@@ -29,4 +29,5 @@ def stats(
     """
     if user.area_prefix and not user.covers_area(code):
         raise Forbidden(f"{level} {code or '(default)'} is outside the scope {user.scope_code}")
+    start, end = aware(start, "from"), aware(end, "to")
     return dispute_stats(session=session, level=level, code=code, start=start, end=end)

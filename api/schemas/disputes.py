@@ -20,6 +20,32 @@ MAX_BATCH = 5_000
 Cell = str | int | float | bool | None
 
 
+MAX_CELL_CHARS = 4_000  # the longest text a cell may hold (a description, an address)
+MAX_KEY_CHARS = 64
+
+
+def _check_lengths(value, where: str) -> None:
+    """Refuse (422, naming the field) a text cell longer than :data:`MAX_CELL_CHARS` or a
+    column name longer than :data:`MAX_KEY_CHARS`, anywhere in an intake body."""
+    if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS:
+            raise ValueError(
+                f"{where} 超过 {MAX_CELL_CHARS} 字 / field '{where}' is longer than "
+                f"{MAX_CELL_CHARS} characters"
+            )
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(key, str) and len(key) > MAX_KEY_CHARS:
+                raise ValueError(
+                    f"列名超过 {MAX_KEY_CHARS} 字 / a column name is longer than "
+                    f"{MAX_KEY_CHARS} characters"
+                )
+            _check_lengths(inner, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _check_lengths(inner, f"{where}[{index + 1}]")
+
+
 class IntakeBody(BaseModel):
     """A JSON intake body, kept as sent: the records go to the intake exactly as the client
     wrote them (key order, Chinese headers and all), as a file's rows would."""
@@ -29,6 +55,7 @@ class IntakeBody(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _keep_as_sent(cls, data, handler):
+        _check_lengths(data, "")
         model = handler(data)
         if isinstance(data, dict):
             model._sent = data

@@ -126,7 +126,7 @@ class DatabaseHealth(Out):
 
 
 class HealthOut(Out):
-    """The service and its database answer."""
+    """The service and its database answer (the details for the county centre only)."""
 
     status: str
-    database: DatabaseHealth
+    database: DatabaseHealth | None = None
