@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import docs_pages, errors
-from api.auth import check_settings
+from api.auth import check_accounts, check_settings
 from api.deps import current_user
 from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
 from api.ratelimit import LoginThrottle
@@ -24,6 +24,7 @@ from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
+from api.routers import users as user_routes
 from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
@@ -47,6 +48,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.engine = make_engine(url)
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
+        check_accounts(settings=settings, sessions=app.state.sessions)
         try:
             yield
         finally:
@@ -73,6 +75,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
             module.router, prefix="/api/v1", dependencies=needs_login, responses=ERROR_RESPONSES
         )
     app.include_router(redraw_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
