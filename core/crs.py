@@ -1,4 +1,5 @@
-"""Coordinate reference helpers: GCJ-02 conversion, projected CRS choice, lon/lat sanity.
+"""Coordinate reference helpers: GCJ-02 and BD-09 conversion, projected CRS choice and
+candidates, lon/lat sanity.
 
 GCJ-02 ("Mars coordinates") is the obfuscated datum used by Amap, Tencent and most
 Chinese phone apps: WGS84 shifted by a smooth non-linear offset of a few hundred metres.
@@ -103,3 +104,72 @@ def looks_swapped(lon, lat, *, bounds: tuple[float, float, float, float] | None 
     if np.mean(np.abs(lat) > 90) > 0.5:
         return True
     return bool(np.mean(in_china(lat, lon)) > 0.5 and np.mean(in_china(lon, lat)) < 0.5)
+
+
+# EPSG codes of the projected CRSs a Chinese county's surveyors use (CGCS2000 Gauss-Krüger),
+# by central meridian 75°E … 135°E.
+GK3_WITH_ZONE = 4513  # zone 25 (CM 75°E) … zone 45 (CM 135°E): easting = zone × 10⁶ + …
+GK3_PLAIN = 4534  # CM 75°E … CM 135°E, every 3°
+GK6_WITH_ZONE = 4491  # zone 13 (CM 75°E) … zone 23 (CM 135°E)
+GK6_PLAIN = 4502  # CM 75°E … CM 135°E, every 6°
+UTM_NORTH = 32600
+CHINA_UTM_ZONES = range(43, 54)
+
+
+def projected_candidates(easting: float) -> list[tuple[int, str]]:
+    """(EPSG code, description) of the projected CRSs whose eastings look like ``easting``.
+
+    An easting of 10⁷ m or more carries the zone number in front (3° zones 25–45, 6° zones
+    13–23), which names one CRS; a plain easting (a few hundred km) fits every central
+    meridian and every UTM zone over China, to be tried against the county outline.
+    """
+    if easting >= 1e7:
+        zone = int(easting // 1_000_000)
+        if 25 <= zone <= 45:
+            return [
+                (
+                    GK3_WITH_ZONE + zone - 25,
+                    f"CGCS2000 3度带 第{zone}带（CM {zone * 3}°E，"
+                    f"X 前带号）/ CGCS2000 3-degree Gauss-Krüger zone {zone} with the zone in x",
+                )
+            ]
+        if 13 <= zone <= 23:
+            return [
+                (
+                    GK6_WITH_ZONE + zone - 13,
+                    f"CGCS2000 6度带 第{zone}带（CM {zone * 6 - 3}°E，"
+                    f"X 前带号）/ CGCS2000 6-degree Gauss-Krüger zone {zone} with the zone in x",
+                )
+            ]
+        return []
+    if not 0 < easting < 1_000_000:
+        return []
+    found = [
+        (GK3_PLAIN + k, f"CGCS2000 3度带 中央经线 {75 + 3 * k}°E / CGCS2000 3-degree "
+         f"Gauss-Krüger CM {75 + 3 * k}E")
+        for k in range(21)
+    ]  # fmt: skip
+    found += [
+        (GK6_PLAIN + k, f"CGCS2000 6度带 中央经线 {75 + 6 * k}°E / CGCS2000 6-degree "
+         f"Gauss-Krüger CM {75 + 6 * k}E")
+        for k in range(11)
+    ]  # fmt: skip
+    found += [(UTM_NORTH + z, f"WGS84 UTM {z}N") for z in CHINA_UTM_ZONES]
+    return found
+
+
+_X_PI = np.pi * 3000.0 / 180.0
+
+
+def bd09_to_gcj02(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Baidu's BD-09 longitude/latitude to GCJ-02 (the published inverse, about 1 m)."""
+    x = np.asarray(lon, dtype=float) - 0.0065
+    y = np.asarray(lat, dtype=float) - 0.006
+    z = np.sqrt(x * x + y * y) - 0.00002 * np.sin(y * _X_PI)
+    theta = np.arctan2(y, x) - 0.000003 * np.cos(x * _X_PI)
+    return z * np.cos(theta), z * np.sin(theta)
+
+
+def bd09_to_wgs84(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Baidu's BD-09 longitude/latitude to WGS84 (through GCJ-02)."""
+    return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))

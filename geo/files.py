@@ -186,7 +186,7 @@ def looks_binary(raw: bytes) -> bool:
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when every other byte of the sample is NUL (ASCII in UTF-16)."""
+    """ "utf-16-le"/"utf-16-be" when every other byte of the sample is NUL (ASCII in UTF-16)."""
     if len(sample) < 4:
         return None
     odd, even = sample[1::2], sample[0::2]
@@ -272,8 +272,10 @@ def _read_excel(path: Path, sheet: str | None) -> list[tuple[int, list]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise _refused(
-            path, None, "无法打开这个 .xlsx 工作簿（已损坏，或不是 Excel 文件）/ not a readable "
-            f".xlsx workbook (damaged, or not an Excel file): {type(error).__name__}"
+            path,
+            None,
+            "无法打开这个 .xlsx 工作簿（已损坏，或不是 Excel 文件） / not a readable "
+            f".xlsx workbook (damaged, or not an Excel file): {type(error).__name__}",
         ) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:

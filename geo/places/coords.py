@@ -14,12 +14,22 @@ from pyproj import CRS, Transformer
 
 from core.crs import gcj02_to_wgs84, in_china, utm_epsg
 from core.errors import RowProblem
+from geo.places.guess import (
+    FIT_SHARE,
+    no_crs_message,
+    reproject_xy,
+    sample_xy,
+    share_inside,
+    wrong_crs_cause,
+)
 
 WGS84 = CRS.from_epsg(4326)
 GCJ_NAMES = {"gcj02", "gcj-02", "gcj"}
 # A repair that moves the area by more than this share changes what the feature means.
 MATERIAL_AREA_CHANGE = 0.01
 METRES_PER_DEGREE = 111_320.0
+MIN_SEGMENT_M = 5.0
+MAX_SEGMENT_M = 50.0
 
 
 @dataclass(frozen=True)
@@ -119,8 +129,15 @@ def to_wgs84(
     field: str,
     area: tuple[float, float, float, float] | None,
     problems: list[RowProblem],
+    outline=None,
 ) -> list:
-    """Geometries in EPSG:4326 (lon, lat); every problem is appended to ``problems``."""
+    """Geometries in EPSG:4326 (lon, lat); every problem is appended to ``problems``.
+
+    ``outline`` (the counties loaded, lon/lat) is what a CRS is worked out against when the
+    file names none, and what tells surveying order (X = northing) from the usual one.
+    Projected edges are densified first (:func:`segment_length`), so a long straight edge
+    keeps its shape, and its neighbour's, once reprojected.
+    """
     present = [g for g in geoms if g is not None and not g.is_empty]
     if not present:
         return geoms
@@ -140,18 +157,15 @@ def to_wgs84(
         if not _fits_degrees(sample):
             x, y = sample[0]
             if choice.crs is None:
-                message = (
-                    f"the file names no coordinate system and its coordinates are not "
-                    f"longitude/latitude (first: {x:.1f}, {y:.1f}); pass --crs EPSG:XXXX (e.g. "
-                    "EPSG:4544 for CGCS2000 3-degree Gauss-Krüger CM 105E, EPSG:4523 for the "
-                    "same with the zone number 35 in front of x, EPSG:32648 for UTM 48N)"
-                )
+                message = no_crs_message(sample_xy(present), outline)
             else:
                 message = (
-                    f"the file says {choice.describe()} (longitude/latitude) but its "
-                    f"coordinates are not degrees (first: {x:.1f}, {y:.1f}); pass the real "
-                    "CRS with --crs EPSG:XXXX"
-                )
+                    f"文件声明为经纬度 {choice.describe()}，但坐标不是度数（第一个点 {x:.1f}, "
+                    f"{y:.1f}）/ the file says {choice.describe()} (longitude/latitude) but its "
+                    f"coordinates are not degrees (first: {x:.1f}, {y:.1f}). "
+                    + (wrong_crs_cause(sample_xy(present), None, outline) or
+                       "请用 --crs EPSG:XXXX 指定 / pass the real CRS with --crs EPSG:XXXX")
+                )  # fmt: skip
             problems.append(RowProblem(None, "CRS", message))
             return geoms
     if choice.crs is None:
@@ -175,7 +189,10 @@ def to_wgs84(
                            "pass --crs EPSG:4326 (or --crs gcj02 for Amap/Tencent data)")
             )  # fmt: skip
             return geoms
-        out = _transform(geoms, _reprojector(choice.crs))
+        geoms = _surveying_order(geoms, choice.crs, outline, problems)
+        step = segment_length(present)
+        out = _transform(shapely.segmentize(np.array(geoms, dtype=object), step).tolist(),
+                         _reprojector(choice.crs))  # fmt: skip
         sample = np.vstack([_coordinates(g) for g in out if g is not None])
         if not np.isfinite(sample).all() or not _fits_degrees(sample):
             problems.append(
@@ -191,6 +208,40 @@ def to_wgs84(
 
         out = _transform(out, from_gcj)
     return out
+
+
+def segment_length(geoms: list) -> float:
+    """Longest edge (in the file's metres) kept when densifying before reprojection: a
+    hundredth of the median feature's bounding-box diagonal, between 5 and 50 m.
+
+    A straight edge in Gauss-Krüger is slightly curved in longitude/latitude; two grids
+    sharing a 9 km edge with different vertices on each side would otherwise open slivers
+    of tens of m² between them once reprojected.
+    """
+    polygons = [g for g in geoms if g is not None and g.geom_type not in ("Point", "MultiPoint")]
+    if not polygons:
+        return MAX_SEGMENT_M
+    bounds = shapely.bounds(np.array(polygons, dtype=object))
+    diagonal = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+    return float(np.clip(np.median(diagonal) / 100, MIN_SEGMENT_M, MAX_SEGMENT_M))
+
+
+def _surveying_order(geoms: list, crs: CRS, outline, problems: list[RowProblem]) -> list:
+    """``geoms`` with x and y exchanged when only that order puts them inside ``outline``
+    (surveyors write X for the northing), with a warning saying so."""
+    if outline is None or crs.to_epsg() is None:
+        return geoms
+    xy = sample_xy(geoms)
+    if len(xy) == 0 or share_inside(reproject_xy(xy, crs.to_epsg()), outline) >= 0.5:
+        return geoms
+    if share_inside(reproject_xy(xy[:, ::-1], crs.to_epsg()), outline) < FIT_SHARE:
+        return geoms
+    problems.append(
+        RowProblem(None, "CRS", "X、Y 是测量习惯顺序（X 为北坐标、Y 为东坐标），已按此读取 / X and "
+                   "Y are in surveying order (X = northing, Y = easting): read that way, since "
+                   "only so do the points fall inside the county", "warning")
+    )  # fmt: skip
+    return _transform(geoms, lambda xy: xy[:, ::-1].copy())
 
 
 def utm_crs_for(geoms: list) -> CRS:

@@ -6,7 +6,6 @@ every problem it finds, so the user sees all of them at once, not the first only
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from core import numerals, vocab

@@ -6,13 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shapely
 from sqlalchemy.orm import Session
 
 from core.errors import ImportRejected, RowProblem
-from geo.places import existing
+from geo.places import existing, plausible
 from geo.places.columns import GEOMETRY_REQUIRED, POLYGON_KINDS
 from geo.places.coords import GCJ_NAMES, choose_crs, clean_points, clean_polygons, to_wgs84
 from geo.places.fields import BUILDERS
+from geo.places.guess import sample_xy
 from geo.places.reading import SourceTable, read_source
 from geo.places.spatial import (
     county_area,
@@ -21,7 +23,7 @@ from geo.places.spatial import (
     looks_gcj,
     place_points,
 )
-from geo.places.topology import DEFAULT_TOLERANCE_M2, GridPiece, check_village
+from geo.places.topology import DEFAULT_TOLERANCE_M2, GridPiece, check_village, snap_village
 from geo.places.writing import WriteCounts, write_admin_units, write_grids, write_points
 
 KINDS = ("admin-units", "grids", "addresses", "facilities")
@@ -57,7 +59,7 @@ def _geometry_field(table: SourceTable) -> str:
 
 
 def _geometries(
-    *, session: Session, kind: str, table: SourceTable, crs: str | None, problems
+    *, session: Session, kind: str, table: SourceTable, crs: str | None, problems, outline
 ) -> list:
     field_name = _geometry_field(table)
     required = GEOMETRY_REQUIRED[kind]
@@ -83,6 +85,7 @@ def _geometries(
         field=field_name,
         area=county_area(session),
         problems=problems,
+        outline=outline,
     )
     if any(p.field == "CRS" or "swapped" in p.reason for p in _errors(problems)):
         return [None] * len(table)  # every later spatial check would be meaningless
@@ -136,6 +139,12 @@ def _check_grids(
                            "in the database: gaps and grids outside it were not checked",
                            "warning")
             )  # fmt: skip
+        pieces = snap_village(
+            village_code=village, village_geom=outline, grids=pieces, field=field_name,
+            tolerance=tolerance, problems=problems,
+        )  # fmt: skip
+        for index, piece in zip(members, pieces, strict=False):
+            geoms[index] = piece.geom
         check_village(
             village_code=village,
             village_geom=outline,
@@ -170,8 +179,12 @@ def import_file(
     crs: str | None = None,
     layer: str | None = None,
     tolerance_m2: float = DEFAULT_TOLERANCE_M2,
+    replace: bool = False,
 ) -> ImportReport:
     """Check every row of ``path`` as ``kind`` and upsert it by code, or write nothing.
+
+    Every layer is checked against its parent (:mod:`geo.places.plausible`); a stored unit,
+    grid or point the file would move beyond the tolerance is refused unless ``replace``.
 
     Raises :class:`ImportRejected` listing every problem (row as a spreadsheet counts it,
     field, reason) when any row is refused. Runs inside the caller's transaction; the
@@ -188,8 +201,17 @@ def import_file(
         raise ImportRejected(str(path), problems)
     known = existing.known_units(session)
     records = BUILDERS[kind](table, known=known, problems=problems)
-    geoms = _geometries(session=session, kind=kind, table=table, crs=crs, problems=problems)
+    counties = existing.county_geometries(session)
+    outline = shapely.union_all([c["geom"] for c in counties]) if counties else None
+    geoms = _geometries(
+        session=session, kind=kind, table=table, crs=crs, problems=problems, outline=outline
+    )
     field_name = _geometry_field(table)
+    already = len(problems)
+    judged = _check_moves_and_parents(
+        session=session, kind=kind, records=records, geoms=geoms, rows=table.rows,
+        field_name=field_name, replace=replace, problems=problems,
+    )  # fmt: skip
     placed = None
     if kind == "grids":
         _check_grids(
@@ -214,6 +236,12 @@ def import_file(
             field=field_name,
             problems=problems,
         )
+    outside = sum(1 for p in problems[already:] if p.severity == "error" and _is_outside(p))
+    plausible.outside_cause(
+        raw_xy=sample_xy(table.geometries), given_epsg=_given_epsg(crs, table.crs),
+        outline=outline, outside=outside, judged=judged or len(table), problems=problems,
+        field=field_name,
+    )  # fmt: skip
     if _errors(problems):
         raise ImportRejected(str(path), problems)
     report = ImportReport(
@@ -257,6 +285,51 @@ def import_file(
     _fill(report, counts)
     report.warnings = [p for p in problems if p.severity != "error"]
     return report
+
+
+OUTSIDE_MARKS = ("outside its village", "outside the county boundary", "inside its parent")
+
+
+def _is_outside(problem: RowProblem) -> bool:
+    return problem.row is not None and any(mark in problem.reason for mark in OUTSIDE_MARKS)
+
+
+def _given_epsg(option: str | None, declared) -> int | None:
+    if option is not None and option.strip().lower().startswith("epsg:"):
+        tail = option.strip()[5:]
+        return int(tail) if tail.isdigit() else None
+    return declared.to_epsg() if declared is not None and declared.is_projected else None
+
+
+def _check_moves_and_parents(
+    *, session: Session, kind: str, records, geoms, rows, field_name, replace, problems
+) -> int:
+    """Parents and moves (see :mod:`geo.places.plausible`); returns the units judged
+    against a parent (0 when the kind has no such check here)."""
+    codes = [r["code"] if r is not None else None for r in records]
+    present = [c for c in codes if c is not None]
+    judged = 0
+    if kind == "admin-units":
+        stored_rows = existing.admin_rows(
+            session, present + [r["parent_code"] for r in records if r and r["parent_code"]]
+        )
+        judged = plausible.parent_problems(
+            records=records, geoms=geoms, rows=rows, field=field_name,
+            stored_parents=stored_rows, problems=problems,
+        )  # fmt: skip
+        stored = {c: {"geom": r["geom"], "synthetic": r["synthetic_geom"]}
+                  for c, r in stored_rows.items()}  # fmt: skip
+    elif kind == "grids":
+        villages = {r["village_code"] for r in records if r is not None}
+        stored = {g["code"]: g for g in existing.current_grids(session, villages)}
+    else:
+        table_name = "address" if kind == "addresses" else "facility"
+        stored = existing.point_rows(session, table_name, present)
+    plausible.moved_problems(
+        codes=codes, geoms=geoms, rows=rows, stored=stored, field=field_name, replace=replace,
+        problems=problems,
+    )  # fmt: skip
+    return judged
 
 
 def _fill(report: ImportReport, counts: WriteCounts) -> None:

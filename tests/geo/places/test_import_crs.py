@@ -70,7 +70,7 @@ def test_missing_crs_with_projected_coordinates_is_refused_then_loaded_with_crs(
     report = import_file(session=lintan, kind="grids", path=path, crs="EPSG:32648")
     assert report.inserted == 4
     stored = _stored_grid(lintan, records[0]["网格编码"])
-    assert shapely.equals_exact(stored.geoms[0].normalize(), geoms[0].normalize(), tolerance=1e-7)
+    assert shapely.hausdorff_distance(stored, geoms[0]) < 1e-6  # densified, snapped to the village
 
 
 def test_shapefile_without_prj_and_projected_coordinates_is_refused(lintan, tmp_path):
@@ -95,9 +95,11 @@ def test_projected_gpkg_is_reprojected_to_wgs84(lintan, tmp_path):
     records, geoms = grid_file_rows(VILLAGE_A)
     path = write_vector(tmp_path / "utm.gpkg", records, [_utm(g) for g in geoms], crs="EPSG:32648")
     report = import_file(session=lintan, kind="grids", path=path)
-    assert report.inserted == 4 and not report.warnings
+    assert report.inserted == 4
+    # Straight in UTM, the edges bow by millimetres against the lon/lat village box: snapped.
+    assert [w.reason for w in report.warnings if "snapped" not in w.reason] == []
     stored = _stored_grid(lintan, records[2]["网格编码"])
-    assert shapely.equals_exact(stored.geoms[0].normalize(), geoms[2].normalize(), tolerance=1e-7)
+    assert shapely.hausdorff_distance(stored, geoms[2]) < 1e-6  # densified, snapped to the village
     srid = lintan.execute(text("SELECT DISTINCT ST_SRID(geom) FROM grid")).scalar_one()
     assert srid == 4326
 

@@ -162,18 +162,22 @@ def test_overlap_with_a_stored_grid_of_the_village_is_refused(lintan, tmp_path):
     assert "in the database" in problems[0].reason
 
 
-def test_tolerance_ignores_slivers(lintan, tmp_path):
+def test_thin_slivers_are_snapped_and_wide_gaps_refused_unless_tolerated(lintan, tmp_path):
     boxes = grid_boxes(VILLAGE_A)
-    geoms = [shapely.box(*b) for b in boxes.values()]
     minx, miny, maxx, maxy = boxes[f"{VILLAGE_A}001"]
-    geoms[0] = shapely.box(minx, miny, maxx - 1e-7, maxy)  # a 1 cm wide sliver, about 20 m²
-    path = write_csv(
-        tmp_path / "sliver.csv",
-        ["code", "wkt"],
-        [[c, g.wkt] for c, g in zip(boxes, geoms, strict=True)],
-    )
-    assert _refused(lintan, path)
-    assert import_file(session=lintan, kind="grids", path=path, tolerance_m2=50).inserted == 4
+
+    def file_with_gap(name, width_degrees):
+        geoms = [shapely.box(*b) for b in boxes.values()]
+        geoms[0] = shapely.box(minx, miny, maxx - width_degrees, maxy)
+        rows = [[c, g.wkt] for c, g in zip(boxes, geoms, strict=True)]
+        return write_csv(tmp_path / name, ["code", "wkt"], rows)
+
+    wide = file_with_gap("wide.csv", 1e-5)  # 1 m wide, about 2,200 m²
+    assert any("gap" in p.reason for p in _refused(lintan, wide))
+    thin = import_file(session=lintan, kind="grids", path=file_with_gap("thin.csv", 1e-7))
+    assert thin.inserted == 4  # 1 cm wide, about 20 m²: rounding, snapped
+    assert any("snapped" in w.reason and "已吸附" in w.reason for w in thin.warnings)
+    assert import_file(session=lintan, kind="grids", path=wide, tolerance_m2=5000).updated >= 1
 
 
 def test_bad_grid_codes_and_unknown_village_are_named(lintan, tmp_path):
