@@ -11,7 +11,9 @@ township; a duplicated village name without its township leaves only the county.
 A result is *right* when its level is the expected one or finer and every code it claims
 agrees with the truth (an ambiguous result is right when the truth is among its
 candidates and the expected level is county). Printed: share right, by noise kind; share of
-wrong grids among results claimed at address level; outside-county samples put on a grid.
+wrong grids among results given a grid; the score calibration on these synthetic texts (the
+tuning set of ``geo.geocode.finish.SCORE_CAPS``); outside-county samples put on a grid; then
+the held-out hand-written labelled set (``geocode_labelled.py``).
 Side by side: plain ``rapidfuzz.process.extractOne`` over all full texts (the tool a user
 would pick instead) on the same samples.
 
@@ -32,7 +34,9 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import geocode_labelled
 from geocode_common import gazetteer_frames
+from geocode_labelled import BANDS
 
 from demo import generate
 from geo.geocode.gazetteer import Gazetteer
@@ -208,6 +212,8 @@ def is_right(result, truth, expected: str) -> bool:
         return expected == "county" and any(c.code == truth.village_code for c in result.candidates)
     if RANK[result.level] < RANK[expected]:
         return False
+    if result.level == "address" and result.address_code is None:  # a building
+        return result.village_code == truth.village_code and result.grid_code == truth.grid_code
     if result.level == "address":
         return result.address_code == truth.code
     if result.level == "group":
@@ -217,6 +223,21 @@ def is_right(result, truth, expected: str) -> bool:
     if result.level == "township":
         return result.township_code == truth.township_code
     return result.level == "county"
+
+
+def claims_agree(result, truth) -> bool:
+    """Every code the result claims agrees with the truth (the calibration's "right")."""
+    if result.ambiguous:
+        return any(c.code == truth.village_code for c in result.candidates)
+    pairs = [
+        (result.township_code, truth.township_code),
+        (result.village_code, truth.village_code),
+        (result.address_code, truth.code),
+        (result.grid_code, truth.grid_code),
+    ]
+    if result.level == "group":
+        pairs.append((result.group, truth.group_no))
+    return all(got is None or got == want for got, want in pairs)
 
 
 def report_disputes(geocoder: Geocoder, disputes: pd.DataFrame, addresses: pd.DataFrame) -> None:
@@ -275,11 +296,16 @@ def main() -> None:
     elapsed = time.process_time() - started
     by_kind: dict[str, list[bool]] = defaultdict(list)
     claims = wrong_grid = 0
+    bands: Counter = Counter()
+    bands_right: Counter = Counter()
     for (truth, _, expected, kind), result in zip(samples, results, strict=True):
         by_kind[kind].append(is_right(result, truth, expected))
-        if result.level == "address":
+        if result.grid_code is not None:
             claims += 1
             wrong_grid += result.grid_code != truth.grid_code
+        band = next(b for b in BANDS if b[0] <= result.score < b[1])
+        bands[band] += 1
+        bands_right[band] += claims_agree(result, truth)
     right = sum(sum(v) for v in by_kind.values())
     print(
         f"\nnoisy demo addresses (synthetic): {len(samples)} samples, {len(set(KINDS))} noise kinds"
@@ -289,8 +315,13 @@ def main() -> None:
         values = by_kind[kind]
         print(f"{kind:<20}{len(values):>6}{100 * sum(values) / len(values):>23.1f}%")
     print(f"{'ALL':<20}{len(samples):>6}{100 * right / len(samples):>23.1f}%")
-    print(f"address-level claims: {claims}, wrong grid among them: {wrong_grid} "
+    print(f"rows given a grid: {claims}, wrong grid among them: {wrong_grid} "
           f"({100 * wrong_grid / max(claims, 1):.2f} %)")  # fmt: skip
+    print("score calibration on these synthetic texts (the tuning set of finish.SCORE_CAPS):")
+    for band in BANDS:
+        count, ok = bands[band], bands_right[band]
+        share = f"{100 * ok / count:.1f} % right" if count else "-"
+        print(f"  score [{band[0]:.2f}, {min(band[1], 1.0):.2f}]: {count:>6}  {share}")
     print(f"wangge: {len(samples) / elapsed:,.0f} addresses per CPU second (one core, all kinds)")
 
     outside = []
@@ -307,6 +338,7 @@ def main() -> None:
           f"{refused} ({share:.1f} %), put on a grid: {on_grid}")  # fmt: skip
 
     report_disputes(geocoder, county.disputes, frames["addresses"])
+    geocode_labelled.main(county)
 
     # The peer: plain extractOne over every full text, on a subsample (it is slow).
     texts = addresses["full_text"].tolist()

@@ -111,11 +111,16 @@ class Geocoder:
             result.method = "outside"
             result.note = f"outside the gazetteer: names {outside[0]}"
             return finish(self.gazetteer, result)
-        result = self._resolve(result, normal, mentions)
-        if result.level in ("township", "county", "none") and not result.ambiguous:
-            landmark = self._landmark(normal)
-            if landmark is not None and self._fits(landmark, result):
+        landmark, span = self._landmark(normal)
+        if landmark is not None:
+            # the landmark's own words (新城派出所) name no village: read the rest without them
+            rest = _cut(normal, [span])
+            result = self._resolve(result, rest, self._mentions(rest))
+            coarse = result.level in ("township", "county", "none") and not result.ambiguous
+            if coarse and self._fits(landmark, result):
                 result = self._landmark_result(GeocodeResult(input=raw), landmark)
+            return finish(self.gazetteer, result)
+        result = self._resolve(result, normal, mentions)
         return finish(self.gazetteer, result)
 
     def geocode_many(self, texts: Iterable[str | None]) -> list[GeocodeResult]:
@@ -206,6 +211,17 @@ class Geocoder:
             # village name (术布乡古战山村: 古战 is not 古战镇 here)
             townships = {c: s for c, s in townships.items() if s >= 1.0}
         village_hits = [(m, k) for m in mentions for k in m.keys if k.level == "village"]
+        township_spans = [
+            (m.start, m.end) for m in mentions if any(k.code in townships for k in m.keys)
+        ]
+        apart = [
+            (m, k) for m, k in village_hits
+            if not any(m.start < end and start < m.end for start, end in township_spans)
+        ]  # fmt: skip
+        if apart:
+            # a name read as the township (新城, 古战) is not also a village when another
+            # village is named: 新城吴家沟 is 吴家沟 in 新城镇, not 新城社区
+            village_hits = apart
         if counties:
             townships = {
                 c: s for c, s in townships.items() if gaz.units[c].county_code in counties
@@ -355,15 +371,15 @@ class Geocoder:
 
     # -- landmarks ----------------------------------------------------------------------
 
-    def _landmark(self, text: str) -> Landmark | None:
-        """The longest landmark spelling found in ``text``, or None."""
+    def _landmark(self, text: str) -> tuple[Landmark | None, tuple[int, int]]:
+        """The longest landmark spelling found in ``text`` and its span, or (None, (0, 0))."""
         marks = self.gazetteer.landmarks
         for length in self.gazetteer.landmark_lengths:
             for start in range(0, len(text) - length + 1):
                 found = marks.get(text[start : start + length])
                 if found is not None:
-                    return found
-        return None
+                    return found, (start, start + length)
+        return None, (0, 0)
 
     def _fits(self, landmark: Landmark, result: GeocodeResult) -> bool:
         """A landmark agrees with the township or county the text named (if any)."""
