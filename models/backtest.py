@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models.calibration import ProbabilityCalibrator, brier_score, reliability_bins
+
 __all__ = [
     "BacktestResult",
     "captured",
@@ -92,6 +94,7 @@ class BacktestResult:
     hits: dict[str, dict[float, np.ndarray]] = field(default_factory=dict)
     best: dict[float, np.ndarray] = field(default_factory=dict)  # oracle hits (PEI denominator)
     stability: dict[str, dict[float, float]] = field(default_factory=dict)
+    calibration: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 Forecaster = Callable[[np.ndarray, int], np.ndarray]
@@ -105,18 +108,22 @@ def rolling_origin_backtest(
     *,
     shares: Sequence[float] = DEFAULT_SHARES,
     sizes: np.ndarray | None = None,
+    calibration_periods: Sequence[int] = (),
     progress: Callable[[str, int], None] | None = None,
 ) -> BacktestResult:
     """Score every test period t with each forecaster given only ``counts[:t]``.
 
     The slice handed to a forecaster physically ends before t, so no forecaster can read the period
     it predicts or anything later. ``sizes`` (area or households per unit) sets what "k % of area"
-    means; equal sizes by default.
+    means; equal sizes by default. With ``calibration_periods`` (all before the first test
+    period), each method's scores on them are turned into a probability of at least one event
+    (models.calibration) that is then scored on the test periods: ``result.calibration``.
     """
     counts = np.asarray(counts)
     periods = [int(t) for t in test_periods]
     if any(t <= 0 or t >= counts.shape[0] for t in periods):
         raise ValueError("test periods must lie in 1..n_periods-1 (period 0 has no past)")
+    calibrate = sorted(int(t) for t in calibration_periods if 0 < int(t) < min(periods))
     result = BacktestResult(periods=periods, events=counts[periods].sum(axis=1).astype(float))
     density = counts / (np.ones(counts.shape[1]) if sizes is None else np.asarray(sizes, float))
     for share in shares:
@@ -124,13 +131,14 @@ def rolling_origin_backtest(
             [captured(density[t], counts[t], share, sizes) for t in periods]
         )
     for name, forecast in forecasters.items():
+        fitting = [_forecast(forecast, counts, t) for t in calibrate]
         per_share = {share: np.zeros(len(periods)) for share in shares}
         previous: dict[float, np.ndarray] = {}
         overlaps: dict[float, list[float]] = {share: [] for share in shares}
+        test_scores = []
         for k, t in enumerate(periods):
-            past = counts[:t]
-            past.setflags(write=False)
-            scores = np.asarray(forecast(past, t), dtype=np.float64)
+            scores = _forecast(forecast, counts, t)
+            test_scores.append(scores)
             for share in shares:
                 per_share[share][k] = captured(scores, counts[t], share, sizes)
                 flagged = flagged_set(scores, share, sizes)
@@ -143,7 +151,22 @@ def rolling_origin_backtest(
         result.stability[name] = {
             s: float(np.mean(v)) if v else float("nan") for s, v in overlaps.items()
         }
+        if calibrate:
+            calibrator = ProbabilityCalibrator().fit(fitting, [counts[t] for t in calibrate])
+            probability = np.concatenate([calibrator.predict(s) for s in test_scores])
+            happened = counts[periods].ravel()
+            result.calibration[name] = {
+                "brier": brier_score(probability, happened),
+                "bins": reliability_bins(probability, happened),
+            }
     return result
+
+
+def _forecast(forecast: Forecaster, counts: np.ndarray, t: int) -> np.ndarray:
+    """One forecast of period t from a read-only view of the periods before it."""
+    past = counts[:t]
+    past.setflags(write=False)
+    return np.asarray(forecast(past, t), dtype=np.float64)
 
 
 def _share_key(share: float) -> str:

@@ -1,5 +1,10 @@
 """The comparison behind ``wangge backtest``: the risk model against five baselines on cells.
 
+``model`` is the selector (models/selector.py): every baseline, local empirical Bayes (``eb``),
+a self-exciting process (``sepp``) and the gradient-boosted trees (``trees``) are candidates, and
+for each period and budget the one that caught most events on the validation periods just before
+it flags that budget's grids. Each candidate is also reported on its own.
+
 Pure: counts per (period, cell) and the cell geometry (integer column/row, centroids in metres) in,
 the report dictionary out. Gridding the points is models/cells.py; reading files happens in
 api/cli/backtest.py.
@@ -12,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from models.backtest import DEFAULT_SHARES, rolling_origin_backtest, summarise
+from models.backtest import DEFAULT_SHARES, Forecaster, rolling_origin_backtest, summarise
 from models.baselines import (
     gaussian_kernel_weights,
     gistar_forecaster,
@@ -22,12 +27,29 @@ from models.baselines import (
     prospective_forecaster,
     prospective_weights,
 )
+from models.candidates import empirical_bayes_forecaster, sepp_forecaster
 from models.forecast import RiskForecaster
+from models.selector import Remembered, SelectingForecaster
 from models.spatial import grid_adjacency, row_normalise
+from models.stability import HysteresisForecaster
 
-__all__ = ["METHODS", "PROSPECTIVE_WINDOW", "cell_forecasters", "compare_methods"]
+__all__ = [
+    "BASELINES",
+    "CANDIDATES",
+    "METHODS",
+    "PER_YEAR",
+    "PROSPECTIVE_WINDOW",
+    "calibration_periods",
+    "cell_forecasters",
+    "compare_methods",
+]
 
-METHODS = ("model", "last_period", "long_run", "kde", "prospective", "gistar")
+# The simple maps the model must never lose to, and the candidates the selector chooses among
+# (simpler first: a later one must beat an earlier one by 1 % on validation to be chosen).
+BASELINES = ("last_period", "long_run", "kde", "prospective", "gistar")
+CANDIDATES = ("long_run", "kde", "gistar", "prospective", "last_period", "eb", "sepp", "trees")
+METHODS = ("model", "trees", "eb", "sepp", *BASELINES)
+PER_YEAR = {"day": 365, "week": 52, "month": 12}
 
 # Bowers et al. (2004) looked two months back; the same span in each period length.
 PROSPECTIVE_WINDOW = {"day": 61, "week": 8, "month": 2}
@@ -46,6 +68,12 @@ MODEL_DEFAULTS: dict[str, object] = {
 }
 
 
+def calibration_periods(test_periods: Sequence[int], period: str) -> list[int]:
+    """The periods just before the test window (up to a year) on which probabilities are fitted."""
+    first = min(test_periods)
+    return list(range(max(1, first - PER_YEAR[period]), first))
+
+
 def cell_forecasters(
     *,
     col: np.ndarray,
@@ -55,18 +83,32 @@ def cell_forecasters(
     seasons: pd.DataFrame | None = None,
     model_params: Mapping[str, object] | None = None,
     random_state: int = 0,
-) -> dict[str, Callable[[np.ndarray, int], np.ndarray]]:
-    """The six forecasters of the report, in the order of :data:`METHODS`."""
+    hysteresis: float | None = None,
+) -> dict[str, Forecaster]:
+    """The forecasters of the report, in the order of :data:`METHODS` (plus
+    ``model_hysteresis`` when a ``hysteresis`` margin is given)."""
     x = (np.asarray(col) + 0.5) * cell_size
     y = (np.asarray(row) + 0.5) * cell_size
     adjacency = grid_adjacency(col, row, queen=True)
     kde_kernel = gaussian_kernel_weights(x, y, bandwidth=KDE_BANDWIDTH_CELLS * cell_size)
     smoothing = row_normalise(gaussian_kernel_weights(x, y, bandwidth=2.0 * cell_size))
     bandwidth = max(PROSPECTIVE_BANDWIDTH_M, cell_size * 1.5)
-    per_year = {"day": 365, "week": 52, "month": 12}[period]
+    per_year = PER_YEAR[period]
     params = {**MODEL_DEFAULTS, **(model_params or {})}
-    return {
-        "model": RiskForecaster(
+    simple: dict[str, Forecaster] = {
+        "last_period": last_period_forecaster(),
+        "long_run": long_run_forecaster(),
+        "kde": kde_forecaster(kde_kernel),
+        "prospective": prospective_forecaster(
+            prospective_weights(x, y, cell_size=cell_size, bandwidth=bandwidth),
+            PROSPECTIVE_WINDOW[period],
+        ),
+        "gistar": gistar_forecaster(adjacency),
+        "eb": empirical_bayes_forecaster(kde_kernel, half_life=per_year),
+        "sepp": sepp_forecaster(
+            kde_kernel, fit_periods=2 * per_year, refit_every=max(1, per_year // 4)
+        ),
+        "trees": RiskForecaster(
             adjacency=adjacency,
             smoothing=smoothing,
             seasons=seasons,
@@ -79,15 +121,15 @@ def cell_forecasters(
             model_params=params,
             random_state=random_state,
         ),
-        "last_period": last_period_forecaster(),
-        "long_run": long_run_forecaster(),
-        "kde": kde_forecaster(kde_kernel),
-        "prospective": prospective_forecaster(
-            prospective_weights(x, y, cell_size=cell_size, bandwidth=bandwidth),
-            PROSPECTIVE_WINDOW[period],
-        ),
-        "gistar": gistar_forecaster(adjacency),
     }
+    shared = {name: Remembered(forecast) for name, forecast in simple.items()}
+    model = Remembered(
+        SelectingForecaster({name: shared[name] for name in CANDIDATES}, window=per_year)
+    )
+    out: dict[str, Forecaster] = {"model": model, **{name: shared[name] for name in METHODS[1:]}}
+    if hysteresis is not None:
+        out["model_hysteresis"] = HysteresisForecaster(model, share=0.05, margin=hysteresis)
+    return out
 
 
 def compare_methods(
@@ -104,8 +146,12 @@ def compare_methods(
     model_params: Mapping[str, object] | None = None,
     progress: Callable[[str, int], None] | None = None,
     random_state: int = 0,
+    hysteresis: float | None = None,
 ) -> dict[str, object]:
-    """Rolling-origin backtest of the chosen methods; returns ``methods`` and ``stability``."""
+    """Rolling-origin backtest of the chosen methods; returns ``methods``, ``stability``
+    (week-to-week Jaccard), ``calibration`` (Brier and reliability bins of the probability of at
+    least one event, fitted on the year before the test window) and ``selection`` (how often
+    the model chose each candidate, per share)."""
     forecasters = cell_forecasters(
         col=col,
         row=row,
@@ -114,9 +160,18 @@ def compare_methods(
         seasons=seasons,
         model_params=model_params,
         random_state=random_state,
+        hysteresis=hysteresis,
     )
-    chosen = {name: forecasters[name] for name in methods}
-    result = rolling_origin_backtest(counts, test_periods, chosen, shares=shares, progress=progress)
+    names = [*methods, *(["model_hysteresis"] if hysteresis is not None else [])]
+    chosen = {name: forecasters[name] for name in names}
+    result = rolling_origin_backtest(
+        counts,
+        test_periods,
+        chosen,
+        shares=shares,
+        calibration_periods=calibration_periods(test_periods, period),
+        progress=progress,
+    )
     summary = summarise(result)
     return {
         "methods": {
@@ -124,5 +179,22 @@ def compare_methods(
             for name, block in summary.items()
         },
         "stability": {name: block["jaccard"] for name, block in summary.items()},
+        "calibration": result.calibration,
+        "selection": selection_counts(forecasters["model"], test_periods),
         "events": int(result.events.sum()),
     }
+
+
+def selection_counts(model: Forecaster, test_periods: Sequence[int]) -> dict[str, dict[str, int]]:
+    """Per share (in %), how many test periods each candidate flagged for the model."""
+    selector = getattr(model, "forecast", model)
+    if not isinstance(selector, SelectingForecaster):
+        return {}
+    tests = set(int(t) for t in test_periods)
+    out: dict[str, dict[str, int]] = {}
+    for t, choice in selector.history_:
+        if t in tests:
+            for share, name in choice.items():
+                block = out.setdefault(f"{share * 100:g}", {})
+                block[name] = block.get(name, 0) + 1
+    return out

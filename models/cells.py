@@ -16,7 +16,15 @@ import pandas as pd
 from core.crs import utm_epsg
 from models.panel import count_matrix, make_periods
 
-__all__ = ["CellEvents", "CellStudy", "CellStudyError", "cells_inside", "study_cells", "to_cells"]
+__all__ = [
+    "CellEvents",
+    "CellStudy",
+    "CellStudyError",
+    "cells_inside",
+    "choose_test_window",
+    "study_cells",
+    "to_cells",
+]
 
 
 class CellStudyError(ValueError):
@@ -50,6 +58,7 @@ class CellStudy:
     cell_size: float
     period: str
     events_inside: int
+    note: str | None = None
 
     def report(self, comparison: dict[str, object]) -> dict[str, object]:
         """The backtest report: this study's description and the comparison of methods
@@ -61,8 +70,11 @@ class CellStudy:
             "test_periods": [s.date().isoformat() for s in self.starts[self.test_periods]],
             "methods": comparison["methods"],
             "stability": comparison["stability"],
+            "calibration": comparison.get("calibration", {}),
+            "selection": comparison.get("selection", {}),
             "crs": f"EPSG:{self.epsg}",
             "test_events": comparison["events"],
+            "note": self.note,
         }
 
 
@@ -103,6 +115,35 @@ def cells_inside(area, *, epsg: int, cell_size: float) -> tuple[np.ndarray, np.n
     return cc[inside], rr[inside]
 
 
+PERIOD_ZH = {"day": "天", "week": "周", "month": "个月"}
+
+
+def choose_test_window(n_periods: int, requested: int, period: str) -> tuple[int, str | None]:
+    """How many final periods to test, and a sentence when that is not ``requested``.
+
+    The requested window is kept when at least half as many periods come before it; otherwise
+    the last third of the periods is tested (at least one), training on the rest. Fewer than
+    two periods leave no honest split: refused, saying so.
+    """
+    if n_periods < 2:
+        raise CellStudyError(
+            "事件只跨一个周期，无可检验的周期：至少需要两个周期（一个学习、一个检验）"
+            "(the events span a single period: nothing to test against; at least two periods "
+            "are needed, one to learn from and one to test)"
+        )
+    if n_periods - requested >= requested / 2:
+        return requested, None
+    chosen = max(1, n_periods // 3)
+    word = PERIOD_ZH[period]
+    note = (
+        f"数据只有{n_periods}{word}，不足以检验最后{requested}{word}；改为检验最后{chosen}{word}，"
+        f"用之前的{n_periods - chosen}{word}学习 (the data span {n_periods} {period}s, too few "
+        f"to test the last {requested}: testing the last {chosen} instead, learning from the "
+        f"{n_periods - chosen} before them)"
+    )
+    return chosen, note
+
+
 def study_cells(
     events: pd.DataFrame,
     *,
@@ -118,12 +159,7 @@ def study_cells(
     """
     cells = to_cells(events, cell_size=cell_size, period=period)
     n_periods = len(cells.starts)
-    n_test = min(test_periods, n_periods - 1)
-    if n_test < 1:
-        raise CellStudyError(
-            "事件只跨一个周期，无可检验的周期 "
-            "(the events span a single period: nothing to test against)"
-        )
+    n_test, note = choose_test_window(n_periods, test_periods, period)
     first_test = n_periods - n_test
     if area is not None:
         study_col, study_row = cells_inside(area, epsg=cells.epsg, cell_size=cell_size)
@@ -150,4 +186,5 @@ def study_cells(
         cell_size=cell_size,
         period=period,
         events_inside=int(inside.sum()),
+        note=note,
     )

@@ -84,31 +84,36 @@ class RiskForecaster:
         )
 
     def fit(self, past: np.ndarray) -> RiskForecaster:
-        """Fit on targets of periods in [t - train_periods, t - 1], t = len(past)."""
+        """Fit on targets of periods in [t - train_periods, t - 1], t = len(past).
+
+        Too short a past (no full target window, or no event in the targets) leaves no model:
+        the forecaster then returns the long-run intensity until a later refit succeeds.
+        """
         t = past.shape[0]
         horizon = max(1, min(self.target_horizon, t // 2))
         last = t - horizon  # the last row whose target window ends at t - 1
         first = max(min(self.min_history, last), last - self.train_periods, 1)
         periods = range(first, last + 1)
+        self.model_, self.fitted_at_ = None, t
+        if not periods:
+            return self
         panel, _ = build_features(self._inputs(past[:last]), periods)
         cum = np.vstack([np.zeros((1, past.shape[1])), np.cumsum(past, axis=0, dtype=np.float64)])
         y = np.concatenate([cum[s + horizon] - cum[s] for s in periods])
+        if y.sum() <= 0:
+            return self
         params = {"random_state": self.random_state, **self.model_params}
         self.model_ = RiskModel(**params).fit(panel, y)
-        self.fitted_at_ = t
         return self
 
     def __call__(self, past: np.ndarray, t: int) -> np.ndarray:
         if past.shape[0] != t:
             raise ValueError("the forecaster must get exactly the periods before t")
-        if (
-            self.model_ is None
-            or self.fitted_at_ is None
-            or t - self.fitted_at_ >= self.refit_every
-        ):
+        if self.fitted_at_ is None or not 0 <= t - self.fitted_at_ < self.refit_every:
             self.fit(past)
+        if self.model_ is None:
+            return self.long_run_intensity(past)
         panel, _ = build_features(self._inputs(past), [t])
-        assert self.model_ is not None
         expected = self.model_.predict(panel)
         if self.blend <= 0:
             return expected

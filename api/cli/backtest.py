@@ -87,8 +87,13 @@ def run_backtest(
     area: Path | None = None,
     model_params: dict | None = None,
     show_progress: bool = True,
+    hysteresis: float | None = None,
 ) -> dict[str, object]:
-    """Grid the events, choose the study cells and the test window, run all methods."""
+    """Grid the events, choose the study cells and the test window, run all methods.
+
+    When the data are too short for ``test_periods``, a shorter window is chosen and said
+    (``note`` in the report); ``hysteresis`` adds the model with a stable list
+    (``model_hysteresis``: a flagged cell stays while it ranks within 5 % + the margin)."""
     # Imported here so that other wangge commands start without loading scikit-learn.
     from models.cell_backtest import METHODS, compare_methods
     from models.cells import study_cells
@@ -107,8 +112,11 @@ def run_backtest(
         f"{cell_size:g} m (EPSG:{study.epsg}); {len(study.starts)} {period}s, "
         f"testing the last {n_test}"
     )
+    if study.note:
+        info(study.note)
+    names = [*METHODS, *(["model_hysteresis"] if hysteresis is not None else [])]
     with progress() as bar:
-        tasks = {m: bar.add_task(m, total=n_test, visible=show_progress) for m in METHODS}
+        tasks = {m: bar.add_task(m, total=n_test, visible=show_progress) for m in names}
 
         def advance(method: str, done: int) -> None:
             bar.update(tasks[method], completed=done)
@@ -123,12 +131,14 @@ def run_backtest(
             seasons=season_flags(study.starts, study.ends),
             model_params=model_params,
             progress=advance,
+            hysteresis=hysteresis,
         )
     return study.report(comparison)
 
 
 def report_table(report: dict[str, object]):
-    """A rich table of hit rate, PAI and PEI per method."""
+    """A rich table of hit rate, PAI and PEI per method, week-to-week Jaccard at 5 % and the
+    Brier score of the calibrated probability."""
     from rich.table import Table
 
     table = Table(title=f"backtest: {report['cell_size']:g} m cells, {report['period']}")
@@ -136,10 +146,16 @@ def report_table(report: dict[str, object]):
     for metric in ("hit_rate", "pai", "pei"):
         for share in ("1", "5", "10"):
             table.add_column(f"{metric} {share}%", justify="right")
+    table.add_column("jaccard 5%", justify="right")
+    table.add_column("brier", justify="right")
+    calibration = report.get("calibration") or {}
     for name, block in report["methods"].items():  # type: ignore[union-attr]
+        brier = calibration.get(name, {}).get("brier")  # type: ignore[union-attr]
         table.add_row(
             name,
             *[f"{block[m][s]:.3f}" for m in ("hit_rate", "pai", "pei") for s in ("1", "5", "10")],
+            f"{report['stability'][name]['5']:.2f}",  # type: ignore[index]
+            "" if brier is None else f"{brier:.5f}",
         )
     return table
 
@@ -160,6 +176,10 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="polygon file: the study area (default: cells with data)"),
         ] = None,
         out: Annotated[Path | None, typer.Option(help="write the JSON report here")] = None,
+        hysteresis: Annotated[
+            float | None,
+            typer.Option(help="also test a stable list: flagged cells stay within 5 % + this"),
+        ] = None,
     ) -> None:
         """Rolling-origin backtest of the risk model against five baselines on square cells."""
         if period not in ("day", "week", "month"):
@@ -168,6 +188,8 @@ def register(app: typer.Typer) -> None:
             raise fail("--cell-size must be positive")
         if test_periods < 1:
             raise fail("--test-periods must be at least 1")
+        if hysteresis is not None and not 0 <= hysteresis < 1:
+            raise fail("--hysteresis must be a share in [0, 1), e.g. 0.02")
         if not events.is_file():
             raise fail(f"{events}: no such file")
         if area is not None and not area.is_file():
@@ -177,7 +199,12 @@ def register(app: typer.Typer) -> None:
         try:
             frame = read_events(events)
             report = run_backtest(
-                frame, cell_size=cell_size, period=period, test_periods=test_periods, area=area
+                frame,
+                cell_size=cell_size,
+                period=period,
+                test_periods=test_periods,
+                area=area,
+                hysteresis=hysteresis,
             )
         except (InputError, CellStudyError) as exc:
             raise fail(str(exc)) from exc

@@ -11,7 +11,17 @@ from typer.testing import CliRunner
 
 from api.cli.backtest import register
 
-METHODS = {"model", "last_period", "long_run", "kde", "prospective", "gistar"}
+METHODS = {
+    "model",
+    "trees",
+    "eb",
+    "sepp",
+    "last_period",
+    "long_run",
+    "kde",
+    "prospective",
+    "gistar",
+}
 
 
 def _app() -> typer.Typer:
@@ -51,6 +61,43 @@ def test_report_has_the_contract_keys(tmp_path):
         for metric in block.values():
             assert set(metric) == {"1", "5", "10"}
     assert report["crs"] == "EPSG:32648"
+    assert set(report["calibration"]) == METHODS and set(report["stability"]) == METHODS
+    for block in report["calibration"].values():
+        assert 0 <= block["brier"] <= 1
+        assert sum(n for _, _, n in block["bins"]) == 4 * report["study_cells"]
+        assert all(0 <= p <= 1 and 0 <= o <= 1 for p, o, _ in block["bins"])
+    assert set(report["selection"]) == {"1", "5", "10"}
+    assert sum(report["selection"]["5"].values()) == 4
+
+
+def test_short_data_get_a_test_window_chosen_and_said(tmp_path):
+    events = tmp_path / "events.csv"
+    out = tmp_path / "report.json"
+    _synthetic_csv(events, n=300)  # 40 weeks: too few for the default 104 test weeks
+    args = ["backtest", "--events", str(events), "--cell-size", "500", "--out", str(out)]
+    result = CliRunner().invoke(_app(), [*args, "--hysteresis", "0.02"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert len(report["test_periods"]) == 40 // 3
+    assert "testing the last 13" in report["note"] and "改为检验最后13周" in report["note"]
+    assert "model_hysteresis" in report["methods"]
+
+
+def test_a_monthly_year_works_with_defaults(tmp_path):
+    events = tmp_path / "events.csv"
+    out = tmp_path / "report.json"
+    _synthetic_csv(events, n=300)
+    frame = pd.read_csv(events)
+    frame["time"] = (
+        pd.Timestamp("2023-01-01")
+        + (pd.to_datetime(frame["time"]) - pd.Timestamp("2024-01-01")) * 1.3
+    )
+    frame.to_csv(events, index=False)
+    args = ["backtest", "--events", str(events), "--cell-size", "500", "--period", "month"]
+    result = CliRunner().invoke(_app(), [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert 3 <= len(report["test_periods"]) <= 4 and report["note"]
 
 
 def test_swapped_columns_are_refused(tmp_path):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from models.cells import CellStudyError, study_cells, to_cells
+from models.cells import CellStudyError, choose_test_window, study_cells, to_cells
 
 LON, LAT = 103.35, 34.69  # Lintan; UTM zone 48 N
 
@@ -51,3 +51,13 @@ def test_a_single_period_is_refused_in_both_languages():
     events = _events(["2024-01-01", "2024-01-02"], [LON, LON], [LAT, LAT])
     with pytest.raises(CellStudyError, match=r"只跨一个周期.*single period"):
         study_cells(events, cell_size=500, period="week", test_periods=4)
+
+
+def test_the_test_window_is_chosen_when_the_data_are_short():
+    assert choose_test_window(784, 104, "week") == (104, None)
+    n_test, note = choose_test_window(17, 104, "week")
+    assert n_test == 5 and "testing the last 5" in note and "改为检验最后5周" in note
+    assert choose_test_window(12, 104, "month")[0] == 4
+    assert choose_test_window(2, 104, "day")[0] == 1
+    with pytest.raises(CellStudyError, match=r"至少需要两个周期.*at least two periods"):
+        choose_test_window(1, 104, "week")
