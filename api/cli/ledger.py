@@ -30,8 +30,11 @@ def register(app: typer.Typer) -> None:
         last_day: Annotated[str, typer.Option("--to", help="last day, included")],
         out: Annotated[Path, typer.Option("-o", "--out", help="the .xlsx file to write")],
         unit: Annotated[str | None, typer.Option(help="county/township/village code")] = None,
+        filed_by: Annotated[str | None, typer.Option(help="填报人 (printed at the foot)")] = None,
+        reviewed_by: Annotated[str | None, typer.Option(help="审核人 (at the foot)")] = None,
     ) -> None:
-        """Write the ledger (化解台账) and the report by unit and category (统计报表) as .xlsx.
+        """Write the ledger (化解台账), the report by unit and category (统计报表) and the
+        overdue and suspended cases (超期及挂起案件) as .xlsx, ready to print (A4 landscape).
         Days are China time and both included; figures agree with /api/v1/stats. Overdue
         (超期) is judged at the end of the period, or now if the period has not ended."""
         from core.errors import WanggeError
@@ -45,7 +48,10 @@ def register(app: typer.Typer) -> None:
         engine = engine_in_use()
         try:
             with transaction(engine) as session:
-                ledger = build_ledger(session=session, first_day=start, last_day=end, unit=unit)
+                ledger = build_ledger(
+                    session=session, first_day=start, last_day=end, unit=unit,
+                    filed_by=filed_by, reviewed_by=reviewed_by,
+                )  # fmt: skip
         except WanggeError as exc:
             raise fail(str(exc)) from None
         finally:

@@ -38,14 +38,17 @@ def ledger_xlsx(
     first_day: dt.date = Query(..., alias="from", description="first day (China time)"),
     last_day: dt.date = Query(..., alias="to", description="last day, included"),
     unit: str | None = Query(None, pattern=UNIT, description="county/township/village code"),
+    reviewed_by: str | None = Query(None, max_length=50, description="审核人 (at the foot)"),
 ) -> Response:
-    """The ledger (化解台账) and report (统计报表) as an .xlsx workbook with Chinese headers.
+    """The ledger (化解台账), report (统计报表) and overdue and suspended cases (超期及挂起案件)
+    as an .xlsx workbook with Chinese headers, ready to print; the caller is 填报人.
 
     The period is whole days, both included, in China time; the figures are those of
     ``/api/v1/stats`` for ``[from 00:00+08:00, to+1 00:00+08:00)``."""
     ledger = build_ledger(
-        session=session, first_day=first_day, last_day=last_day, unit=_unit(user, unit)
-    )
+        session=session, first_day=first_day, last_day=last_day, unit=_unit(user, unit),
+        filed_by=user.username, reviewed_by=reviewed_by,
+    )  # fmt: skip
     audit_case(session, user, request, "read", ledger.unit_code,
                {"ledger": [first_day.isoformat(), last_day.isoformat()]},
                object_type="ledger")  # fmt: skip

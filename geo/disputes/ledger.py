@@ -12,6 +12,10 @@ not call a case due 12-08 overdue. A case's 是否超期 is :func:`core.cases.is
 past its deadline, or resolved after it); the report's and the totals row's overdue count the
 cases still open past their deadline (在办超期), as ``/api/v1/stats`` does.
 
+The watch list (超期及挂起案件) holds the cases overdue at that instant, with the days past their
+deadline (still open: up to the instant; resolved late: up to the resolution), and the cases
+suspended (挂起) at that instant, with the days they have waited.
+
 The report has one block per unit one level down (the townships of a county, the villages
 of a township, the grids of a village), one row per category with disputes screened in it
 and a subtotal row, then disputes not on any grid (county only), then the unit's total.
@@ -62,6 +66,19 @@ class Ledger:
     cases: list[dict] = field(default_factory=list)
     report: list[ReportRow] = field(default_factory=list)
     synthetic: bool = False
+    filed_by: str | None = None
+    reviewed_by: str | None = None
+    filed_on: dt.date | None = None
+
+    @property
+    def all_synthetic(self) -> bool:
+        """Every case is synthetic (the title then says so; otherwise the rows do)."""
+        return bool(self.cases) and all(c["synthetic"] for c in self.cases)
+
+    @property
+    def watch(self) -> list[dict]:
+        """The cases overdue or suspended at :attr:`overdue_at` (module docstring)."""
+        return [c for c in self.cases if c["overdue"] or c["suspended"]]
 
 
 def period_instants(first_day: dt.date, last_day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -89,12 +106,16 @@ def build_ledger(
     last_day: dt.date,
     unit: str | None = None,
     now: dt.datetime | None = None,
+    filed_by: str | None = None,
+    reviewed_by: str | None = None,
 ) -> Ledger:
     """The ledger and report of ``unit`` (county, township or village code; default: the
     only county stored) for the days ``first_day`` to ``last_day``, both included.
 
     Each case carries ``overdue`` (是否超期) and ``open_overdue`` (在办超期), judged at
-    ``overdue_at``: the period's end, or ``now`` (default: the current time) if sooner."""
+    ``overdue_at``: the period's end, or ``now`` (default: the current time) if sooner, and
+    ``days_overdue``, ``suspended`` and ``days_suspended`` for the watch list. ``filed_by``
+    and ``reviewed_by`` (填报人, 审核人) are printed at the foot; the filing day is ``now``'s."""
     unit = unit or which_county(session=session)
     level = LEVEL_BY_LENGTH.get(len(unit))
     if level is None:
@@ -109,6 +130,8 @@ def build_ledger(
     rows = session.execute(sql("ledger_cases"), {"unit": unit, "from": start, "to": end})
     ledger.cases = [_judged(dict(r), at) for r in rows.mappings()]
     ledger.synthetic = any(c["synthetic"] for c in ledger.cases)
+    ledger.filed_by, ledger.reviewed_by = filed_by, reviewed_by
+    ledger.filed_on = now.astimezone(CHINA).date()
     ledger.report = report_rows(
         session=session, unit=unit, level=level, start=start, end=end, now=now
     )
@@ -119,7 +142,16 @@ def _judged(case: dict, at: dt.datetime) -> dict:
     status, deadline = case["status_at_end"], case["deadline"]
     case["overdue"] = cases.is_overdue(status, deadline, case["resolved_at"], at)
     case["open_overdue"] = cases.is_open_past_deadline(status, deadline, at)
+    late_until = at if case["open_overdue"] else case["resolved_at"]
+    case["days_overdue"] = _days(late_until - deadline) if case["overdue"] else None
+    suspended_at = case.get("suspended_at")
+    case["suspended"] = cases.is_open(status) and suspended_at is not None and suspended_at <= at
+    case["days_suspended"] = _days(at - suspended_at) if case["suspended"] else None
     return case
+
+
+def _days(span: dt.timedelta) -> float:
+    return round(span.total_seconds() / 86400, 1)
 
 
 def report_rows(

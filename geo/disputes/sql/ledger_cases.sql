@@ -17,8 +17,10 @@ WITH scope AS (
 )
 SELECT s.id, s.external_id, s.reported_at, s.category, s.severity, s.location_text,
        s.description, s.deadline, s.resolved_at, s.satisfaction, s.synthetic,
-       s.grid_code, s.grid_name, t.short_name AS township, v.short_name AS village,
-       coalesce(st.name, s.assignee) AS assignee, f.name AS facility,
+       s.grid_code, s.grid_name, s.township_code, s.village_code, t.short_name AS township,
+       v.short_name AS village, s.suspended_at, s.held_deadline,
+       coalesce(st.name, s.assignee) AS assignee,
+       coalesce(f.name, au.short_name, ag.name, s.assignee_unit) AS facility,
        coalesce((SELECT e.to_status FROM dispute_event e
                  WHERE e.dispute_id = s.id AND e.action = 'transition'
                    AND e.at < CAST(:to AS timestamptz)
@@ -29,4 +31,6 @@ LEFT JOIN admin_unit t ON t.code = s.township_code
 LEFT JOIN admin_unit v ON v.code = s.village_code
 LEFT JOIN staff st ON st.code = s.assignee
 LEFT JOIN facility f ON f.id = s.assigned_facility_id
+LEFT JOIN admin_unit au ON au.code = s.assignee_unit
+LEFT JOIN grid ag ON ag.code = s.assignee_unit AND ag.valid_to IS NULL
 ORDER BY s.reported_at, s.id

@@ -71,12 +71,12 @@ CASES = {  # name: (village, category, reported, [(status, date, extra)])
     "I": (CHIGOU, "neighbour", "2026-04-02", []),
 }  # fmt: skip
 REPORT = [  # the rows under the header, by hand
-    (1, "新城镇", "邻里纠纷", 1, 0, 0.0, 1, 1),
-    (2, "新城镇", "债权债务", 1, 1, 100.0, 0, 0),
-    (None, "新城镇", "小计", 2, 1, 50.0, 1, 1),
-    (3, "冶力关镇", "邻里纠纷", 4, 2, 50.0, 1, 2),
-    (4, "冶力关镇", "土地山林", 1, 0, 0.0, 0, 0),
-    (None, "冶力关镇", "小计", 5, 2, 40.0, 1, 2),
+    (1, "新城镇（623021101）", "邻里纠纷", 1, 0, 0.0, 1, 1),
+    (2, "新城镇（623021101）", "债权债务", 1, 1, 100.0, 0, 0),
+    (None, "新城镇（623021101）", "小计", 2, 1, 50.0, 1, 1),
+    (3, "冶力关镇（623021102）", "邻里纠纷", 4, 2, 50.0, 1, 2),
+    (4, "冶力关镇（623021102）", "土地山林", 1, 0, 0.0, 0, 0),
+    (None, "冶力关镇（623021102）", "小计", 5, 2, 40.0, 1, 2),
     ("合计", None, "全部", 7, 3, 42.9, 2, 3),
 ]
 
@@ -99,6 +99,14 @@ def _book(session, **kw):
     return ledger, load_workbook(io.BytesIO(ledger_workbook(ledger)))
 
 
+def table(sheet) -> tuple[list[tuple], tuple | None, list[tuple]]:
+    """A sheet's rows under the header up to the totals row, the totals row (None when the
+    sheet has none) and the rows after it."""
+    rows = list(sheet.iter_rows(values_only=True))
+    end = next(i for i, r in enumerate(rows) if i > 2 and r[0] == "合计")
+    return rows[3:end], rows[end], rows[end + 1 :]
+
+
 def test_the_report_sheet_matches_the_hand_computed_fixture(county):
     _, book = _book(county)
     sheet = book["统计报表"]
@@ -106,7 +114,9 @@ def test_the_report_sheet_matches_the_hand_computed_fixture(county):
     assert rows[0][0] == "矛盾纠纷排查化解情况统计表"
     assert rows[1][0] == "填报单位：临潭县（623021）    统计时段：2026年1月1日至2026年3月31日"
     assert rows[2] == REPORT_HEADERS
-    assert rows[3:] == REPORT
+    body, total, foot = table(sheet)
+    assert [*body, total] == REPORT
+    assert foot[-1][0].startswith("填报人：")
     assert "A1:H1" in {str(r) for r in sheet.merged_cells.ranges}
 
 
@@ -114,7 +124,7 @@ def test_the_ledger_sheet_lists_every_case_of_the_period(county):
     _, book = _book(county)
     rows = list(book["化解台账"].iter_rows(values_only=True))
     assert rows[0][0] == "矛盾纠纷排查化解台账" and rows[2] == LEDGER_HEADERS
-    body, total = rows[3:-1], rows[-1]
+    body, total, _ = table(book["化解台账"])
     column = {h: i for i, h in enumerate(LEDGER_HEADERS)}
     assert [r[column["案件编号"]] for r in body] == [f"LG-{c}" for c in "ABCFDGE"]
     assert [r[column["序号"]] for r in body] == list(range(1, 8))
@@ -124,8 +134,10 @@ def test_the_ledger_sheet_lists_every_case_of_the_period(county):
     assert by_case["LG-G"][column["化解时间"]] is None
     assert by_case["LG-E"][column["办理状态"]] == "兜底受理"
     assert by_case["LG-C"][column["纠纷类别"]] == "债权债务"
-    assert by_case["LG-C"][column["乡镇（街道）"]] == "新城镇"
-    assert by_case["LG-A"][column["受理时间"]] == "2026-01-05 20:00"  # China time
+    assert by_case["LG-C"][column["乡镇（街道）"]] == "新城镇（623021101）"
+    assert by_case["LG-C"][column["村（社区）"]] == f"东山村民委员会（{DONGSHAN}）"
+    assert by_case["LG-C"][column["网格"]] == f"东山村民委员会网格（{DONGSHAN}0001）"
+    assert by_case["LG-A"][column["受理时间"]] == dt.datetime(2026, 1, 5, 20)  # China time
     late = {k for k, r in by_case.items() if r[column["是否超期"]] == "是"}
     assert late == {"LG-B", "LG-D", "LG-G"}
     assert total[0] == "合计" and total[1] == "受理7件"
@@ -145,7 +157,8 @@ def test_the_figures_agree_with_the_stats_of_the_same_instants(county):
 def test_a_township_ledger_breaks_down_by_village(county):
     ledger, book = _book(county, unit=YELIGUAN)
     assert ledger.unit_name == "冶力关镇" and len(ledger.cases) == 5
-    rows = list(book["统计报表"].iter_rows(values_only=True))[3:]
+    body, total, _ = table(book["统计报表"])
+    rows = [*body, total]
     assert rows[-1] == ("合计", None, "全部", 5, 2, 40.0, 1, 2)
     assert rows[-2][2] == "小计" and rows[-2][3] == 5
     assert all("池沟" in r[1] for r in rows[:-1])
@@ -175,6 +188,7 @@ def test_the_demo_ledger_agrees_with_the_stats_by_township(demo_db):
     assert sum(r.figures["screened"] for r in categories) == stats["screened"]
     book = load_workbook(io.BytesIO(ledger_workbook(ledger)))
     assert book["化解台账"]["A1"].value.endswith("（模拟数据）")
+    assert book.sheetnames == ["化解台账", "统计报表", "超期及挂起案件"]
 
 
 def _period_around(session, now: dt.datetime, cases: dict, last_day: dt.date):
@@ -194,10 +208,10 @@ def _period_around(session, now: dt.datetime, cases: dict, last_day: dt.date):
     first = (now - dt.timedelta(days=40)).date()
     ledger = build_ledger(session=session, first_day=first, last_day=last_day, now=now)
     book = load_workbook(io.BytesIO(ledger_workbook(ledger)))
-    rows = list(book["化解台账"].iter_rows(values_only=True))
+    body, total, _ = table(book["化解台账"])
     column = {h: i for i, h in enumerate(LEDGER_HEADERS)}
-    late = {r[column["案件编号"]]: r[column["是否超期"]] for r in rows[3:-1]}
-    return ledger, late, rows[-1][column["简要情况"]]
+    late = {r[column["案件编号"]]: r[column["是否超期"]] for r in body}
+    return ledger, late, total[column["简要情况"]]
 
 
 def test_a_period_ending_later_judges_overdue_at_the_export(db):
