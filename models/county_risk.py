@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from models.candidates import decayed_rate, local_empirical_bayes
 from models.flags import (
+    SPAN_WORD,
     emerging_flags,
     flagged_counts,
     gistar_flags,
@@ -43,7 +45,7 @@ from models.panel import (
     panel_inputs,
     periods_through,
 )
-from models.risk import RiskModel
+from models.risk import Factor, RiskModel
 
 __all__ = [
     "ATTRIBUTES",
@@ -58,6 +60,10 @@ LOCAL_ZONE = "Asia/Shanghai"
 ATTRIBUTES = ("households", "population", "dist_police", "dist_mediation", "dist_township")
 GISTAR_SPAN = 52
 FIRST_TRAIN_PERIOD = 8
+# Fewer disputes than this in the training periods, and the trees are not trained: the grids are
+# scored by the smoothed past rate instead (models.candidates.local_empirical_bayes).
+MIN_TRAINING_DISPUTES = 30
+BASELINE_HALF_LIFE = {"day": 180.0, "week": 26.0, "month": 6.0}
 
 
 @dataclass
@@ -80,6 +86,7 @@ class CountyScores:
     period_start: pd.Timestamp
     training_rows: int
     flagged: dict[str, int]
+    note: str | None = None
 
 
 def _utc_naive(values) -> np.ndarray:
@@ -181,8 +188,14 @@ def score_county(
             "(not enough history to train: need at least two periods of disputes)"
         )
     X, y = build_features(inputs, train_periods)
-    model = RiskModel(random_state=random_state).fit(X, y)
+    model: RiskModel | None = None
+    note = None
+    if y.sum() >= MIN_TRAINING_DISPUTES:
+        model = RiskModel(random_state=random_state).fit(X, y)
+    else:
+        note = _baseline_note(int(inputs.counts[:current].sum()), current, period)
     score_periods = list(range(max(current - history, first_train), current + 1))
+    window = min(window, current)
 
     flags: list[dict] = []
     series = trailing_gistar(
@@ -200,11 +213,17 @@ def score_county(
 
     score_frames = []
     for t in score_periods:
-        X_t, _ = build_features(inputs, [t])
-        expected = model.predict(X_t)
+        if model is None:
+            expected = baseline_expected(inputs.counts[:t], adjacency, period)
+            top = top_units(expected, flag_share)
+            explained = baseline_factors(inputs.counts[:t], adjacency, top, period)
+        else:
+            X_t, _ = build_features(inputs, [t])
+            expected = model.predict(X_t)
+            top = top_units(expected, flag_share)
+            explanations = model.explain(X_t, top, period_word=SPAN_WORD[period])
+            explained = {int(u): f for u, f in zip(top, explanations, strict=True)}
         rank = RiskModel.rank(expected)
-        top = top_units(expected, flag_share)
-        explained = {int(u): f for u, f in zip(top, model.explain(X_t, top), strict=True)}
         score_frames.append(_score_rows(grid_ids, starts[t], expected, rank, explained))
         flags += model_flags(
             expected, rank, top, explained, unit_ids=grid_ids, period_start=starts[t],
@@ -221,9 +240,50 @@ def score_county(
         scores=pd.concat(score_frames, ignore_index=True),
         flags=flags,
         period_start=period_start,
-        training_rows=len(y),
+        training_rows=len(y) if model is not None else 0,
         flagged=flagged_counts(flags, period_start),
+        note=note,
     )
+
+
+def _baseline_note(disputes: int, periods: int, period: str) -> str:
+    """The sentence saying why a young county is scored without the trees."""
+    word = SPAN_WORD[period]
+    return (
+        f"本县此前{periods}{word}仅有{disputes}起纠纷，不足以训练模型（至少需要"
+        f"{MIN_TRAINING_DISPUTES}起）：按各网格及相邻网格的历史纠纷率（经验贝叶斯平滑）评分 "
+        f"(only {disputes} disputes over {periods} {period}s, too few to train the model "
+        f"(it needs {MIN_TRAINING_DISPUTES}): grids are scored by their past dispute rate "
+        f"smoothed with their neighbours' (empirical Bayes))"
+    )
+
+
+def baseline_expected(past: np.ndarray, adjacency: sp.spmatrix, period: str) -> np.ndarray:
+    """Expected disputes per grid from the decayed past rate, shrunk toward the neighbours'
+    (local empirical Bayes over the grid and its contiguous grids)."""
+    rate, exposure = decayed_rate(past, BASELINE_HALF_LIFE[period])
+    neighbourhood = sp.csr_matrix(adjacency) + sp.identity(past.shape[1], format="csr")
+    return local_empirical_bayes(rate, exposure, neighbourhood)
+
+
+def baseline_factors(
+    past: np.ndarray, adjacency: sp.spmatrix, top: np.ndarray, period: str
+) -> dict[int, list[Factor]]:
+    """The reasons of a baseline score in words: the grid's own and its neighbours' disputes."""
+    own = past.sum(axis=0)
+    around = sp.csr_matrix(adjacency) @ own
+    word = SPAN_WORD[period]
+    out = {}
+    for u in top:
+        factors = []
+        if own[u] > 0:
+            text = f"近{past.shape[0]}{word}本网格纠纷{int(own[u])}起"
+            factors.append(Factor("long_run", text, float(own[u])))
+        if around[u] > 0:
+            text = f"相邻网格纠纷{int(around[u])}起"
+            factors.append(Factor("neighbours", text, float(around[u])))
+        out[int(u)] = factors
+    return out
 
 
 def _score_rows(grid_ids, period_start, expected, rank, explained) -> pd.DataFrame:

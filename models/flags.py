@@ -26,6 +26,7 @@ from models.risk import Factor
 __all__ = [
     "EMERGING_ZH",
     "PERIOD_WORD",
+    "SPAN_WORD",
     "TrailingGiStar",
     "emerging_flags",
     "flagged_counts",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 PERIOD_WORD = {"day": "日", "week": "周", "month": "月"}
+# The same periods counted: "近4周", "近4个月", "近4天".
+SPAN_WORD = {"day": "天", "week": "周", "month": "个月"}
 
 EMERGING_ZH = {
     "new": "新热点",
@@ -95,7 +98,7 @@ def gistar_flags(
     period: str,
 ) -> list[dict]:
     """A ``gistar`` flag for every significant hot spot of one period's trailing counts."""
-    word = PERIOD_WORD[period]
+    word = SPAN_WORD[period]
     return [
         {
             "grid_id": unit_ids[u],

@@ -86,6 +86,25 @@ def _top_percent(sorted_values: np.ndarray, value: float) -> int:
     return max(1, int(np.ceil(share)))
 
 
+# What a group's phrase states about the unit; a group whose facts are absent for the unit is
+# not given as a reason, so a reason never contradicts the numbers beside it.
+_STATED_FACTS: dict[str, tuple[str, ...]] = {
+    "recent_count": ("lag4",),
+    "long_run": ("lag52",),
+    "trend": ("trend13",),
+    "neighbours": ("nb_lag4", "nb_lag13"),
+    "signals": ("sig_lag4",),
+    "open_cases": ("open_cases", "overdue_cases"),
+    "households": ("households",),
+}
+
+
+def _holds(group: str, row: pd.Series) -> bool:
+    """Whether the facts a group's phrase states are true of this unit (positive counts)."""
+    columns = [c for c in _STATED_FACTS.get(group, ()) if c in row.index]
+    return not columns or any(row[c] > 0 for c in columns)
+
+
 def _phrase(group: str, row: pd.Series, ranked: dict[str, np.ndarray], period_word: str) -> str:
     """Plain-words description of a factor group for one unit (Chinese, for the review meeting)."""
     if group == "recent_count" and "lag4" in row:
@@ -237,14 +256,15 @@ class RiskModel:
         out: list[list[Factor]] = []
         for i in range(len(idx)):
             row = subset.iloc[i]
-            order = np.argsort(-matrix[i])[:top]
+            order = [
+                j for j in np.argsort(-matrix[i]) if matrix[i, j] > 0 and _holds(names[j], row)
+            ][:top]
             out.append(
                 [
                     Factor(
                         names[j], _phrase(names[j], row, ranked, period_word), float(matrix[i, j])
                     )
                     for j in order
-                    if matrix[i, j] > 0
                 ]
             )
         return out

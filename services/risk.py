@@ -33,6 +33,7 @@ class ScoringReport:
     grids: int
     training_rows: int
     flagged: dict[str, int]
+    note: str | None = None
 
 
 def train_and_score(
@@ -48,7 +49,8 @@ def train_and_score(
 ) -> ScoringReport:
     """Train on the county's past, score period T (holding ``as_of``, default now), store the
     scores and flagged grids. See models.county_risk for ``window``, ``history`` and
-    ``flag_share``.
+    ``flag_share``. A county too young to train on is scored by its smoothed past rates, and
+    ``note`` says so.
 
     Runs the numeric work on one OpenMP thread: gradient boosting's threads spin while they
     wait, and on a busy two-core server that made training ten times slower, not faster.
@@ -77,6 +79,7 @@ def train_and_score(
     return ScoringReport(
         county=county, period=period, period_start=result.period_start.date(),
         grids=len(grids), training_rows=result.training_rows, flagged=result.flagged,
+        note=result.note,
     )  # fmt: skip
 
 

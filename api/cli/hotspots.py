@@ -40,6 +40,8 @@ def register(app: typer.Typer) -> None:
                     f"scored {report.grids} grids for the {period} of {report.period_start} "
                     f"(trained on {report.training_rows:,} rows); flagged {report.flagged}"
                 )
+                if report.note:
+                    info(report.note)
             rows = risk.latest_flags(engine, county=county)
         except (WanggeError, ValueError) as exc:
             raise fail(str(exc)) from exc

@@ -103,3 +103,30 @@ def test_periods_run_through_as_of():
     assert list(index) == [0, 1]
     assert current == 4 and len(starts) == 5
     assert starts[0] == pd.Timestamp("2024-01-01") and ends[-1] == pd.Timestamp("2024-02-05")
+
+
+def test_a_young_county_is_scored_by_its_smoothed_past_with_a_sentence():
+    grids, adjacency, disputes, signals = _county()
+    young = disputes.sample(14, random_state=1)
+    result = score_county(grids, adjacency, young, signals, as_of=AS_OF)
+    assert "不足以训练模型" in result.note and "too few to train" in result.note
+    assert result.training_rows == 0
+    assert result.scores["expected"].notna().all() and (result.scores["expected"] >= 0).all()
+    flagged = [f for f in result.flags if f["method"] == "model"]
+    assert flagged and all("起" in f["explanation"] for f in flagged)
+    first_weeks = disputes[disputes["reported_at"] < FIRST + pd.Timedelta(days=20)]
+    early = score_county(
+        grids, adjacency, first_weeks, signals, as_of=FIRST + pd.Timedelta(days=20)
+    )
+    assert early.note and not early.scores.empty
+
+
+def test_monthly_reasons_count_months_and_never_contradict_the_numbers():
+    grids, adjacency, disputes, signals = _county()
+    result = score_county(grids, adjacency, disputes, signals, period="month", as_of=AS_OF)
+    texts = [f["explanation"] for f in result.flags if f["method"] in ("model", "gistar")]
+    assert texts and not any("周" in text for text in texts)
+    for row in result.scores.dropna(subset=["factors"]).itertuples():
+        for factor in row.factors:
+            assert factor["effect"] > 0
+            assert "纠纷0起" not in factor["text"] and "信号0条" not in factor["text"]
