@@ -2,12 +2,12 @@
 client's address (forwarded headers believed only from the configured proxies).
 
 Per account (any client): after ``account_limit`` failures each further attempt on that name
-waits twice as long as the last (from ``base_wait`` up to ``account_cap``), wherever it comes
-from, so rotating addresses or spoofing ``X-Forwarded-For`` gains nothing.
+waits twice as long as the last (from ``account_wait`` up to ``account_cap``), wherever it
+comes from, so rotating addresses or spoofing ``X-Forwarded-For`` gains nothing.
 
-Per client (any account): after ``client_limit`` failures the address backs off too, but only
-up to ``client_cap`` (a minute): many people may sit behind one government NAT address, and
-one of them guessing must never lock the others out for long.
+Per client (any account): after ``client_limit`` failures the address backs off too (from
+``client_wait``), but only up to ``client_cap`` (a minute): many people may sit behind one
+government NAT address, and one of them guessing must never lock the others out for long.
 
 A success clears the account's count. Counts are forgotten ``window`` seconds after their last
 failure. They are kept in memory, so the limits hold per server process (``wangge serve`` runs
@@ -38,7 +38,8 @@ class LoginThrottle:
         *,
         account_limit: int = 5,
         client_limit: int = 30,
-        base_wait: float = 1.0,
+        account_wait: float = 30.0,
+        client_wait: float = 2.0,
         account_cap: float = 900.0,
         client_cap: float = 60.0,
         window: float = 900.0,
@@ -46,7 +47,8 @@ class LoginThrottle:
     ) -> None:
         self.account_limit = account_limit
         self.client_limit = client_limit
-        self.base_wait = base_wait
+        self.account_wait = account_wait
+        self.client_wait = client_wait
         self.account_cap = account_cap
         self.client_cap = client_cap
         self.window = window
@@ -55,7 +57,15 @@ class LoginThrottle:
         self._clients: dict[str, _Failures] = {}
         self._lock = threading.Lock()
 
-    def _wait(self, table: dict[str, _Failures], key: str, limit: int, cap: float, now: float):
+    def _wait(
+        self,
+        table: dict[str, _Failures],
+        key: str,
+        limit: int,
+        first: float,
+        cap: float,
+        now: float,
+    ) -> float:
         failures = table.get(key)
         if failures is None:
             return 0.0
@@ -64,7 +74,7 @@ class LoginThrottle:
             return 0.0
         if failures.count < limit:
             return 0.0
-        backoff = min(cap, self.base_wait * 2 ** (failures.count - limit))
+        backoff = min(cap, first * 2 ** (failures.count - limit))
         return max(0.0, failures.last + backoff - now)
 
     def retry_after(self, *, username: str, client: str) -> float:
@@ -73,9 +83,16 @@ class LoginThrottle:
         with self._lock:
             return max(
                 self._wait(
-                    self._accounts, username.lower(), self.account_limit, self.account_cap, now
+                    self._accounts,
+                    username.lower(),
+                    self.account_limit,
+                    self.account_wait,
+                    self.account_cap,
+                    now,
                 ),
-                self._wait(self._clients, client, self.client_limit, self.client_cap, now),
+                self._wait(
+                    self._clients, client, self.client_limit, self.client_wait, self.client_cap, now
+                ),
             )
 
     def failed(self, *, username: str, client: str) -> None:
