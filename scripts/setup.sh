@@ -28,7 +28,7 @@ install_os_packages() {
     ensure_lists() { if [ "$updated" -eq 0 ]; then as_root apt-get update -q; updated=1; fi; }
     major=$(postgres_major)
     if [ -z "$major" ]; then ensure_lists; major=$(postgres_major); fi
-    for pkg in "postgresql-$major" "postgresql-$major-postgis-3" chromium fonts-noto-cjk \
+    for pkg in "postgresql-$major" "postgresql-$major-postgis-3" chromium fonts-noto-cjk gdal-bin \
         libreoffice-calc poppler-utils; do
         dpkg -s "$pkg" >/dev/null 2>&1 || wanted+=("$pkg")
     done

@@ -35,6 +35,7 @@ class JobOutcome:
     counts: dict
     error: str | None
     seconds: float
+    cpu_seconds: float = 0.0
 
     def as_dict(self) -> dict:
         """Plain values, for JSON."""
@@ -83,7 +84,7 @@ def run_job(url: str, job: str, county: str, now: dt.datetime | None = None) -> 
     if job not in JOBS:
         raise ValueError(f"未知任务 unknown job {job!r}; known: {', '.join(JOBS)}")
     now = now or dt.datetime.now(dt.UTC)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     engine = make_engine(url, pool_size=2)
     try:
         with runs.job_lock(engine, job=job, county=county) as taken:
@@ -106,7 +107,10 @@ def run_job(url: str, job: str, county: str, now: dt.datetime | None = None) -> 
                 )
     finally:
         engine.dispose()
-    return JobOutcome(job, county, outcome, counts, error, time.perf_counter() - started)
+    return JobOutcome(
+        job, county, outcome, counts, error, time.perf_counter() - started,
+        time.process_time() - cpu_started,
+    )  # fmt: skip
 
 
 def counties_in(url: str) -> list[str]:
