@@ -43,6 +43,6 @@ class HysteresisForecaster:
     def __call__(self, past: np.ndarray, t: int) -> np.ndarray:
         position = size_rank(self.forecast(past, t), self.sizes)
         if self.flagged_ is not None:
-            position[self.flagged_] = np.maximum(position[self.flagged_] - self.margin, 0.0)
+            position[self.flagged_] -= self.margin
         self.flagged_ = np.flatnonzero(position < self.share)
         return 1.0 - position
