@@ -46,6 +46,10 @@ def test_one_address_in_noisy_form(client, auth_headers, rural_address):
     assert body["grid_code"] == a["grid_code"]
     assert 0 < body["score"] <= 1
     assert (body["lon"], body["lat"]) == pytest.approx((a["lon"], a["lat"]))
+    assert body["standard_address"] == a["full_text"]
+    assert (body["level_zh"], body["status"], body["conflicts"]) == ("门牌地址", None, [])
+    assert body["township_name"] == a["township"] and body["grid_name"]
+    assert body["reason"]
 
 
 def test_batch_with_outside_and_ambiguous_text(client, auth_headers, rural_address):
@@ -59,6 +63,19 @@ def test_batch_with_outside_and_ambiguous_text(client, auth_headers, rural_addre
     assert results[1]["named_region"] == "卓尼县" and results[1]["grid_code"] is None
     assert results[2]["ambiguous"] is True
     assert {c["township"] for c in results[2]["candidates"]} == {"新城镇", "冶力关镇"}
+    assert all(c["code"] and c["score"] == 0.5 for c in results[2]["candidates"])
+    # coarse or ambiguous: no grid, 位置待核实
+    assert [r["grid_code"] for r in results[2:4]] == [None, None]
+    assert [r["status"] for r in results[2:4]] == ["位置待核实", "位置待核实"]
+
+
+def test_a_village_under_the_wrong_township_is_flagged(client, auth_headers):
+    body = client.post(
+        "/api/v1/geocode", json={"address": "城关镇西街村"}, headers=auth_headers["viewer"]
+    ).json()
+    assert (body["level"], body["village_name"], body["grid_code"]) == ("village", "西街村", None)
+    assert body["conflicts"][0]["kind"] == "admin"
+    assert body["conflicts"][0]["message"].startswith("文字写的是城关镇，但西街村属于新城镇")
 
 
 def test_gps_fix_in_gcj02_and_reverse_geocoding(client, auth_headers, rural_address):
