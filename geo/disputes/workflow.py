@@ -12,8 +12,9 @@ so that the county's figures stay honest.
 
 Assignment is explicit: routing sets ``assignee_unit`` (the facility, the area, or the unit
 of the person), ``assignee_staff`` and ``routed_by`` (the routing centre's unit key);
-a case taken on the spot (received → in progress) is assigned to the caller's own unit.
-The transition's event names the assignment, so every change of hands is in the history.
+a case taken on the spot (received → in progress) is assigned to the caller's own unit (the
+event's actor). A routing's event names the assignment, so every change of hands is in the
+history.
 :func:`accept_suggestion` routes a case to a dispatch recommendation in one step.
 
 Every change is one versioned UPDATE (``WHERE id = :id AND version = :v``) plus one
@@ -255,7 +256,7 @@ def transition(
         raise stale_version(session=session, dispute_id=dispute_id, version=version)
     details = [
         note,
-        assignment and assignment.describe(),
+        step == "route" and assignment.describe(),
         rating_source and f"rating source {rating_source}",
     ]
     event_id = session.execute(
