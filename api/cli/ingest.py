@@ -1,4 +1,8 @@
-"""``wangge ingest disputes | signals FILE [--crs wgs84|gcj02] [--county CODE] [--layer L]``."""
+"""``wangge ingest disputes | signals FILE [--crs wgs84|gcj02] [--county CODE] [--layer L]``.
+
+Exit status: 0 every row taken in, 1 rows refused (the good ones are committed) or the file
+refused whole, 2 usage (a missing file, an unknown option).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import engine_in_use, err_console, fail, info, progress
+from api.cli.load import EXIT_REFUSED, EXIT_USAGE, problem_line
 
 HELP = {
     "disputes": "Disputes (矛盾纠纷): external_id/编号, reported_at/受理时间, category/类别, "
@@ -24,6 +29,8 @@ def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str 
     from core.errors import InvalidRequest
     from geo.disputes.intake import ingest_file
 
+    if not file.exists():
+        raise fail(f"找不到文件 / no such file: {file}", EXIT_USAGE)
     engine = engine_in_use()
     try:
         with progress() as bar:
@@ -37,13 +44,22 @@ def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str 
                 actor="wangge ingest", on_progress=advance,
             )  # fmt: skip
     except InvalidRequest as exc:
-        raise fail(f"{file}: {exc}; nothing was written") from None
+        raise fail(f"{file}: {exc}；未写入任何数据 / nothing was written", EXIT_REFUSED) from None
     finally:
         engine.dispose()
     for problem in report.rejected[:SHOWN_PROBLEMS]:
-        err_console.print(f"  rejected {problem}", highlight=False, soft_wrap=True, markup=False)
+        err_console.print(
+            f"  拒收 / rejected: {problem_line(problem)}",
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
     if len(report.rejected) > SHOWN_PROBLEMS:
-        info(f"  … and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
+        info(f"  … 另有 / and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
+    for external_id in report.needs_location[:SHOWN_PROBLEMS]:
+        err_console.print(
+            f"  待定位（不在任何网格内，可能在县外）/ needs a location (on no grid, perhaps "
+            f"outside the county): {external_id}",
+            highlight=False, soft_wrap=True, markup=False,
+        )  # fmt: skip
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -54,9 +70,10 @@ def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str 
             f"flagged as likely duplicates {len(report.flagged_duplicates)}"
         )
     if report.rejected:
-        info("accepted rows are committed; fix the rejected rows and send the file again "
-             "(rows already stored are skipped)")  # fmt: skip
-        raise typer.Exit(2)
+        info("已接收的行已保存；请改正被拒收的行后重新发送（已保存的行会跳过）/ accepted rows are "
+             "committed; fix the rejected rows and send the file again (rows already stored "
+             "are skipped)")  # fmt: skip
+        raise typer.Exit(EXIT_REFUSED)
 
 
 def register(app: typer.Typer) -> None:

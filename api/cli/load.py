@@ -1,4 +1,8 @@
-"""``wangge load admin-units | grids | addresses | facilities FILE [--crs ...] [--layer L]``."""
+"""``wangge load admin-units | grids | addresses | facilities FILE [--crs ...] [--layer L]``.
+
+Exit status: 0 loaded, 1 refused (every problem listed, nothing written), 2 usage (a missing
+file, an unknown option).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,18 @@ HELP = {
     "admin-units": "County, townships and villages/communities (codes 6/9/12 digits, polygons).",
     "grids": "Grids: code = village code + sequence, polygons tiling their village.",
     "addresses": "Standard addresses (points): put on their grid, kept if outside every grid.",
-    "facilities": "Centres, police stations, court stations, judicial offices … (points).",
+    "facilities": "Centres, police stations, court stations, judicial offices … (points; "
+    "Amap/Tencent/Baidu POI exports too).",
 }
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
 
 CrsOption = Annotated[
     str | None,
     typer.Option(
         "--crs",
         help="CRS of the coordinates when the file names none or names a wrong one: "
-        "EPSG:XXXX, or gcj02 for Amap/Tencent longitude/latitude.",
+        "EPSG:XXXX, gcj02 for Amap/Tencent, bd09 for Baidu longitude/latitude.",
     ),
 ]
 LayerOption = Annotated[
@@ -30,44 +37,74 @@ LayerOption = Annotated[
 ToleranceOption = Annotated[
     float,
     typer.Option("--tolerance", help="Grids: gaps, overlaps and overhangs smaller than this (m²) "
-                 "are ignored."),
+                 "are snapped to the neighbouring grid (so are slivers thinner than 5 cm)."),
+]  # fmt: skip
+ReplaceOption = Annotated[
+    bool,
+    typer.Option("--replace", help="Allow the file to move stored units, grids or points by "
+                 "more than 100 m (or change a quarter of an area); each change is listed."),
+]  # fmt: skip
+KindsOption = Annotated[
+    Path | None,
+    typer.Option("--kinds", help="Facilities: a CSV (keyword,kind) mapping web-map type "
+                 "strings to facility kinds, instead of the shipped geo/places/poi_kinds.csv."),
 ]  # fmt: skip
 
 
-def _run(kind: str, file: Path, crs: str | None, layer: str | None, tolerance: float) -> None:
+def problem_line(problem) -> str:
+    """One problem as the clerk reads it: the row and column in Chinese, then in English."""
+    where_zh, where_en = [], []
+    if problem.row is not None:
+        where_zh.append(f"第 {problem.row} 行")
+        where_en.append(f"row {problem.row}")
+    if problem.field:
+        where_zh.append(f"“{problem.field}”列")
+        where_en.append(f"field '{problem.field}'")
+    if not where_zh:
+        return problem.reason
+    return f"{'，'.join(where_zh)} / {', '.join(where_en)}: {problem.reason}"
+
+
+def _say(prefix: str, problem) -> None:
+    err_console.print(
+        f"{prefix}{problem_line(problem)}", highlight=False, soft_wrap=True, markup=False
+    )
+
+
+def _run(kind: str, file: Path, crs, layer, tolerance: float, replace: bool, kinds) -> None:
     from core.errors import ImportRejected
     from geo.database.engine import transaction
     from geo.places import import_file
 
+    if not file.exists():
+        raise fail(f"找不到文件 / no such file: {file}", EXIT_USAGE)
     engine = engine_in_use()
     try:
         with transaction(engine) as session:
             report = import_file(
                 session=session, kind=kind, path=file, crs=crs, layer=layer,
-                tolerance_m2=tolerance,
+                tolerance_m2=tolerance, replace=replace, kinds=kinds,
             )  # fmt: skip
     except ImportRejected as rejected:
         errors = [p for p in rejected.problems if p.severity == "error"]
         for problem in errors:
-            err_console.print(f"  {problem}", highlight=False, soft_wrap=True, markup=False)
+            _say("  ", problem)
         for problem in rejected.problems:
             if problem.severity != "error":  # hints such as "looks like GCJ-02" come last
-                err_console.print(
-                    f"warning: {problem}", highlight=False, soft_wrap=True, markup=False
-                )
+                _say("提示 / warning: ", problem)
         raise fail(
-            f"{file}: {len(errors)} problem(s); the file was refused, nothing was written"
+            f"{file}: {len(errors)} 个问题，文件被拒绝，未写入任何数据 / {len(errors)} problem(s); "
+            "the file was refused, nothing was written",
+            EXIT_REFUSED,
         ) from None
     finally:
         engine.dispose()
     for problem in report.warnings:
-        err_console.print(f"warning: {problem}", highlight=False, soft_wrap=True, markup=False)
+        _say("提示 / warning: ", problem)
     for problem in report.outside_grids:
-        err_console.print(
-            f"outside every grid: {problem}", highlight=False, soft_wrap=True, markup=False
-        )
+        _say("不在任何网格内 / outside every grid: ", problem)
     if report.ignored_columns:
-        info(f"columns not used: {', '.join(report.ignored_columns)}")
+        info(f"未使用的列 / columns not used: {', '.join(report.ignored_columns)}")
     line = (
         f"{kind} from {file.name}: {report.rows} rows; inserted {report.inserted}, "
         f"updated {report.updated}, unchanged {report.unchanged}, "
@@ -84,7 +121,8 @@ def register(app: typer.Typer) -> None:
     """Add the ``load`` command group to ``app``."""
     load_app = typer.Typer(
         help="Load a county's own data from .gpkg, .shp, .geojson, .csv or .xlsx "
-        "(checked first; all or nothing; re-loading the same file changes nothing).",
+        "(checked first; all or nothing; re-loading the same file changes nothing). "
+        "Exit status 0 loaded, 1 refused, 2 usage.",
         no_args_is_help=True,
     )
     app.add_typer(load_app, name="load")
@@ -95,8 +133,10 @@ def register(app: typer.Typer) -> None:
             crs: CrsOption = None,
             layer: LayerOption = None,
             tolerance: ToleranceOption = 1.0,
+            replace: ReplaceOption = False,
+            kinds: KindsOption = None,
         ) -> None:
-            _run(kind, file, crs, layer, tolerance)
+            _run(kind, file, crs, layer, tolerance, replace, kinds)
 
         command.__doc__ = HELP[kind]
         return command

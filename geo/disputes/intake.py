@@ -137,14 +137,25 @@ def read_table(
 def _read_layer(path: Path, layer: str | None) -> pd.DataFrame:
     import geopandas as gpd
 
-    frame = gpd.read_file(path, layer=layer)
+    try:
+        files.check_size(path)
+        frame = gpd.read_file(path, layer=layer)
+    except ImportRejected as rejected:
+        raise InvalidRequest("; ".join(p.reason for p in rejected.problems)) from None
+    except Exception as error:  # GDAL and its drivers raise many kinds for a damaged file
+        raise InvalidRequest(
+            "无法读取这个文件（已损坏或格式不对）/ cannot read the file (damaged, or not "
+            f"GeoJSON, GeoPackage or Shapefile): {type(error).__name__}"
+        ) from None
+    if frame.crs is not None and frame.crs.is_projected:
+        frame = frame.to_crs(4326)
+    # Geographic CRSs (WGS84, CGCS2000, 3-D EPSG:4979) differ by centimetres: read as WGS84;
+    # a height is dropped.
     points = frame.geometry
     out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     is_point = points.notna() & (points.geom_type == "Point")
     out["lon"] = np.where(is_point, points.x.where(is_point), np.nan)
     out["lat"] = np.where(is_point, points.y.where(is_point), np.nan)
-    if frame.crs is not None and not frame.crs.equals("EPSG:4326") and "crs" not in out:
-        out["crs"] = frame.crs.to_string()
     out.index = pd.RangeIndex(1, len(out) + 1, name=cols.ROW_INDEX)
     return out
 

@@ -14,8 +14,38 @@ from geo.files import normalise_header
 
 # Geometry columns, shared by every kind.
 GEOMETRY_ALIASES: dict[str, tuple[str, ...]] = {
-    "lon": ("lon", "lng", "long", "longitude", "x", "经度", "东经", "gps经度", "坐标x"),
-    "lat": ("lat", "latitude", "y", "纬度", "北纬", "gps纬度", "坐标y"),
+    "lon": (
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "x",
+        "经度",
+        "东经",
+        "gps经度",
+        "坐标x",
+        "x坐标",
+        "东坐标",
+        "横坐标",
+        "easting",
+        "东向坐标",
+    ),
+    "lat": (
+        "lat",
+        "latitude",
+        "y",
+        "纬度",
+        "北纬",
+        "gps纬度",
+        "坐标y",
+        "y坐标",
+        "北坐标",
+        "纵坐标",
+        "northing",
+        "北向坐标",
+    ),
+    # A web map's POI export: "lon,lat" in one cell (Amap, Tencent; GCJ-02).
+    "location": ("location", "经纬度", "经纬度坐标", "lnglat", "lonlat", "gcj02坐标"),
     "wkt": ("wkt", "geometry", "geom", "thegeom", "shape", "几何", "空间信息", "坐标串"),
 }
 
@@ -53,9 +83,10 @@ KIND_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "residents": ("residents", "population", "人口", "人口数", "居住人口", "人数"),
     },
     "facilities": {
-        "code": ("code", "编码", "代码", "设施编码", "机构编码"),
+        "code": ("code", "编码", "代码", "设施编码", "机构编码", "id", "poiid", "uid"),
         "name": ("name", "名称", "设施名称", "机构名称", "单位名称"),
-        "kind": ("kind", "type", "category", "类型", "类别", "设施类型", "机构类型"),
+        "kind": ("kind", "type", "category", "类型", "类别", "设施类型", "机构类型", "poi类型",
+                 "tag", "分类"),
         "admin_code": ("admincode", "unitcode", "所属单位编码", "行政区划编码", "所属区划编码",
                        "区划代码", "所属村编码"),
     },

@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from core.crs import gcj02_to_wgs84, in_china, utm_epsg
+from core.crs import bd09_to_wgs84, gcj02_to_wgs84, in_china, utm_epsg
 from core.errors import RowProblem
 from geo.places.guess import (
     FIT_SHARE,
@@ -25,6 +25,7 @@ from geo.places.guess import (
 
 WGS84 = CRS.from_epsg(4326)
 GCJ_NAMES = {"gcj02", "gcj-02", "gcj"}
+BD09_NAMES = {"bd09", "bd-09", "bd09ll", "baidu"}
 # A repair that moves the area by more than this share changes what the feature means.
 MATERIAL_AREA_CHANGE = 0.01
 METRES_PER_DEGREE = 111_320.0
@@ -38,11 +39,14 @@ class CrsChoice:
 
     crs: CRS | None
     gcj02: bool = False
+    bd09: bool = False
 
     def describe(self) -> str:
         """Short text for messages."""
         if self.gcj02:
             return "GCJ-02 (Amap/Tencent) longitude/latitude"
+        if self.bd09:
+            return "BD-09 (Baidu) longitude/latitude"
         return self.crs.to_string() if self.crs is not None else "none"
 
 
@@ -52,6 +56,8 @@ def choose_crs(
     """The CRS to read with: ``--crs`` wins over what the file declares (with a warning)."""
     if option is None:
         return CrsChoice(declared)
+    if option.strip().lower() in BD09_NAMES:
+        return CrsChoice(WGS84, bd09=True)
     if option.strip().lower() in GCJ_NAMES:
         if declared is not None and declared.is_projected:
             problems.append(
@@ -177,7 +183,9 @@ def to_wgs84(
         out = geoms
     elif choice.crs.is_geographic:
         out = geoms
-        if not choice.gcj02 and not choice.crs.equals(WGS84, ignore_axis_order=True):
+        if not (choice.gcj02 or choice.bd09) and not choice.crs.equals(
+            WGS84, ignore_axis_order=True
+        ):
             out = _transform(geoms, _reprojector(choice.crs))
     else:
         raw = np.vstack([_coordinates(g) for g in present])
@@ -200,13 +208,14 @@ def to_wgs84(
                            "check --crs")
             )  # fmt: skip
             return geoms
-    if choice.gcj02:
+    if choice.gcj02 or choice.bd09:
+        convert = gcj02_to_wgs84 if choice.gcj02 else bd09_to_wgs84
 
-        def from_gcj(xy: np.ndarray) -> np.ndarray:
-            x, y = gcj02_to_wgs84(xy[:, 0], xy[:, 1])
+        def from_web_map(xy: np.ndarray) -> np.ndarray:
+            x, y = convert(xy[:, 0], xy[:, 1])
             return np.column_stack([x, y])
 
-        out = _transform(out, from_gcj)
+        out = _transform(out, from_web_map)
     return out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from core import numerals, vocab
 from core.errors import RowProblem
+from geo.places.kinds import closest_kinds, load_kinds, poi_kind
 from geo.places.reading import SourceTable, looks_scientific
 
 LEVEL_NAMES = {
@@ -316,24 +317,37 @@ def build_addresses(
 
 
 def build_facilities(
-    table: SourceTable, *, known: dict[str, dict], problems: list[RowProblem]
+    table: SourceTable,
+    *,
+    known: dict[str, dict],
+    problems: list[RowProblem],
+    kinds: list[tuple[str, str]] | None = None,
 ) -> list[dict | None]:
-    """Facility records: the kind in English or Chinese (see core.vocab.FACILITY_KINDS)."""
+    """Facility records: the kind in English or Chinese (see core.vocab.FACILITY_KINDS), or
+    a web map's type path mapped through the kinds table (:mod:`geo.places.kinds`)."""
     label = table.columns.label
+    kinds = kinds if kinds is not None else load_kinds()
 
     def build(i: int, row: int) -> dict | None:
         name = table.value("name", i)
         if name is None:
-            problems.append(RowProblem(row, label("name"), "empty: every facility needs a name"))
-        kind_text = table.value("kind", i)
-        kind = FACILITY_NAMES.get((kind_text or "").strip().lower()) or FACILITY_NAMES.get(
-            (kind_text or "").strip()
-        )
+            problems.append(
+                RowProblem(row, label("name"), "名称为空 / empty: every facility needs a name")
+            )
+        kind_text = (table.value("kind", i) or "").strip()
+        kind = FACILITY_NAMES.get(kind_text.lower()) or FACILITY_NAMES.get(kind_text)
+        if kind is None and kind_text:
+            kind = poi_kind(kind_text, name, kinds)
         if kind is None:
+            closest = closest_kinds(kind_text, kinds) if kind_text else []
+            near = f"最接近的：{'、'.join(closest)}；" if closest else ""
+            near_en = f"closest known: {', '.join(closest)}; " if closest else ""
             accepted = ", ".join(f"{k} ({v})" for k, v in vocab.FACILITY_KINDS.items())
             problems.append(
-                RowProblem(row, label("kind"), f"unknown kind '{kind_text or ''}'; accepted: "
-                           f"{accepted}")
+                RowProblem(row, label("kind"), f"未知的设施类型 '{kind_text}'，{near}"
+                           "可在类型对照表 poi_kinds.csv（或 --kinds）加一行 / "
+                           f"unknown kind '{kind_text}'; "
+                           f"{near_en}accepted: {accepted}, or a keyword of the kinds table")
             )  # fmt: skip
         admin = _unit_code(
             table, "admin_code", i, known, problems, ("county", "township", "village")

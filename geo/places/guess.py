@@ -44,14 +44,15 @@ def _to_lonlat(epsg: int) -> Transformer:
 
 
 def sample_xy(geoms: list, limit: int = SAMPLE_POINTS) -> np.ndarray:
-    """Up to ``limit`` coordinates spread over ``geoms`` (x, y as the file gives them)."""
+    """A point inside each of up to ``limit`` features spread over ``geoms`` (x, y as the
+    file gives them): inside, since a township's vertices lie on the county's boundary."""
     present = [g for g in geoms if g is not None and not g.is_empty]
     if not present:
         return np.empty((0, 2))
-    xy = shapely.get_coordinates(present)
-    if len(xy) > limit:
-        xy = xy[np.linspace(0, len(xy) - 1, limit).astype(int)]
-    return xy
+    if len(present) > limit:
+        present = [present[k] for k in np.linspace(0, len(present) - 1, limit).astype(int)]
+    inside = shapely.point_on_surface(np.array(present, dtype=object))
+    return shapely.get_coordinates(inside)
 
 
 def share_inside(lonlat: np.ndarray, outline) -> float:
@@ -62,7 +63,7 @@ def share_inside(lonlat: np.ndarray, outline) -> float:
     if not ok.any():
         return 0.0
     x, y = lonlat[ok, 0], lonlat[ok, 1]
-    inside = in_china(x, y) if outline is None else shapely.contains_xy(outline, x, y)
+    inside = in_china(x, y) if outline is None else shapely.intersects_xy(outline, x, y)
     return float(np.sum(inside)) / len(lonlat)
 
 

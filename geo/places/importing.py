@@ -15,6 +15,7 @@ from geo.places.columns import GEOMETRY_REQUIRED, POLYGON_KINDS
 from geo.places.coords import GCJ_NAMES, choose_crs, clean_points, clean_polygons, to_wgs84
 from geo.places.fields import BUILDERS
 from geo.places.guess import sample_xy
+from geo.places.kinds import load_kinds
 from geo.places.reading import SourceTable, read_source
 from geo.places.spatial import (
     county_area,
@@ -53,8 +54,8 @@ def _errors(problems: list[RowProblem]) -> list[RowProblem]:
 def _geometry_field(table: SourceTable) -> str:
     if table.geometry_from == "lonlat":
         return f"{table.columns.label('lon')}/{table.columns.label('lat')}"
-    if table.geometry_from == "wkt":
-        return table.columns.label("wkt")
+    if table.geometry_from in ("wkt", "location"):
+        return table.columns.label(table.geometry_from)
     return "geometry"
 
 
@@ -77,6 +78,15 @@ def _geometries(
             fields = {f for r, f in flagged if r == row}
             if not any(f and (f in field_name) for f in fields):
                 problems.append(RowProblem(row, field_name, "empty: every row needs a location"))
+    if crs is None and table.geometry_from == "location":
+        crs = "gcj02"
+        problems.append(
+            RowProblem(None, field_name, "“location”一列是高德/腾讯导出的坐标，"
+                       "按 GCJ-02 读取并转换为 WGS84；若不是，请加 --crs EPSG:4326"
+                       "（百度导出用 --crs bd09）/ a 'location' "
+                       "column is an Amap/Tencent export: read as GCJ-02 and converted to WGS84 "
+                       "(pass --crs EPSG:4326 if it is not; --crs bd09 for Baidu)", "warning")
+        )  # fmt: skip
     choice = choose_crs(option=crs, declared=table.crs, problems=problems)
     geoms = to_wgs84(
         geoms,
@@ -180,11 +190,14 @@ def import_file(
     layer: str | None = None,
     tolerance_m2: float = DEFAULT_TOLERANCE_M2,
     replace: bool = False,
+    kinds: str | Path | None = None,
 ) -> ImportReport:
     """Check every row of ``path`` as ``kind`` and upsert it by code, or write nothing.
 
     Every layer is checked against its parent (:mod:`geo.places.plausible`); a stored unit,
     grid or point the file would move beyond the tolerance is refused unless ``replace``.
+    ``kinds``: the table mapping web-map type strings to facility kinds (default
+    :data:`geo.places.kinds.DEFAULT_TABLE`).
 
     Raises :class:`ImportRejected` listing every problem (row as a spreadsheet counts it,
     field, reason) when any row is refused. Runs inside the caller's transaction; the
@@ -200,7 +213,8 @@ def import_file(
     if not len(table) or table.header_refused:
         raise ImportRejected(str(path), problems)
     known = existing.known_units(session)
-    records = BUILDERS[kind](table, known=known, problems=problems)
+    options = {"kinds": load_kinds(kinds)} if kind == "facilities" else {}
+    records = BUILDERS[kind](table, known=known, problems=problems, **options)
     counties = existing.county_geometries(session)
     outline = shapely.union_all([c["geom"] for c in counties]) if counties else None
     geoms = _geometries(

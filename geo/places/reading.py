@@ -18,13 +18,15 @@ import shapely
 from pyproj import CRS
 
 from core.errors import ImportRejected, RowProblem
-from geo.files import Sheet, cell_text, is_table, read_table
+from geo.files import Sheet, cell_text, check_size, is_table, read_table
 from geo.places.columns import ColumnMap, known_headers, map_columns
 
 VECTOR_SUFFIXES = {".gpkg", ".shp", ".geojson", ".json", ".zip"}
 EXCEL_ERRORS = {"#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#SPILL!"}
 _EWKT = re.compile(r"^\s*SRID=(\d+);(.*)$", re.IGNORECASE | re.DOTALL)
 _SCIENTIFIC = re.compile(r"^[0-9.]+[eE]\+?[0-9]+$")
+GEOMETRY_FIELDS = ("lon", "lat", "wkt", "location")
+_PAIR = re.compile(r"^\s*(-?[0-9.]+)\s*[,，;；\s]\s*(-?[0-9.]+)\s*$")
 
 
 @dataclass
@@ -38,7 +40,7 @@ class SourceTable:
     geometries: list
     crs: CRS | None
     columns: ColumnMap
-    geometry_from: str  # "file", "wkt", "lonlat" or "none"
+    geometry_from: str  # "file", "wkt", "lonlat", "location" (one "lon,lat" cell) or "none"
     problems: list[RowProblem] = field(default_factory=list)
     header_row: int | None = None
     header_refused: bool = False
@@ -75,6 +77,7 @@ def read_source(*, path: Path, kind: str, layer: str | None = None) -> SourceTab
 
 
 def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
+    check_size(path)
     try:
         layers = [name for name, _ in pyogrio.list_layers(path)]
         if layer is None and len(layers) > 1:
@@ -96,17 +99,21 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
                 ],
             )
         frame = pyogrio.read_dataframe(path, layer=layer, encoding=_shapefile_encoding(path))
-    except pyogrio.errors.DataSourceError as error:
+    except ImportRejected:
+        raise
+    except Exception as error:  # GDAL's drivers raise many kinds for a damaged file
         raise ImportRejected(
-            str(path), [RowProblem(None, None, f"无法读取 / cannot read: {error}")]
-        ) from None
+            str(path),
+            [RowProblem(None, None, f"无法读取这个文件（已损坏或格式不对）/ cannot read the file "
+                        f"(damaged, or not {path.suffix.lstrip('.')}): {_first_line(error)}")],
+        ) from None  # fmt: skip
     headers = [c for c in frame.columns if c != frame.geometry.name]
     columns, problems = map_columns(kind, headers)
     header_refused = bool(problems)
     values = {
         name: [cell_text(v) for v in frame[header].tolist()]
         for name, header in columns.fields.items()
-        if name not in ("lon", "lat", "wkt")
+        if name not in GEOMETRY_FIELDS
     }
     crs = CRS.from_user_input(frame.crs) if frame.crs is not None else None
     return SourceTable(
@@ -140,7 +147,12 @@ def _shapefile_encoding(path: Path) -> str | None:
         return None
     raw = dbf.read_bytes()
     header_length = int.from_bytes(raw[8:10], "little") if len(raw) >= 10 else len(raw)
+    # Field names (11 bytes at the start of each 32-byte descriptor) and the records.
+    names = b"".join(
+        raw[start : start + 11].split(b"\0")[0] for start in range(32, header_length - 1, 32)
+    )
     try:
+        names.decode("utf-8")
         raw[header_length:].decode("utf-8")
     except UnicodeDecodeError:
         return "GB18030"
@@ -158,7 +170,7 @@ def _from_sheet(sheet: Sheet, kind: str) -> SourceTable:
     }
     values: dict[str, list] = {}
     for name, cells in raw.items():
-        if name in ("lon", "lat", "wkt"):
+        if name in GEOMETRY_FIELDS:
             continue
         column = []
         for row, cell in zip(rows, cells, strict=True):
@@ -173,6 +185,9 @@ def _from_sheet(sheet: Sheet, kind: str) -> SourceTable:
     elif "lon" in raw and "lat" in raw:
         geometry_from = "lonlat"
         geometries = _parse_points(raw["lon"], raw["lat"], rows, columns, problems)
+    elif "location" in raw:
+        geometry_from = "location"
+        geometries = _parse_locations(raw["location"], rows, columns.label("location"), problems)
     elif "lon" in raw or "lat" in raw:
         present = "lon" if "lon" in raw else "lat"
         problems.append(
@@ -236,6 +251,23 @@ def _parse_points(lons, lats, rows, columns: ColumnMap, problems) -> list:
         lon = _parse_number(lon_cell, row, columns.label("lon"), problems)
         lat = _parse_number(lat_cell, row, columns.label("lat"), problems)
         geometries.append(None if lon is None or lat is None else shapely.Point(lon, lat))
+    return geometries
+
+
+def _parse_locations(cells, rows, label: str, problems) -> list:
+    """Points from "lon,lat" cells, as web-map POI exports write them."""
+    geometries = []
+    for row, cell in zip(rows, cells, strict=True):
+        text = _checked_cell(cell, row, label, problems)
+        match = _PAIR.match(text) if text is not None else None
+        if text is not None and match is None:
+            problems.append(
+                RowProblem(row, label, f"'{text}' 不是“经度,纬度” / not 'longitude,latitude' "
+                           "(e.g. 103.60,34.71)")
+            )  # fmt: skip
+        geometries.append(
+            shapely.Point(float(match.group(1)), float(match.group(2))) if match else None
+        )
     return geometries
 
 

@@ -164,6 +164,10 @@ def gcj_polygon_suspicion(pairs: list[tuple[object, object]]) -> tuple[float, fl
 
     given = converted = 0.0
     for polygon, outline in pairs:
-        given += shapely.difference(polygon, outline).area
-        converted += shapely.difference(shapely.transform(polygon, from_gcj), outline).area
+        moved = shapely.make_valid(shapely.transform(polygon, from_gcj))
+        try:
+            given += shapely.difference(polygon, outline).area
+            converted += shapely.difference(moved, outline).area
+        except shapely.errors.GEOSException:
+            continue  # a polygon GEOS cannot cut is no evidence either way
     return given, converted
