@@ -37,7 +37,19 @@ RESHAPE_TOLERANCE = 0.01
 
 
 def changed_codes(current: gpd.GeoDataFrame, proposed: gpd.GeoDataFrame) -> tuple[set, set]:
-    """Codes of current and proposed grids that differ between the two (by code and shape)."""
+    """Codes of current and proposed grids that differ between the two.
+
+    From the plan's own diff when the proposal says which grids changed (``changed``: new,
+    split, or households moved in or out): a current grid changed when its code is gone or its
+    successor changed. Otherwise by code and shape.
+    """
+    if "changed" in proposed.columns:
+        flags = proposed["changed"].fillna(True).astype(bool)
+        codes = proposed["code"].astype(str)
+        new_changed = set(codes[flags.to_numpy()])
+        kept = set(codes)
+        cur_codes = set(current["code"].astype(str))
+        return {c for c in cur_codes if c not in kept or c in new_changed}, new_changed
     cur = to_wgs84(current).set_index(current["code"].astype(str)).geometry
     new = to_wgs84(proposed).set_index(proposed["code"].astype(str)).geometry
     common = cur.index.intersection(new.index)
@@ -119,6 +131,22 @@ def redraw_payloads(
     return out
 
 
+def plan_not_found_html(plan: int) -> str:
+    """A plain page saying that redraw plan ``plan`` does not exist (or is not the caller's)."""
+    return (
+        "<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'>"
+        "<title>方案不存在 plan not found</title>"
+        "<link rel='stylesheet' href='/static/wangge/wangge.css'></head>"
+        "<body class='wg-not-found'><main style='max-width:40em;margin:4em auto;"
+        "font-family:sans-serif'>"
+        f"<h1>没有编号为 {int(plan)} 的网格调整方案</h1>"
+        f"<p>Redraw plan {int(plan)} does not exist, or it lies outside your area.</p>"
+        "<p>请在命令行 <code>wangge redraw</code> 或接口 POST /api/v1/redraw 生成方案。"
+        " Make a plan with <code>wangge redraw</code> or POST /api/v1/redraw.</p>"
+        "</main></body></html>"
+    )
+
+
 def _metrics_html(metrics: dict | None) -> str:
     if not metrics:
         return "<div class='wg-metrics'>暂无方案指标 / no plan metrics</div>"
@@ -136,7 +164,9 @@ def _metrics_html(metrics: dict | None) -> str:
         for key, label in shown
         if key in metrics
     )
-    return f"<table class='wg-kv wg-metrics'>{rows}</table>"
+    summary = metrics.get("summary")
+    note = f"<p class='wg-plan-summary'>{html.escape(summary)}</p>" if summary else ""
+    return f"<table class='wg-kv wg-metrics'>{rows}</table>{note}"
 
 
 def redraw_map(

@@ -88,6 +88,8 @@ def register(app: typer.Typer) -> None:
         for key in SUMMARY_KEYS:
             if key in result:
                 typer.echo(f"{key:28} {result[key]}")
+        if result.get("summary"):
+            typer.echo(result["summary"])
         typer.echo(
             f"review: GET /api/v1/redraw/{result['plan']}; apply: wangge redraw --apply "
             f"{result['plan']}"

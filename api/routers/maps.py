@@ -18,10 +18,12 @@ from api.deps import OptionalUser, SessionDep, current_user, resolve_county
 from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload
+from core.errors import NotFound
 from core.principal import Principal
 from maps import command_room
 from maps.assets import STATIC_DIR
 from maps.hotspots import hotspot_review_map
+from maps.redraw import plan_not_found_html
 from maps.report import hotspot_report_html
 from services import map_layers
 from services.map_layers import MapSettings, map_settings
@@ -151,8 +153,12 @@ def redraw_page(
     """A redraw plan: current grids and the proposal side by side, changes highlighted."""
     if user is None:
         return _login_redirect(request)
-    current, proposed, summary = map_layers.redraw_plan(session=session, plan_id=plan)
-    user.check_area(summary["scope"])
+    try:
+        current, proposed, summary = map_layers.redraw_plan(session=session, plan_id=plan)
+    except NotFound:
+        return HTMLResponse(plan_not_found_html(plan), status_code=404)
+    if not user.covers_area(summary["scope"]):
+        return HTMLResponse(plan_not_found_html(plan), status_code=404)
     m = map_layers.redraw_plan_map(current, proposed, summary, basemap=settings.to_basemap())
     return HTMLResponse(command_room.render_page(m))
 

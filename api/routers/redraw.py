@@ -6,8 +6,10 @@ from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, Manager, SessionDep
 from api.schemas.redraw import AppliedOut, PlanCollection, PlanOut, RedrawIn
+from core.errors import NotFound
 from geo.redraw import apply_plan, get_plan, plan_geojson, propose
 from geo.redraw.groups import GroupRule
+from geo.redraw.store import plan_not_found
 
 router = APIRouter(tags=["redraw"])
 
@@ -37,8 +39,14 @@ def read_plan(
     user: CurrentUser,
     groups: bool = Query(False, description="include the proposed ten-household groups"),
 ) -> dict:
-    """The proposed grids of a plan as a GeoJSON FeatureCollection with its metrics."""
-    return plan_geojson(session=session, plan_id=plan_id, groups=groups)
+    """The proposed grids of a plan as a GeoJSON FeatureCollection with its metrics.
+
+    A plan outside the caller's area answers exactly as a plan that does not exist (404).
+    """
+    plan = plan_geojson(session=session, plan_id=plan_id, groups=groups)
+    if not user.covers_area(plan["scope"]):
+        raise NotFound(plan_not_found(plan_id))
+    return plan
 
 
 @router.post(

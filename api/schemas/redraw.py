@@ -60,6 +60,10 @@ class PlanMetrics(Out):
     grids_merged: int | None = None
     grids_new: int | None = None
     groups: int | None = None
+    summary: str | None = Field(None, description="the plan in a few Chinese sentences")
+    worst_deviations: list[dict[str, JsonValue]] | None = Field(
+        None, description="the three grids furthest from their target, with the reason"
+    )
 
 
 class PlanOut(PlanMetrics):
@@ -78,6 +82,8 @@ class PlanFeatureProperties(Out):
     status: str | None = Field(None, description="kept, split, merged or new")
     households: int | float | None = None
     parent_code: str | None = None
+    name: str | None = None
+    changed: bool | None = Field(None, description="households moved in or out, or new")
 
 
 class PlanFeature(Feature):

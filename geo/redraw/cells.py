@@ -30,6 +30,8 @@ from core.crs import utm_epsg
 MIN_SHARED_EDGE_DEG = 1e-7
 # Points outside their village are pulled this far (metres) inside it before building cells.
 INSIDE_MARGIN_M = 0.5
+# Mean length of a degree of latitude (and of longitude at the equator), metres.
+METRES_PER_DEGREE = 111_195.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,8 @@ class VillageCells:
 
     ``unit_of_address[i]`` is the unit of input address ``i``; ``xy`` are unit coordinates in
     metres (``epsg``); ``cells`` are EPSG:4326 polygons tiling ``village``; ``neighbours[u]`` is
-    a sorted array of the units adjacent to ``u``.
+    a sorted array of the units adjacent to ``u`` and ``shared_m[u]`` the boundary length
+    (metres) it shares with each.
     """
 
     village: BaseGeometry
@@ -48,6 +51,7 @@ class VillageCells:
     weight: np.ndarray
     cells: np.ndarray
     neighbours: list[np.ndarray]
+    shared_m: list[np.ndarray] | None = None
 
     @property
     def n_units(self) -> int:
@@ -105,8 +109,8 @@ def build_cells(
     weight = np.bincount(unit_of_address, weights=np.asarray(households, float), minlength=len(xy))
 
     cells = _clipped_cells(xy, village, village_m, epsg)
-    neighbours = _adjacency(cells, xy)
-    return VillageCells(village, epsg, unit_of_address, xy, weight, cells, neighbours)
+    neighbours, shared = _adjacency(cells, xy)
+    return VillageCells(village, epsg, unit_of_address, xy, weight, cells, neighbours, shared)
 
 
 def _pull_inside(xy: np.ndarray, village_m: BaseGeometry) -> np.ndarray:
@@ -213,17 +217,18 @@ def _absorb_stray_parts(cells: np.ndarray, sites: np.ndarray) -> np.ndarray:
     return result
 
 
-def _adjacency(cells: np.ndarray, xy: np.ndarray) -> list[np.ndarray]:
-    """Units whose cells share a boundary segment.
+def _adjacency(cells: np.ndarray, xy: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Units whose cells share a boundary segment, and the length (metres) they share.
 
     Neighbouring Voronoi cells carry the very same vertices along their common edge (also
     where both were cut by the village outline), so shared edges are found by matching ring
     segments exactly, without any overlay. A pair whose vertices differ in the last bit would
     be missed, which can only make the graph sparser, never join cells that do not touch.
+    Units joined only to bridge the pieces of a village share length 0.
     """
     n = len(cells)
     if n == 1:
-        return [np.zeros(0, dtype=np.int64)]
+        return [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     parts, owner = shapely.get_parts(cells, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_of = shapely.get_coordinates(rings, return_index=True)
@@ -233,19 +238,32 @@ def _adjacency(cells: np.ndarray, xy: np.ndarray) -> list[np.ndarray]:
     swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
     lo = np.where(swap[:, None], b, a)
     hi = np.where(swap[:, None], a, b)
+    # Lengths in metres from degrees, at each segment's latitude (good to a fraction of 1 %).
+    span = hi - lo
+    metres = np.hypot(
+        span[:, 0] * METRES_PER_DEGREE * np.cos(np.radians((lo[:, 1] + hi[:, 1]) / 2)),
+        span[:, 1] * METRES_PER_DEGREE,
+    )
     keys = np.ascontiguousarray(np.hstack([lo, hi])).view(np.dtype((np.void, 32))).ravel()
     _, seg = np.unique(keys, return_inverse=True)
     order = np.lexsort((cell_of, seg.ravel()))
-    seg, cell_of = seg.ravel()[order], cell_of[order]
+    seg, cell_of, metres = seg.ravel()[order], cell_of[order], metres[order]
     pair = (seg[:-1] == seg[1:]) & (cell_of[:-1] != cell_of[1:])
-    left, right = cell_of[:-1][pair], cell_of[1:][pair]
+    left, right, length = cell_of[:-1][pair], cell_of[1:][pair], metres[:-1][pair]
+    touching = len(left)
     left, right = _bridge_components(n, left, right, xy)
+    length = np.concatenate([length, np.zeros(len(left) - touching)])
     src = np.concatenate([left, right])
     dst = np.concatenate([right, left])
-    order = np.lexsort((dst, src))
-    src, dst = src[order], dst[order]
+    both = np.concatenate([length, length])
+    keys = src * n + dst
+    unique_keys, inverse = np.unique(keys, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=both, minlength=len(unique_keys))
+    src, dst = unique_keys // n, unique_keys % n
     bounds = np.searchsorted(src, np.arange(n + 1))
-    return [np.unique(dst[bounds[u] : bounds[u + 1]]) for u in range(n)]
+    neighbours = [dst[bounds[u] : bounds[u + 1]].astype(np.int64) for u in range(n)]
+    shared = [total[bounds[u] : bounds[u + 1]] for u in range(n)]
+    return neighbours, shared
 
 
 def _adjacency_by_overlay(cells: np.ndarray) -> set[tuple[int, int]]:

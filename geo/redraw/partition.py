@@ -12,9 +12,9 @@ The search starts from the current assignment (each unit's current grid) and onl
    grid that stays connected without it, and among the units on a boundary the search takes one
    going back to its original grid first, then the one that sits closest to the receiving grid.
 
-5. units the balancing pushed out of their original grid go back where the band allows, and a
-   grid left short in a pocket no chain can reach is merged away (the heaviest grid is split
-   instead).
+5. a grid left short in a pocket no chain can reach is merged away (the heaviest grid is split
+   instead); units the balancing pushed out of their original grid go back where the band
+   allows, and boundaries are shortened (:mod:`geo.redraw.compact`).
 
 The moves are what the balance needs: grids already inside the band are not touched unless they
 lie on a chain. This is the classic transfer-path repair of political districting
@@ -31,6 +31,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from geo.redraw.compact import METRES_PER_HOUSEHOLD, send_home, tighten
 from geo.redraw.regions import UNASSIGNED, RegionState, fill_unassigned, make_contiguous
 
 
@@ -223,58 +224,6 @@ def _balance(state: RegionState, lo: float, hi: float, max_rounds: int) -> list[
     return sorted(r for r in state.members if state.load[r] > hi or state.load[r] < lo)
 
 
-def _compact(state: RegionState, lo: float, hi: float, passes: int, gain: float = 0.25) -> None:
-    """Hand boundary units to the neighbouring grid whose centre is clearly nearer (by more
-    than ``gain`` of the distance to their own), keeping both grids connected and in the band.
-
-    Trades a few more households moved for rounder grids; ``passes=0`` turns it off.
-    """
-    for _ in range(passes):
-        changed = 0
-        labels = state.labels
-        cross = labels[state.src] != labels[state.dst]
-        units = np.unique(state.src[cross])
-        centres = {r: state.centre(r) for r in state.members}
-        for u in units.tolist():
-            here = int(labels[u])
-            if here not in state.members or len(state.members[here]) <= 1:
-                continue
-            d_here = float(np.hypot(*(state.xy[u] - centres[here])))
-            best, best_d = None, d_here * (1 - gain)
-            for v in state.nb[u]:
-                there = int(labels[v])
-                if there == here:
-                    continue
-                d = float(np.hypot(*(state.xy[u] - centres[there])))
-                if d < best_d:
-                    best, best_d = there, d
-            if best is None:
-                continue
-            if state.move_within_band(u, best, lo, hi):
-                changed += 1
-        if not changed:
-            return
-
-
-def _send_home(state: RegionState, lo: float, hi: float, max_passes: int = 5) -> None:
-    """Move units that the balancing pushed out of their original grid back into it wherever
-    that grid borders them and both grids stay connected and inside the band: fewer households
-    moved, and the grids' old, usually more compact, outline comes back."""
-    for _ in range(max_passes):
-        changed = False
-        away = np.flatnonzero((state.orig != UNASSIGNED) & (state.orig != state.labels))
-        for u in away.tolist():
-            home = int(state.orig[u])
-            if home not in state.members:
-                continue
-            if not any(state.labels[v] == home for v in state.nb[u]):
-                continue
-            if state.move_within_band(u, home, lo, hi):
-                changed = True
-        if not changed:
-            return
-
-
 def repair_partition(
     *,
     weights: np.ndarray,
@@ -285,13 +234,16 @@ def repair_partition(
     lo: float,
     hi: float,
     random_state: int = 0,
-    compact_passes: int = 0,
+    shared_m: list[np.ndarray] | None = None,
+    metres_per_household: float = METRES_PER_HOUSEHOLD,
 ) -> Partition:
     """Repair ``initial`` (region per unit, ``-1`` = none) into ``n_regions`` balanced regions.
 
     Regions are connected in the ``neighbours`` graph, hold between ``lo`` and ``hi`` households
     wherever the search could reach that, and differ from ``initial`` as little as it could
-    manage. With no initial labels at all the start is a weighted k-means of ``xy``.
+    manage. With no initial labels at all the start is a weighted k-means of ``xy``. With
+    ``shared_m`` (boundary metres between neighbours) the balanced regions are tightened
+    (:func:`geo.redraw.compact.tighten`).
     """
     weights = np.asarray(weights, dtype=float)
     initial = np.asarray(initial, dtype=np.int64)
@@ -324,8 +276,10 @@ def repair_partition(
             _split_heaviest(state, mean)
         unbalanced = _balance(state, lo, hi, max_rounds=10 * n_regions + 20)
     if not unbalanced:
-        _send_home(state, lo, hi)
-        _compact(state, lo, hi, compact_passes)
+        send_home(state, lo, hi)
+        if shared_m is not None:
+            tighten(state, shared_m, lo, hi, metres_per_household=metres_per_household)
+            send_home(state, lo, hi)
     return Partition(state.labels, state.parent, state.merged, unbalanced)
 
 

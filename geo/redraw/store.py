@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, InvalidRequest, NotFound
 from geo.database.sqlfiles import sql
+from geo.redraw.explain import plan_summary, worst_deviations
 from geo.redraw.groups import GroupRule
 from geo.redraw.metrics import combine
 from geo.redraw.village import RedrawParams, VillageInput, VillagePlan, propose_village
@@ -49,8 +50,10 @@ def load_scope(*, session: Session, scope: str) -> tuple[list[VillageInput], lis
     for a in addresses:
         by_village[a["village_code"]].append(a)
     current: dict[str, dict] = {c: {} for c in codes}
+    names: dict[str, dict] = {c: {} for c in codes}
     for g in grids:
         current[g["village_code"]][g["code"]] = shapely.from_wkb(bytes(g["wkb"]))
+        names[g["village_code"]][g["code"]] = g["name"]
     used_grid: dict[str, set] = {c: set() for c in codes}
     used_group: dict[str, set] = {c: set() for c in codes}
     for u in used:
@@ -73,6 +76,7 @@ def load_scope(*, session: Session, scope: str) -> tuple[list[VillageInput], lis
                 current_grids=current[r["code"]],
                 used_grid_codes=used_grid[r["code"]],
                 used_group_codes=used_group[r["code"]],
+                grid_names=names[r["code"]],
             )
         )
     return inputs, [dict(r) for r in rows]
@@ -143,6 +147,11 @@ def propose(
         plans.append(propose_village(village, params))
     codes = [v.code for v in inputs]
     metrics = combine([p.metrics for p in plans], target_of=[p.target for p in plans])
+    proposal = {
+        "villages": [_plan_json(p, v, villages) for p, v in zip(plans, inputs, strict=True)]
+    }
+    metrics["summary"] = plan_summary(metrics, proposal["villages"], tolerance)
+    metrics["worst_deviations"] = worst_deviations(proposal["villages"], tolerance)
     metrics["seconds"] = round(time.perf_counter() - started, 2)
     params_json = {
         "target": target,
@@ -150,7 +159,6 @@ def propose(
         "tolerance": tolerance,
         "group": {"size": rule.size, "lo": rule.lo, "hi": rule.hi},
     }
-    proposal = {"villages": [_plan_json(p, villages) for p in plans]}
     plan_id = session.execute(
         sql("redraw_plan_insert"),
         {
@@ -176,8 +184,9 @@ def _slim(metrics: dict) -> dict:
     return {k: v for k, v in metrics.items() if k not in ("deviation",)}
 
 
-def _plan_json(plan: VillagePlan, villages: list[dict]) -> dict:
+def _plan_json(plan: VillagePlan, village: VillageInput, villages: list[dict]) -> dict:
     row = next(v for v in villages if v["code"] == plan.code)
+    named = {"code": plan.code, "name": row.get("short_name")}
     return {
         "code": plan.code,
         "name": row.get("short_name"),
@@ -186,7 +195,11 @@ def _plan_json(plan: VillagePlan, villages: list[dict]) -> dict:
         "target": plan.target,
         "balance_feasible": plan.balance_feasible,
         "grids": [
-            {**{k: v for k, v in g.items() if k != "geometry"}, "wkb": _hex(g["geometry"])}
+            {
+                **{k: v for k, v in g.items() if k != "geometry"},
+                "name": village.grid_names.get(g["code"]) or _new_grid_name(named, g["code"]),
+                "wkb": _hex(g["geometry"]),
+            }
             for g in plan.grids
         ],
         "closed": plan.closed,
@@ -206,11 +219,16 @@ def _hex(geom) -> str:
     return shapely.to_wkb(geom, hex=True)
 
 
+def plan_not_found(plan_id: int) -> str:
+    """The message for a plan that does not exist or lies outside the caller's scope."""
+    return f"没有编号为 {plan_id} 的网格调整方案 / no redraw plan {plan_id}"
+
+
 def get_plan(*, session: Session, plan_id: int) -> dict:
     """A stored plan as a dict (the raw ``grid_plan`` row)."""
     row = session.execute(sql("redraw_plan_get"), {"plan": plan_id}).mappings().one_or_none()
     if row is None:
-        raise NotFound(f"no redraw plan {plan_id}")
+        raise NotFound(plan_not_found(plan_id))
     return dict(row)
 
 

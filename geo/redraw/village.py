@@ -14,11 +14,14 @@ import shapely
 from scipy.optimize import linear_sum_assignment
 from shapely.geometry.base import BaseGeometry
 
+from geo.redraw.blocks import make_blocks
 from geo.redraw.cells import VillageCells, build_cells, dissolve
+from geo.redraw.compact import METRES_PER_HOUSEHOLD
 from geo.redraw.groups import GroupRule, majority_label, propose_groups
 from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
 from geo.redraw.regions import UNASSIGNED
+from geo.redraw.shapes import settlements
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class RedrawParams:
     tolerance: float = 0.15
     group: GroupRule = field(default_factory=GroupRule)
     random_state: int = 0
-    compact_passes: int = 0
+    metres_per_household: float = METRES_PER_HOUSEHOLD
 
 
 @dataclass
@@ -47,6 +50,7 @@ class VillageInput:
     current_grids: dict[str, BaseGeometry]
     used_grid_codes: set[str] = field(default_factory=set)
     used_group_codes: set[str] = field(default_factory=set)
+    grid_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class VillagePlan:
     unit_grid: np.ndarray
     initial_unit_grid: np.ndarray
     current_codes: list[str]
+    settlement: np.ndarray
 
 
 def band_for(
@@ -124,11 +129,50 @@ def _next_grid_code(village_code: str, taken: set[str]) -> str:
     return f"{village_code}{max(seqs, default=0) + 1:03d}"
 
 
+# Block sizes tried in turn (settlement limit, inner piece limit; fractions of the target) until
+# the grids balance: whole settlements first, smaller pieces only where balance needs them.
+BLOCK_LADDER = ((1.0, 1 / 8), (0.5, 1 / 8), (0.0, 0.0))
+
+
+def _partition_blocks(cells: VillageCells, initial: np.ndarray, *, k, lo, hi, params):
+    """Partition the village's blocks, from whole settlements down to single units until the
+    grids balance; the first balanced result (else the one with fewest grids off balance)."""
+    best = None
+    for limit, inner in BLOCK_LADDER:
+        blocks = make_blocks(
+            xy=cells.xy,
+            neighbours=cells.neighbours,
+            shared_m=cells.shared_m,
+            weight=cells.weight,
+            initial=initial,
+            limit=limit * params.target,
+            inner_limit=inner * params.target,
+        )
+        part = repair_partition(
+            weights=blocks.weight,
+            neighbours=blocks.neighbours,
+            xy=blocks.xy,
+            initial=blocks.initial,
+            n_regions=k,
+            lo=lo,
+            hi=hi,
+            random_state=params.random_state,
+            shared_m=blocks.shared_m,
+            metres_per_household=params.metres_per_household,
+        )
+        if best is None or len(part.unbalanced) < len(best[0].unbalanced):
+            best = (part, blocks)
+        if not part.unbalanced:
+            break
+    return best
+
+
 def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     """Redraw one village: repair its current grids into balanced, contiguous, compact ones."""
     houses = np.asarray(village.houses, dtype=float)
     cells = build_cells(village=village.geom, points=village.points, households=houses)
     initial, codes = initial_assignment(village, cells)
+    settlement = settlements(cells.xy, cells.neighbours)
     total = float(cells.weight.sum())
     with_units = len(set(initial[initial != UNASSIGNED].tolist()))
     k = choose_region_count(
@@ -137,22 +181,13 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     lo, hi, feasible = band_for(
         households=total, k=k, target=params.target, tolerance=params.tolerance
     )
-    part = repair_partition(
-        weights=cells.weight,
-        neighbours=cells.neighbours,
-        xy=cells.xy,
-        initial=initial,
-        n_regions=k,
-        lo=lo,
-        hi=hi,
-        random_state=params.random_state,
-        compact_passes=params.compact_passes,
-    )
+    part, blocks = _partition_blocks(cells, initial, k=k, lo=lo, hi=hi, params=params)
+    unit_labels = part.labels[blocks.block_of_unit]
 
-    code_of, parent_of = _codes_by_matching(village, cells, part.labels, codes)
+    code_of, parent_of = _codes_by_matching(village, cells, unit_labels, codes)
     regions = sorted(code_of, key=code_of.get)
     index_of = {r: i for i, r in enumerate(regions)}
-    unit_grid = np.array([index_of[int(r)] for r in part.labels], dtype=np.int64)
+    unit_grid = np.array([index_of[int(r)] for r in unit_labels], dtype=np.int64)
     geoms = np.array(
         [dissolve(cells.cells[unit_grid == i]) for i in range(len(regions))], dtype=object
     )
@@ -174,12 +209,16 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
                 "geometry": geoms[i],
             }
         )
+    address_grid = address_grid_of(cells, unit_grid, grids)
+    old = np.asarray(village.grid_codes, dtype=object)
+    had = np.array([c in set(codes) for c in old], dtype=bool)
+    moved = had & (old != address_grid)
+    touched = set(old[moved].tolist()) | set(address_grid[moved].tolist())
+    for g in grids:
+        g["changed"] = g["status"] != "kept" or g["code"] in touched
     surviving = {g["code"] for g in grids}
     closed = _closed(village, codes, surviving, grids)
 
-    address_grid = np.array(
-        [grids[unit_grid[u]]["code"] for u in cells.unit_of_address], dtype=object
-    )
     groups, address_group = propose_groups(
         cells=cells,
         unit_grid=unit_grid,
@@ -203,9 +242,6 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         unit_grid=unit_grid,
         graph_connected=np.ones(len(geoms), bool),
     )
-    old = np.asarray(village.grid_codes, dtype=object)
-    had = np.array([c in set(codes) for c in old], dtype=bool)
-    moved = had & (old != address_grid)
     metrics.update(
         village=village.code,
         target=params.target,
@@ -238,7 +274,14 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         unit_grid=unit_grid,
         initial_unit_grid=initial,
         current_codes=codes,
+        settlement=settlement,
     )
+
+
+def address_grid_of(cells: VillageCells, unit_grid: np.ndarray, grids: list[dict]) -> np.ndarray:
+    """The proposed grid code of each address."""
+    codes = np.array([g["code"] for g in grids], dtype=object)
+    return codes[unit_grid[cells.unit_of_address]]
 
 
 def _codes_by_matching(

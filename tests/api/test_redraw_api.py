@@ -125,3 +125,31 @@ def test_township_user_cannot_redraw_another_township(live_server, auth_headers,
             "/api/v1/redraw", json={"township": other}, headers=auth_headers["township"]
         )
         assert got.status_code == 403
+
+
+def test_plan_outside_the_callers_area_answers_as_a_missing_plan(
+    fresh_demo_url, start_server, role_users
+):
+    from tests.api.conftest import demo_scopes
+
+    village = _smallest_village(fresh_demo_url)
+    other = "623021100" if not village.startswith("623021100") else "623021101"
+    users = role_users(fresh_demo_url, scopes={**demo_scopes(fresh_demo_url), "township": other})
+    base = start_server(fresh_demo_url)
+    with httpx.Client(base_url=base, timeout=120) as http:
+        made = http.post(
+            "/api/v1/redraw", json={"village": village}, headers=users["county_centre"].headers
+        )
+        assert made.status_code == 200, made.text
+        plan = made.json()["plan"]
+        assert "调整" in made.json()["summary"] and "网格" in made.json()["summary"]
+        outside = http.get(f"/api/v1/redraw/{plan}", headers=users["township"].headers)
+        missing = http.get("/api/v1/redraw/987654", headers=users["township"].headers)
+        assert outside.status_code == missing.status_code == 404
+        assert outside.json()["detail"].replace(str(plan), "N") == missing.json()["detail"].replace(
+            "987654", "N"
+        )
+        assert "方案" in outside.json()["detail"]
+        shown = http.get(f"/api/v1/redraw/{plan}", headers=users["county_centre"].headers)
+        names = [f["properties"]["name"] for f in shown.json()["features"]]
+        assert all(names) and all("网格" in n for n in names)

@@ -1,0 +1,88 @@
+"""Shape rules of a redraw: settlements, boundary lengths between units, and thin strips.
+
+Settlements (自然村落) are clusters of addresses whose neighbouring units lie within
+``SETTLEMENT_GAP_M`` of each other (single linkage along the cell adjacency, so every settlement
+is connected). A grid boundary never runs through a settlement unless the settlement alone holds
+more households than a grid may; then its units are placed one by one.
+
+A grid has a strip thinner than ``w`` where a disc of diameter ``w`` cannot reach: the part of
+the grid that its morphological opening at radius ``w/2`` removes. Pieces smaller than ``w²``
+are corners, not strips; pieces the village itself has (a narrow valley) are not the grid's
+fault and do not count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from shapely.geometry.base import BaseGeometry
+
+# Addresses closer than this (metres, along neighbouring cells) belong to one settlement.
+SETTLEMENT_GAP_M = 150.0
+# No grid may have a strip thinner than this (metres) that its village does not force.
+MIN_STRIP_WIDTH_M = 100.0
+# Widths (metres) tried when measuring a grid's thinnest strip.
+WIDTH_STEPS_M = (25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 200.0, 300.0)
+
+
+def settlements(xy: np.ndarray, neighbours: list[np.ndarray], gap: float = SETTLEMENT_GAP_M):
+    """Settlement of each unit: connected components of the neighbour graph restricted to
+    pairs of units at most ``gap`` metres apart."""
+    n = len(xy)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    sizes = [len(v) for v in neighbours]
+    src = np.repeat(np.arange(n), sizes)
+    dst = np.concatenate(neighbours).astype(np.int64) if sum(sizes) else np.zeros(0, np.int64)
+    near = np.hypot(*(xy[src] - xy[dst]).T) <= gap
+    graph = coo_matrix((np.ones(int(near.sum())), (src[near], dst[near])), shape=(n, n))
+    return connected_components(graph, directed=False)[1].astype(np.int64)
+
+
+def settlements_split(
+    settlement: np.ndarray, unit_grid: np.ndarray, weight: np.ndarray, limit: float
+) -> tuple[int, int]:
+    """``(split, forced)``: settlements whose units lie in more than one grid, and how many of
+    those hold more than ``limit`` households (a split the grid size forces)."""
+    pairs = np.unique(np.stack([settlement, unit_grid], axis=1), axis=0)
+    ids, count = np.unique(pairs[:, 0], return_counts=True)
+    split = ids[count > 1]
+    load = np.bincount(settlement, weights=weight)
+    forced = int((load[split] > limit).sum())
+    return len(split), forced
+
+
+def _opening_loss(geom_m: BaseGeometry, radius: float) -> BaseGeometry:
+    opened = geom_m.buffer(-radius, quad_segs=4).buffer(radius, quad_segs=4)
+    return geom_m.difference(opened)
+
+
+def thin_pieces(
+    geom_m: BaseGeometry, width: float, village_loss: BaseGeometry | None = None
+) -> list[BaseGeometry]:
+    """Parts of ``geom_m`` (metric CRS) narrower than ``width`` and larger than ``width²``,
+    leaving out what ``village_loss`` (the village's own narrow parts) covers."""
+    loss = _opening_loss(geom_m, width / 2)
+    if village_loss is not None and not village_loss.is_empty:
+        loss = loss.difference(village_loss.buffer(1.0))
+    return [p for p in shapely.get_parts(loss) if p.area > width * width]
+
+
+def village_loss(village_m: BaseGeometry, width: float) -> BaseGeometry:
+    """The village's own parts narrower than ``width`` (metric CRS)."""
+    return _opening_loss(village_m, width / 2)
+
+
+def thinnest_strip(
+    geom_m: BaseGeometry, village_m: BaseGeometry, steps: tuple[float, ...] = WIDTH_STEPS_M
+) -> float:
+    """The largest width of ``steps`` at which the grid has no strip thinner than it (its
+    village's own narrow parts aside); the last step when it has none at all."""
+    passed = 0.0
+    for width in steps:
+        if thin_pieces(geom_m, width, village_loss(village_m, width)):
+            return passed
+        passed = width
+    return passed
