@@ -159,10 +159,10 @@ def check_size(path: Path) -> None:
     if size == 0:
         raise _refused(path, None, "文件是空的（0 字节）/ the file is empty (0 bytes)")
     if size > MAX_FILE_BYTES:
+        given, limit = f"{size / 2**20:.1f} MB", f"{MAX_FILE_BYTES / 2**20:g} MB"
         raise _refused(
-            path, None, f"文件太大：{size / 2**20:.0f} MB，上限 {MAX_FILE_BYTES // 2**20} MB，"
-            f"请分成几个文件 / the file is too large ({size / 2**20:.0f} MB; the limit is "
-            f"{MAX_FILE_BYTES // 2**20} MB): split it into several files"
+            path, None, f"文件太大：{given}，上限 {limit}，请分成几个文件 / the file is too large "
+            f"({given}; the limit is {limit}): split it into several files"
         )  # fmt: skip
 
 
@@ -224,7 +224,10 @@ def _delimiter(text: str, suffix: str) -> str:
     sample = text.splitlines()[:HEADER_SEARCH_ROWS]
     best, best_width = ",", 1
     for delimiter in (",", "\t", ";", "|"):
-        widths = [len(r) for r in csv.reader(sample, delimiter=delimiter) if r]
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=delimiter) if r]
+        except csv.Error:  # an over-long cell: the full read reports it with its row
+            widths = []
         width = max(set(widths), key=widths.count) if widths else 1
         if width > best_width:
             best, best_width = delimiter, width

@@ -64,7 +64,7 @@ def read_source(*, path: Path, kind: str, layer: str | None = None) -> SourceTab
         raise ImportRejected(
             str(path), [RowProblem(None, None, f"找不到文件 / file not found: {path}")]
         )
-    if is_table(path):
+    if is_table(path) or path.suffix.lower() == ".xls":  # the reader explains .xls
         return _from_sheet(read_table(path, known=known_headers(kind), sheet=layer), kind)
     suffix = path.suffix.lower()
     if suffix in VECTOR_SUFFIXES:

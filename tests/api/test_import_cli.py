@@ -92,3 +92,33 @@ def test_the_shipped_examples_load_in_order_and_reload_unchanged(private_url):
     for kind, path, rows in steps:
         assert f"inserted 0, updated 0, unchanged {rows}" in _load(kind, path).stdout
     assert _count(private_url, "address WHERE grid_id IS NOT NULL") == 4
+
+
+def test_exit_status_is_0_loaded_1_refused_2_usage(private_url, tmp_path):
+    missing = _load("grids", tmp_path / "nowhere.csv")
+    assert missing.exit_code == 2 and "找不到文件 / no such file" in missing.stderr
+    assert _load("grids", BOUNDARY, "--no-such-option").exit_code == 2
+    ingest = CliRunner().invoke(app, ["ingest", "disputes", str(tmp_path / "nowhere.xlsx")])
+    assert ingest.exit_code == 2 and "找不到文件" in ingest.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    refused = _load("addresses", empty)
+    assert refused.exit_code == 1
+    assert "文件是空的（0 字节）/ the file is empty (0 bytes)" in refused.stderr
+    assert "文件被拒绝，未写入任何数据 / " in refused.stderr
+    assert _load("admin-units", BOUNDARY).exit_code == 0
+
+
+def test_problems_name_row_and_column_in_chinese_and_english(private_url, tmp_path):
+    assert _load("admin-units", BOUNDARY).exit_code == 0
+    assert _load("admin-units", shutil.copy(DIVISIONS, tmp_path / "d.csv")).exit_code == 0
+    path = write_csv(
+        tmp_path / "addresses.csv",
+        ["地址编码", "标准地址", "组", "经度", "纬度"],
+        [["A-1", "城关镇东环路社区", "一组", "103.605", "34.705"],
+         ["A-2", "城关镇东环路社区", "第X组", "103.606", "34.706"]],
+    )  # fmt: skip
+    result = _load("addresses", path)
+    assert result.exit_code == 1
+    assert "第 3 行，“组”列 / row 3, field '组': '第X组' 不是组号" in result.stderr
+    assert "第 2 行" not in result.stderr  # 一组 is group 1
