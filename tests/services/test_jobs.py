@@ -7,7 +7,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from sqlalchemy import text
 
 from demo.province import generate_county, province_counties
 from demo.replay import ingest_demo_events
@@ -103,45 +102,6 @@ def test_a_failing_county_is_recorded_with_its_reason_and_the_others_go_on(provi
     assert by_county[counties[0]].outcome == "ok"
     failed = _runs(province_url, job="nightly", county="620000")[0]
     assert failed["outcome"] == "failed" and "no current grids" in failed["error"]
-
-
-def test_the_nightly_places_cases_whose_grid_is_missing_but_not_unchecked_ones(fresh_demo_url):
-    engine = make_engine(fresh_demo_url)
-    try:
-        with transaction(engine) as session:
-            gps, unchecked = session.execute(
-                text(
-                    "SELECT id FROM dispute WHERE grid_id IS NOT NULL AND geom IS NOT NULL "
-                    "ORDER BY id LIMIT 2"
-                )
-            ).scalars()
-            village = session.execute(
-                text("SELECT code FROM admin_unit WHERE level = 'village' ORDER BY code LIMIT 1")
-            ).scalar_one()
-            session.execute(
-                text("UPDATE dispute SET grid_id = NULL, geocode_level = NULL WHERE id = :id"),
-                {"id": gps},
-            )
-            session.execute(
-                text(
-                    "UPDATE dispute SET grid_id = NULL, geocode_level = 'village', "
-                    "location_admin_code = :village WHERE id = :id"
-                ),
-                {"id": unchecked, "village": village},
-            )
-        with transaction(engine) as session:
-            placed = runs.place_unplaced_events(session=session, county=LINTAN)
-            grids = dict(
-                session.execute(
-                    text("SELECT id, grid_id FROM dispute WHERE id IN (:a, :b)"),
-                    {"a": gps, "b": unchecked},
-                ).all()
-            )
-    finally:
-        engine.dispose()
-    assert placed["disputes_placed"] == 1
-    assert grids[gps] is not None
-    assert grids[unchecked] is None
 
 
 def test_the_worker_runs_a_job_when_its_time_comes(province_url):
