@@ -96,7 +96,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def worker(
-        scheduler: str = typer.Option(None, help="an existing Dask scheduler for --all runs"),
+        scheduler: str = typer.Option(
+            None, envvar="WANGGE_DASK_SCHEDULER", help="an existing Dask scheduler, tcp://host:8786"
+        ),
         workers: int = typer.Option(None, help="local worker processes per run (default: 1)"),
     ) -> None:
         """Run the jobs on their schedule (WANGGE_SCHEDULE, Beijing time) until stopped."""
@@ -113,6 +115,6 @@ def register(app: typer.Typer) -> None:
             + "; ".join(f"{job} at '{cron}' (北京时间)" for job, cron in schedule.items())
         )
         run_worker(
-            database_url(), schedule, scheduler=scheduler, workers=workers,
+            database_url(), schedule, scheduler=scheduler or None, workers=workers,
             on_done=lambda outcome: _print_outcome(outcome, as_json=False),
         )  # fmt: skip
