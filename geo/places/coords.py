@@ -61,18 +61,28 @@ def choose_crs(
     if option.strip().lower() in GCJ_NAMES:
         if declared is not None and declared.is_projected:
             problems.append(
-                RowProblem(None, "--crs", f"gcj02 means longitude/latitude, but the file "
+                RowProblem(None, "--crs", f"gcj02 是经纬度，但文件声明的是投影坐标系 / "
+                           f"gcj02 means longitude/latitude, but the file "
                            f"declares the projected {declared.to_string()}")
             )  # fmt: skip
         return CrsChoice(WGS84, gcj02=True)
     try:
         crs = CRS.from_user_input(option)
     except Exception:  # pyproj raises CRSError and others for unknown input
-        problems.append(RowProblem(None, "--crs", f"unknown CRS '{option}' (use EPSG:XXXX)"))
+        problems.append(
+            RowProblem(
+                None,
+                "--crs",
+                f"未知的坐标系 '{option}'，请写 EPSG:XXXX、gcj02 或 bd09 / "
+                f"unknown CRS '{option}' (use EPSG:XXXX, gcj02 or bd09)",
+            )
+        )
         return CrsChoice(declared)
     if declared is not None and not declared.equals(crs, ignore_axis_order=True):
         problems.append(
-            RowProblem(None, "--crs", f"the file declares {declared.to_string()}; reading it "
+            RowProblem(None, "--crs", f"文件声明为 {declared.to_string()}，按 --crs "
+                       f"读作 {crs.to_string()} / the file declares {declared.to_string()}; "
+                       "reading it "
                        f"as {crs.to_string()} as --crs asks", "warning")
         )  # fmt: skip
     return CrsChoice(crs)
@@ -152,7 +162,8 @@ def to_wgs84(
         swapped = swapped_rows(geoms, area=area)
         for index, x, y in swapped:
             problems.append(
-                RowProblem(rows[index], field, f"longitude and latitude look swapped: ({x:g}, "
+                RowProblem(rows[index], field, f"经度和纬度填反了 / "
+                           f"longitude and latitude look swapped: ({x:g}, "
                            f"{y:g}) falls outside the area, ({y:g}, {x:g}) inside. The "
                            "longitude (经度, lon, x: ~73–135 in China) and the latitude "
                            "(纬度, lat, y: ~18–54) are in each other's place")
@@ -176,7 +187,9 @@ def to_wgs84(
             return geoms
     if choice.crs is None:
         problems.append(
-            RowProblem(None, "CRS", "the file names no coordinate system; its coordinates fit "
+            RowProblem(None, "CRS", "文件没有坐标系，坐标符合经纬度，按 EPSG:4326（WGS84）"
+                       "读取；若来自高德/腾讯请加 --crs gcj02 / "
+                       "the file names no coordinate system; its coordinates fit "
                        "longitude/latitude, so they were read as EPSG:4326 (WGS84). Pass "
                        "--crs gcj02 if they come from Amap or Tencent", "warning")
         )  # fmt: skip
@@ -192,7 +205,9 @@ def to_wgs84(
         if _fits_degrees(raw):
             # Projected coordinates this small would all lie within 180 m of the false origin.
             problems.append(
-                RowProblem(None, "CRS", f"the coordinates look like longitude/latitude, not "
+                RowProblem(None, "CRS", f"坐标像是经纬度，不是 {choice.describe()} 的米制坐标，"
+                           "请加 --crs EPSG:4326（高德/腾讯用 --crs gcj02）/ "
+                           f"the coordinates look like longitude/latitude, not "
                            f"{choice.describe()} metres (first: {raw[0, 0]:g}, {raw[0, 1]:g}): "
                            "pass --crs EPSG:4326 (or --crs gcj02 for Amap/Tencent data)")
             )  # fmt: skip
@@ -204,7 +219,8 @@ def to_wgs84(
         sample = np.vstack([_coordinates(g) for g in out if g is not None])
         if not np.isfinite(sample).all() or not _fits_degrees(sample):
             problems.append(
-                RowProblem(None, "CRS", f"the coordinates do not fit {choice.describe()}: "
+                RowProblem(None, "CRS", f"坐标与 {choice.describe()} 不符，请检查 --crs / "
+                           f"the coordinates do not fit {choice.describe()}: "
                            "check --crs")
             )  # fmt: skip
             return geoms
@@ -322,13 +338,19 @@ def clean_polygons(
             and any(_polygonal(p) is None for p in geom.geoms)
         ):
             problems.append(
-                RowProblem(row, field, f"{name}: expected a polygon, found {geom.geom_type}")
+                RowProblem(
+                    row,
+                    field,
+                    f"{name}：应为面，实际是 {geom.geom_type} / "
+                    f"{name}: expected a polygon, found {geom.geom_type}",
+                )
             )
             out.append(None)
             continue
         if polygon.is_valid and _local_area_m2(polygon) < 1.0:
             problems.append(
-                RowProblem(row, field, f"{name}: the polygon has no area (under 1 m²); its "
+                RowProblem(row, field, f"{name}：面积不足 1 m²，各点可能在一条线上 / "
+                           f"{name}: the polygon has no area (under 1 m²); its "
                            "points may lie on one line")
             )  # fmt: skip
             out.append(None)
@@ -343,7 +365,9 @@ def clean_polygons(
         change = abs(after - before) / max(before, after, 1e-9)
         if repaired is None:
             problems.append(
-                RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it "
+                RowProblem(row, field, f"{name}：几何无效（{reason}），修复后不再是面，"
+                           "请在源数据中修正 / "
+                           f"{name}: invalid geometry ({reason}); repairing it "
                            "leaves no polygon (it collapses to lines or points), so it was "
                            "refused: fix it in the source")
             )  # fmt: skip
@@ -351,14 +375,17 @@ def clean_polygons(
             continue
         if change > MATERIAL_AREA_CHANGE:
             problems.append(
-                RowProblem(row, field, f"{name}: invalid geometry ({reason}); repairing it would "
+                RowProblem(row, field, f"{name}：几何无效（{reason}），修复会使面积改变 "
+                           f"{change:.0%}，请在源数据中修正 / "
+                           f"{name}: invalid geometry ({reason}); repairing it would "
                            f"change its area by {change:.0%} ({before:,.0f} → {after:,.0f} m²), "
                            "so it was refused: fix it in the source")
             )  # fmt: skip
             out.append(None)
             continue
         problems.append(
-            RowProblem(row, field, f"{name}: invalid geometry ({reason}) repaired with "
+            RowProblem(row, field, f"{name}：几何无效（{reason}），已自动修复（面积变化 "
+                       f"{change:.2%}）/ {name}: invalid geometry ({reason}) repaired with "
                        f"make_valid (area change {change:.2%})", "warning")
         )  # fmt: skip
         out.append(repaired)
@@ -376,7 +403,13 @@ def clean_points(geoms: list, *, rows: list[int], field: str, problems: list[Row
         if isinstance(geom, shapely.MultiPoint) and len(geom.geoms) == 1:
             geom = geom.geoms[0]
         if not isinstance(geom, shapely.Point):
-            problems.append(RowProblem(row, field, f"expected a point, found {geom.geom_type}"))
+            problems.append(
+                RowProblem(
+                    row,
+                    field,
+                    f"应为点，实际是 {geom.geom_type} / expected a point, found {geom.geom_type}",
+                )
+            )
             out.append(None)
             continue
         out.append(geom)

@@ -43,11 +43,13 @@ GROUP_UNITS = ("组", "社", "队", "村民小组", "小组")
 
 def _code(text: str | None, row: int, label: str, problems: list[RowProblem]) -> str | None:
     if text is None:
-        problems.append(RowProblem(row, label, "empty: every row needs a code"))
+        problems.append(RowProblem(row, label, "编码为空 / empty: every row needs a code"))
         return None
     if looks_scientific(text):
         problems.append(
-            RowProblem(row, label, f"'{text}' is a code mangled into scientific notation by a "
+            RowProblem(row, label, f"'{text}' 是被表格改成科学计数法的编码，"
+                       "请把该列设为文本并输入完整编码 / "
+                       f"'{text}' is a code mangled into scientific notation by a "
                        "spreadsheet: format the column as text and type the full code")
         )  # fmt: skip
         return None
@@ -60,10 +62,14 @@ def _whole(text: str | None, row: int, label: str, problems: list[RowProblem]) -
     try:
         value = float(text)
     except ValueError:
-        problems.append(RowProblem(row, label, f"'{text}' is not a whole number"))
+        problems.append(
+            RowProblem(row, label, f"'{text}' 不是整数 / '{text}' is not a whole number")
+        )
         return None
     if not value.is_integer() or value < 0:
-        problems.append(RowProblem(row, label, f"'{text}' is not a whole number ≥ 0"))
+        problems.append(
+            RowProblem(row, label, f"'{text}' 不是 ≥ 0 的整数 / '{text}' is not a whole number ≥ 0")
+        )
         return None
     return int(value)
 
@@ -76,7 +82,9 @@ def _duplicates(codes: list[str | None], rows: list[int], label: str, problems) 
             continue
         if code in first:
             problems.append(
-                RowProblem(rows[index], label, f"code {code} appears twice in the file (first "
+                RowProblem(rows[index], label, f"编码 {code} 在文件中重复"
+                           f"（首次在第 {rows[first[code]]} 行）/ "
+                           f"code {code} appears twice in the file (first "
                            f"on row {rows[first[code]]})")
             )  # fmt: skip
             doubled.add(index)
@@ -113,7 +121,11 @@ def build_admin_units(
                                "township/village or 县/乡镇/村)")
                 )  # fmt: skip
         if code is not None and not code.isdigit():
-            problems.append(RowProblem(row, label("code"), f"'{code}' must be digits only"))
+            problems.append(
+                RowProblem(
+                    row, label("code"), f"'{code}' 只能是数字 / '{code}' must be digits only"
+                )
+            )
             code = None
         if code is not None:
             # Codes padded to 12 digits, as the statistics bureau also publishes them.
@@ -128,12 +140,16 @@ def build_admin_units(
                 want = CODE_LENGTH.get(level or "")
                 detail = f"a {level} code has {want} digits" if want else "use 6, 9 or 12 digits"
                 problems.append(
-                    RowProblem(row, label("code"), f"'{code}' has {len(code)} digits: {detail} "
+                    RowProblem(row, label("code"), f"'{code}' 有 {len(code)} 位："
+                               "县 6 位、乡镇 9 位、"
+                               f"村/社区 12 位 / '{code}' has {len(code)} digits: {detail} "
                                "(county 6, township 9, village/community 12)")
                 )  # fmt: skip
         name = table.value("name", i)
         if name is None:
-            problems.append(RowProblem(row, label("name"), "empty: every unit needs a name"))
+            problems.append(
+                RowProblem(row, label("name"), "名称为空 / empty: every unit needs a name")
+            )
         parent = table.value("parent_code", i)
         if parent is not None and len(parent) == 12 and parent.endswith("000"):
             parent = parent[:6] if parent.endswith("000000") else parent[:9]
@@ -143,7 +159,9 @@ def build_admin_units(
                 parent = expected
             elif parent != expected:
                 problems.append(
-                    RowProblem(row, label("parent_code"), f"parent {parent} does not match code "
+                    RowProblem(row, label("parent_code"), f"上级编码 {parent} 与编码 {code} 不符，"
+                               f"编码应以上级编码 {expected} 开头 / "
+                               f"parent {parent} does not match code "
                                f"{code}: a {level}'s code starts with its parent's code "
                                f"{expected}")
                 )  # fmt: skip
@@ -170,13 +188,16 @@ def build_admin_units(
         found = in_file.get(parent) or known.get(parent, {}).get("level")
         if found is None:
             problems.append(
-                RowProblem(table.rows[i], label("parent_code"), f"parent {parent} is neither in "
+                RowProblem(table.rows[i], label("parent_code"), f"上级 {parent} "
+                           "既不在文件中也不在库中，请先导入或"
+                           f"加入文件 / parent {parent} is neither in "
                            "the file nor in the database: load it first or add it to the file")
             )  # fmt: skip
             records[i] = None
         elif found != parent_level[record["level"]]:
             problems.append(
-                RowProblem(table.rows[i], label("parent_code"), f"parent {parent} is a {found}, "
+                RowProblem(table.rows[i], label("parent_code"), f"上级 {parent} 的级别不对 / "
+                           f"parent {parent} is a {found}, "
                            f"not a {parent_level[record['level']]}")
             )  # fmt: skip
             records[i] = None
@@ -194,7 +215,9 @@ def build_grids(
         code = _code(table.value("code", i), row, label("code"), problems)
         if code is not None and (not code.isdigit() or not 13 <= len(code) <= 16):
             problems.append(
-                RowProblem(row, label("code"), f"'{code}': a grid code is the 12-digit village "
+                RowProblem(row, label("code"), f"'{code}'：网格编码应为 12 位村编码加顺序号"
+                           "（如 623021100002001）/ "
+                           f"'{code}': a grid code is the 12-digit village "
                            "code followed by a sequence number (e.g. 623021100002001)")
             )  # fmt: skip
             code = None
@@ -204,7 +227,8 @@ def build_grids(
                 village = code[:12]
             elif code[:12] != village:
                 problems.append(
-                    RowProblem(row, label("code"), f"grid code {code} does not start with its "
+                    RowProblem(row, label("code"), f"网格编码 {code} 不以其村编码 {village} 开头 / "
+                               f"grid code {code} does not start with its "
                                f"village code {village}")
                 )  # fmt: skip
         if village is not None:
@@ -212,7 +236,8 @@ def build_grids(
             if unit is None or unit["level"] != "village":
                 problems.append(
                     RowProblem(row, label("village_code") if "village_code" in table.values
-                               else label("code"), f"village {village} is not in the database: "
+                               else label("code"), f"村 {village} 不在库中，请先导入行政区划 / "
+                               f"village {village} is not in the database: "
                                "load the admin units first (wangge load admin-units)")
                 )  # fmt: skip
         households = _whole(table.value("households", i), row, label("households"), problems)
@@ -242,7 +267,9 @@ def _unit_code(
     unit = known.get(value)
     if unit is None or unit["level"] not in levels:
         problems.append(
-            RowProblem(table.rows[i], table.columns.label(field), f"{value} is not a known "
+            RowProblem(table.rows[i], table.columns.label(field), f"{value} "
+                       "不是库中已有的区划编码，请先导入行政区划 / "
+                       f"{value} is not a known "
                        f"{' or '.join(levels)} code: load the admin units first")
         )  # fmt: skip
     return value
@@ -292,7 +319,9 @@ def build_addresses(
     def build(i: int, row: int) -> dict | None:
         full_text = table.value("full_text", i)
         if full_text is None:
-            problems.append(RowProblem(row, label("full_text"), "empty: the address text"))
+            problems.append(
+                RowProblem(row, label("full_text"), "标准地址为空 / empty: the address text")
+            )
         group_text = table.value("group_no", i)
         group_no = None
         if group_text is not None:

@@ -67,7 +67,8 @@ def _geometries(
     if table.geometry_from == "none":
         if required:
             problems.append(
-                RowProblem(table.header_row, "geometry", "no geometry: add longitude and "
+                RowProblem(table.header_row, "geometry", "没有坐标：请加经度、纬度两列或 WKT 列 / "
+                           "no geometry: add longitude and "
                            "latitude columns (经度, 纬度 / lon, lat) or a WKT column")
             )  # fmt: skip
         return [None] * len(table)
@@ -77,7 +78,9 @@ def _geometries(
         if required and (geom is None or geom.is_empty):
             fields = {f for r, f in flagged if r == row}
             if not any(f and (f in field_name) for f in fields):
-                problems.append(RowProblem(row, field_name, "empty: every row needs a location"))
+                problems.append(
+                    RowProblem(row, field_name, "位置为空 / empty: every row needs a location")
+                )
     if crs is None and table.geometry_from == "location":
         crs = "gcj02"
         problems.append(
@@ -110,7 +113,9 @@ def _geometries(
         moved_in, moved_out = gcj_suspicion(session=session, points=geoms, village_codes=villages)
         if looks_gcj(moved_in, moved_out):
             problems.append(
-                RowProblem(None, field_name, f"{moved_in} points fall inside their village/"
+                RowProblem(None, field_name, f"{moved_in} 个点只有按 GCJ-02 读取才落在所属村/"
+                           "网格/县内，像是高德/腾讯坐标，请加 --crs gcj02 / "
+                           f"{moved_in} points fall inside their village/"
                            f"grid/county only when read as GCJ-02 ({moved_out} the other way): "
                            "the file looks like Amap/Tencent (GCJ-02) coordinates, a few "
                            "hundred metres off. If so, load it again with --crs gcj02",
@@ -145,7 +150,9 @@ def _check_grids(
         outline = outlines.get(village)
         if outline is None:
             problems.append(
-                RowProblem(rows[members[0]], field_name, f"village {village} has no boundary "
+                RowProblem(rows[members[0]], field_name, f"村 {village} "
+                           "在库中没有边界，未检查空隙和越界 / "
+                           f"village {village} has no boundary "
                            "in the database: gaps and grids outside it were not checked",
                            "warning")
             )  # fmt: skip
@@ -174,7 +181,9 @@ def _check_grids(
     given, converted = gcj_polygon_suspicion(pairs)
     if converted < 0.5 * given:
         problems.append(
-            RowProblem(None, field_name, f"read as GCJ-02, the grids would stick out of their "
+            RowProblem(None, field_name, "按 GCJ-02 读取时网格越出村界少得多，像是在高德/腾讯"
+                       "地图上画的，请加 --crs gcj02 / "
+                       f"read as GCJ-02, the grids would stick out of their "
                        f"villages {given / max(converted, 1e-18):.0f} times less: they look "
                        "drawn on an Amap/Tencent map. If so, load the file with --crs gcj02",
                        "warning")
@@ -270,7 +279,9 @@ def import_file(
                     record["village_code"] = spot.grid_code[:12]
                 elif spot.grid_code is not None and spot.grid_code[:12] != record["village_code"]:
                     problems.append(
-                        RowProblem(row, field_name, f"{record['code']} says village "
+                        RowProblem(row, field_name, f"{record['code']} 填的村是 "
+                                   f"{record['village_code']}，但点落在网格 {spot.grid_code} 内 / "
+                                   f"{record['code']} says village "
                                    f"{record['village_code']} but its point lies in grid "
                                    f"{spot.grid_code} of village {spot.grid_code[:12]}",
                                    "warning")
@@ -279,7 +290,9 @@ def import_file(
                 record["township_code"] = village["parent_code"] if village else None
                 if spot.grid_id is None:
                     report.outside_grids.append(
-                        RowProblem(row, field_name, f"{record['code']} lies inside the county "
+                        RowProblem(row, field_name, f"{record['code']} 在县内但不在任何"
+                                   "现有网格内，已保留（无网格）/ "
+                                   f"{record['code']} lies inside the county "
                                    "but outside every current grid: kept with no grid",
                                    "warning")
                     )  # fmt: skip

@@ -191,7 +191,8 @@ def _from_sheet(sheet: Sheet, kind: str) -> SourceTable:
     elif "lon" in raw or "lat" in raw:
         present = "lon" if "lon" in raw else "lat"
         problems.append(
-            RowProblem(header_row, columns.label(present), "a longitude needs a latitude "
+            RowProblem(header_row, columns.label(present), "经度和纬度两列要同时有 / "
+                       "a longitude needs a latitude "
                        "column and the other way round (经度 + 纬度, or lon + lat)")
         )  # fmt: skip
     return SourceTable(
@@ -237,10 +238,12 @@ def _parse_number(cell, row: int, label: str, problems: list[RowProblem]) -> flo
     try:
         number = float(text.replace("，", ".").replace("°", ""))
     except ValueError:
-        problems.append(RowProblem(row, label, f"'{text}' is not a number"))
+        problems.append(RowProblem(row, label, f"'{text}' 不是数字 / '{text}' is not a number"))
         return None
     if not math.isfinite(number):
-        problems.append(RowProblem(row, label, f"'{text}' is not a finite number"))
+        problems.append(
+            RowProblem(row, label, f"'{text}' 不是有效数字 / '{text}' is not a finite number")
+        )
         return None
     return number
 
@@ -286,11 +289,18 @@ def _parse_wkt(cells, rows, label: str, problems) -> tuple[list, CRS | None]:
         try:
             geometries.append(shapely.from_wkt(text))
         except shapely.errors.GEOSException as error:
-            problems.append(RowProblem(row, label, f"not valid WKT ({_first_line(error)})"))
+            problems.append(
+                RowProblem(row, label, f"不是有效的 WKT / not valid WKT ({_first_line(error)})")
+            )
             geometries.append(None)
     if len(srids) > 1:
         problems.append(
-            RowProblem(None, label, f"rows mix SRIDs {sorted(srids)}: one CRS per file")
+            RowProblem(
+                None,
+                label,
+                f"各行的 SRID 不同 {sorted(srids)}，一个文件只能有一个坐标系 / "
+                f"rows mix SRIDs {sorted(srids)}: one CRS per file",
+            )
         )
     crs = CRS.from_epsg(srids.pop()) if len(srids) == 1 else None
     return geometries, crs

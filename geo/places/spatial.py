@@ -54,7 +54,8 @@ def place_points(
     counties = existing.county_geometries(session)
     if not counties:
         problems.append(
-            RowProblem(None, field, "no county boundary in the database: load the county "
+            RowProblem(None, field, "库中没有县界，请先导入县界（wangge load admin-units）/ "
+                       "no county boundary in the database: load the county "
                        "(wangge load admin-units with the county polygon) first")
         )  # fmt: skip
         return [None] * len(points)
@@ -76,14 +77,17 @@ def place_points(
         point = points[index]
         if index not in county_of:
             problems.append(
-                RowProblem(rows[index], field, f"point ({point.x:.6f}, {point.y:.6f}) lies "
+                RowProblem(rows[index], field, f"点 ({point.x:.6f}, {point.y:.6f}) 在县界之外 / "
+                           f"point ({point.x:.6f}, {point.y:.6f}) lies "
                            "outside the county boundary")
             )  # fmt: skip
             continue
         village = village_codes[index]
         if village is not None and village[:6] != county_of[index]:
             problems.append(
-                RowProblem(rows[index], field, f"point lies in county {county_of[index]} but "
+                RowProblem(rows[index], field, f"点在县 {county_of[index]} 内，"
+                           f"但所填的村 {village} "
+                           f"属于县 {village[:6]} / point lies in county {county_of[index]} but "
                            f"its village {village} belongs to county {village[:6]}")
             )  # fmt: skip
             continue

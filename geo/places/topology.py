@@ -183,7 +183,8 @@ def check_village(
                 continue
             other_where = f"row {other.row}" if other.row is not None else "in the database"
             problems.append(
-                RowProblem(mine.row, field, f"grid {mine.code} overlaps grid {other.code} "
+                RowProblem(mine.row, field, f"网格 {mine.code} 与网格 {other.code} 重叠 "
+                           f"{area:,.1f} m² / grid {mine.code} overlaps grid {other.code} "
                            f"({other_where}) by {area:,.1f} m² {place}")
             )  # fmt: skip
     if village_geom is None:
@@ -195,7 +196,9 @@ def check_village(
         if outside:
             area = sum(x for _, x in outside)
             problems.append(
-                RowProblem(grid.row, field, f"grid {grid.code} lies {area:,.1f} m² outside its "
+                RowProblem(grid.row, field, f"网格 {grid.code} 有 {area:,.1f} m² 在所属村 "
+                           f"{village_code} 之外 / "
+                           f"grid {grid.code} lies {area:,.1f} m² outside its "
                            f"village {village_code} {_where(outside[0][0])}")
             )  # fmt: skip
     if not gaps:
@@ -206,7 +209,9 @@ def check_village(
         rows = [g.row for g in nearby if g.row is not None]
         codes = ", ".join(g.code for g in nearby[:6]) or "none"
         problems.append(
-            RowProblem(min(rows) if rows else None, field, f"village {village_code} has a gap "
+            RowProblem(min(rows) if rows else None, field, f"村 {village_code} "
+                       f"有 {area:,.1f} m² 的空隙"
+                       f"没有网格覆盖 / village {village_code} has a gap "
                        f"of {area:,.1f} m² that no grid covers {_where(gap)} "
                        f"(grids around it: {codes})")
         )  # fmt: skip
