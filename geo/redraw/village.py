@@ -14,10 +14,11 @@ import shapely
 from scipy.optimize import linear_sum_assignment
 from shapely.geometry.base import BaseGeometry
 
+from geo.redraw.assemble import assemble_village
 from geo.redraw.blocks import make_blocks
-from geo.redraw.cells import VillageCells, build_cells, dissolve
+from geo.redraw.cells import VillageCells, build_cells
 from geo.redraw.compact import METRES_PER_HOUSEHOLD
-from geo.redraw.groups import GroupRule, majority_label, propose_groups
+from geo.redraw.groups import GroupRule, majority_label
 from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
 from geo.redraw.regions import UNASSIGNED
@@ -188,93 +189,18 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     regions = sorted(code_of, key=code_of.get)
     index_of = {r: i for i, r in enumerate(regions)}
     unit_grid = np.array([index_of[int(r)] for r in unit_labels], dtype=np.int64)
-    geoms = np.array(
-        [dissolve(cells.cells[unit_grid == i]) for i in range(len(regions))], dtype=object
-    )
-    households = np.bincount(unit_grid, weights=cells.weight, minlength=len(regions))
-    kept_codes = set(codes)
-    split_parents = {p for r, p in parent_of.items() if code_of[r] not in kept_codes}
-    grids = []
-    for i, r in enumerate(regions):
-        code = code_of[r]
-        status = "new"
-        if code in kept_codes:
-            status = "split" if code in split_parents else "kept"
-        grids.append(
-            {
-                "code": code,
-                "status": status,
-                "parent_code": parent_of.get(r) if status == "new" else None,
-                "households": round(float(households[i])),
-                "geometry": geoms[i],
-            }
-        )
-    address_grid = address_grid_of(cells, unit_grid, grids)
-    old = np.asarray(village.grid_codes, dtype=object)
-    had = np.array([c in set(codes) for c in old], dtype=bool)
-    moved = had & (old != address_grid)
-    touched = set(old[moved].tolist()) | set(address_grid[moved].tolist())
-    for g in grids:
-        g["changed"] = g["status"] != "kept" or g["code"] in touched
-    surviving = {g["code"] for g in grids}
-    closed = _closed(village, codes, surviving, grids)
-
-    groups, address_group = propose_groups(
+    return assemble_village(
+        village=village,
+        params=params,
         cells=cells,
-        unit_grid=unit_grid,
-        grid_codes=[g["code"] for g in grids],
-        address_ids=np.asarray(village.address_ids),
-        houses=houses,
-        old_group_codes=np.asarray(village.group_codes, dtype=object),
-        old_grid_codes=np.asarray(village.grid_codes, dtype=object),
-        used_codes=village.used_group_codes,
-        rule=params.group,
-        random_state=params.random_state,
-    )
-    metrics = grid_metrics(
-        geoms=geoms,
-        households=households,
-        village=cells.village,
-        epsg=cells.epsg,
-        target=params.target,
-        unit_xy=cells.xy,
-        unit_weight=cells.weight,
-        unit_grid=unit_grid,
-        graph_connected=np.ones(len(geoms), bool),
-    )
-    metrics.update(
-        village=village.code,
-        target=params.target,
-        tolerance=params.tolerance,
-        balance_feasible=feasible,
-        households_moved=int(houses[moved].sum()),
-        households_newly_assigned=int(houses[~had].sum()),
-        grids_before=len(codes),
-        grids_kept=sum(g["status"] in ("kept", "split") for g in grids),
-        grids_split=sum(g["status"] == "split" for g in grids),
-        grids_merged=len(closed),
-        grids_new=sum(g["status"] == "new" for g in grids),
-        groups=len(groups),
-        groups_households_min=min((g["households"] for g in groups), default=0),
-        groups_households_max=max((g["households"] for g in groups), default=0),
-        unbalanced_grids=len(part.unbalanced),
-    )
-    return VillagePlan(
-        code=village.code,
-        target=params.target,
-        balance_feasible=feasible,
-        grids=grids,
-        closed=closed,
-        groups=groups,
-        address_ids=np.asarray(village.address_ids),
-        address_grid=address_grid,
-        address_group=address_group,
-        metrics=metrics,
-        cells=cells,
-        unit_grid=unit_grid,
-        initial_unit_grid=initial,
+        initial=initial,
         current_codes=codes,
+        unit_grid=unit_grid,
+        grid_codes=[code_of[r] for r in regions],
+        parent_of={code_of[r]: p for r, p in parent_of.items()},
+        feasible=feasible,
         settlement=settlement,
+        unbalanced=len(part.unbalanced),
     )
 
 
@@ -319,19 +245,6 @@ def _codes_by_matching(
         if codes and shared[row[r]].max() > 0
     }
     return code_of, parent_of
-
-
-def _closed(village: VillageInput, codes: list[str], surviving: set[str], grids: list[dict]):
-    """Current grids with no successor of the same code, and the new grid covering most of them."""
-    closed = []
-    new_geoms = np.array([g["geometry"] for g in grids], dtype=object)
-    for code in codes:
-        if code in surviving:
-            continue
-        overlap = shapely.area(shapely.intersection(new_geoms, village.current_grids[code]))
-        into = grids[int(np.argmax(overlap))]["code"] if len(grids) else None
-        closed.append({"code": code, "merged_into": into})
-    return closed
 
 
 def current_metrics(village: VillageInput, plan: VillagePlan, *, target: float) -> dict:
