@@ -29,10 +29,23 @@ class ApiSettings(BaseSettings):
     token_minutes: int = 480
     max_body_bytes: int = 5_000_000
     tile_cache_mb: int = 64
-    cors_origins: list[str] = []
+    # origins allowed to call the API from a browser page elsewhere: comma-separated or a JSON list
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed,
     # comma-separated: "10.20.0.5,10.20.1.0/24"; empty = believe no forwarded header
     trusted_proxies: Annotated[tuple[ProxyNetwork, ...], NoDecode] = ()
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return tuple(json.loads(text))
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+        return tuple(value)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -92,6 +92,7 @@ def entries(
             "object_type": row.object_type,
             "object_id": row.object_id,
             "detail": row.detail,
+            "client": row.client,
         }
         for row in session.scalars(query)
     ]

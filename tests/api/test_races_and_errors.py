@@ -179,3 +179,15 @@ def test_intake_fields_are_bounded(http):
     assert http.post("/api/v1/disputes", json=long_name).status_code in (413, 422)
     medium_name = {**huge, "description": "x", "parties": [{"name": "名" * 5_000}]}
     assert http.post("/api/v1/disputes", json=medium_name).status_code == 422
+
+
+def test_cors_origins_read_from_the_environment_comma_separated_or_as_json(monkeypatch):
+    monkeypatch.setenv(
+        "WANGGE_CORS_ORIGINS", "https://wall.example.gov.cn, https://desk.example.gov.cn"
+    )
+    assert ApiSettings().cors_origins == (
+        "https://wall.example.gov.cn",
+        "https://desk.example.gov.cn",
+    )
+    monkeypatch.setenv("WANGGE_CORS_ORIGINS", '["https://wall.example.gov.cn"]')
+    assert ApiSettings().cors_origins == ("https://wall.example.gov.cn",)
