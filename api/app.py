@@ -15,6 +15,7 @@ from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import escalation as risk_cases
+from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
 from api.routers import ogc as ogc_routes
@@ -68,7 +69,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     errors.install(app)
     for module in (
         health, auth_routes, admin_units, grids, geocode, risk_cases, disputes, signals, stats,
-        staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes,
+        staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes, job_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(
@@ -87,7 +88,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
-            allow_origins=settings.cors_origins,
+            allow_origins=list(settings.cors_origins),
             allow_credentials=True,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
