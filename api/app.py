@@ -15,6 +15,7 @@ from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import escalation as risk_cases
+from api.routers import events as event_routes
 from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
@@ -76,6 +77,9 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
             module.router, prefix="/api/v1", dependencies=needs_login, responses=ERROR_RESPONSES
         )
     app.include_router(redraw_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(
+        event_routes.router, prefix="/api/v1", dependencies=[Depends(current_user)]
+    )
     app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)

@@ -34,6 +34,7 @@ BUNDLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("vendor/leaflet.fullscreen/Control.FullScreen.css",),
     ),
     "wangge": (("wangge/wangge.js",), ("wangge/wangge.css",)),
+    "wall": (("vendor/echarts/echarts.min.js", "wangge/wall.js"), ()),
 }
 
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)

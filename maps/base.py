@@ -26,6 +26,14 @@ _TIANDITU = (
     "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
     "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
+# A grid in the accent colour, inline so that it works in a saved page too.
+FAVICON = (
+    '<link rel="icon" href="data:image/svg+xml,'
+    "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Crect width='16' height='16' rx='3' fill='%230b1220'/%3E"
+    "%3Cpath d='M2 5.5h12M2 10.5h12M5.5 2v12M10.5 2v12' stroke='%2338bdf8' stroke-width='1.5'/%3E"
+    '%3C/svg%3E">'
+)
 _AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 
 
@@ -165,7 +173,8 @@ class DataLayer(folium.map.Layer):
 def new_figure(*, title: str, dark: bool, assets: list[str], options: AssetOptions) -> Figure:
     """An HTML page with the asset bundle and (optionally) the dark video-wall theme."""
     figure = Figure(title=title)
-    figure.add_child(AssetBundle(["leaflet", *assets, "wangge"], options))
+    figure.add_child(AssetBundle(["leaflet", "wangge", *assets], options))
+    figure.header.add_child(Element(FAVICON), name="wangge_favicon")
     if dark:
         figure.header.add_child(
             Element("<script>document.documentElement.classList.add('wg-dark');</script>"),

@@ -34,6 +34,7 @@ from maps.payloads import (
     hotspots_payload,
 )
 from maps.styles import FACILITY_STYLE, GRID_FILL_OPACITY
+from maps.wall import WALL_ASSETS, add_wall
 
 COMMAND_ROOM_LAYERS = ("admin", "grids", "hotspots", "disputes", "facilities")
 COMMAND_ROOM_ASSETS = ["markercluster", "fullscreen"]
@@ -46,10 +47,14 @@ def blank_map(
     basemap: Basemap | None = None,
     assets: AssetOptions | None = None,
     dark: bool = True,
+    extra_assets: tuple[str, ...] = (),
 ) -> folium.Map:
     """An empty offline map in its own page (the start of every composed map)."""
     figure = new_figure(
-        title=title, dark=dark, assets=COMMAND_ROOM_ASSETS, options=assets or AssetOptions()
+        title=title,
+        dark=dark,
+        assets=[*COMMAND_ROOM_ASSETS, *extra_assets],
+        options=assets or AssetOptions(),
     )
     m = new_map(bounds=bounds, basemap=basemap or Basemap())
     figure.add_child(m)
@@ -289,15 +294,29 @@ def command_room_page(
     basemap: Basemap | None = None,
     assets: AssetOptions | None = None,
     dark: bool = True,
+    live: dict | None = None,
 ) -> folium.Map:
     """The command-room page from ready payloads (:func:`command_room_payloads`).
 
-    With ``data_url`` (e.g. ``/api/v1/maps/layers``) each layer refreshes every
-    ``refresh_seconds`` from ``{data_url}/{layer}{data_query}``; without it the page is a
-    snapshot (a saved file).
+    With ``data_url`` (e.g. ``/api/v1/maps/layers``) each layer refreshes from
+    ``{data_url}/{layer}{data_query}``; without it the page is a snapshot (a saved file).
+    With ``built["wall"]`` the page is laid out as a wall (:mod:`maps.wall`). ``live``
+    (``versions``, ``events``, ``wall`` URLs and ``sources``, the data versions of each
+    layer) makes the page follow server-sent events and re-fetch only what changed, with a
+    check every ``refresh_seconds``; without it every layer is re-fetched each time.
     """
     bounds = payload_bounds([built[k] for k in ("admin", "grids", "disputes", "facilities")])
-    m = blank_map(title=title, bounds=bounds, basemap=basemap, assets=assets, dark=dark)
+    wall = "wall" in built
+    m = blank_map(
+        title=title,
+        bounds=bounds,
+        basemap=basemap,
+        assets=assets,
+        dark=dark,
+        extra_assets=tuple(WALL_ASSETS) if wall else (),
+    )
+    if wall:
+        add_wall(m, built["wall"], title=title, url=(live or {}).get("wall"))
 
     def url(layer: str) -> str | None:
         return f"{data_url.rstrip('/')}/{layer}{data_query}" if data_url else None
@@ -308,9 +327,16 @@ def command_room_page(
     add_facilities(None, m=m, url=url("facilities"), payload=built["facilities"])
     add_disputes(None, m=m, url=url("disputes"), payload=built["disputes"])
     _add_forces_layers(m, built, url)
-    return add_command_room_controls(
-        m, title=title, subtitle=subtitle, refresh_seconds=refresh_seconds if data_url else 0
+    add_command_room_controls(
+        m,
+        title="" if wall else title,
+        subtitle=subtitle,
+        refresh_seconds=refresh_seconds if data_url and not live else 0,
     )
+    if data_url and live:
+        settings = {**live, "seconds": refresh_seconds}
+        m.add_child(MapScript(f"wangge.startLive({to_js(settings)});"))
+    return m
 
 
 def _add_forces_layers(m: folium.Map, built: dict[str, dict], url) -> None:

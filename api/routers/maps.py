@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import OptionalUser, SessionDep, current_user, resolve_county
+from api.deps import SessionDep, current_user, optional_user, resolve_county
 from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
-from api.schemas.maps import LayerPayload
+from api.schemas.maps import LayerPayload, WallOut
 from core.errors import NotFound
 from core.principal import Principal
 from maps import command_room
@@ -35,14 +36,25 @@ Layer = Literal[
     "on_duty",
 ]  # fmt: skip
 MapSettingsDep = Annotated[MapSettings, Depends(map_settings)]
+
+
+def page_user(request: Request) -> Principal | None:
+    """The logged-in user of a page, or None without a session (or with an expired one): the
+    page then sends the browser to the login page instead of answering 401."""
+    try:
+        return optional_user(request, None)
+    except HTTPException:
+        return None
+
+
+OptionalUser = Annotated[Principal | None, Depends(page_user)]
 pages = APIRouter(tags=["maps"])
 router = APIRouter(tags=["maps"])
 
 
-def _login_redirect(request: Request) -> RedirectResponse | JSONResponse:
-    if any(getattr(route, "path", None) == "/login" for route in request.app.routes):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return JSONResponse({"detail": "log in first"}, status_code=401)
+def _login_redirect(request: Request) -> RedirectResponse:
+    """Send a browser without a session to the login page, which comes back here after."""
+    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
 
 @router.get(
@@ -69,6 +81,23 @@ def map_layer(
     return GeoJSONResponse(payload)
 
 
+@router.get("/maps/wall", response_model=WallOut, response_model_by_alias=True)
+def wall_figures(
+    session: SessionDep,
+    user: Annotated[Principal, Depends(current_user)],
+    county: CountyQuery = None,
+) -> dict:
+    """Today's, this week's and this month's figures, the 26-week trend and the categories."""
+    county = resolve_county(session, user, county)
+    return map_layers.wall_payload(session=session, user=user, county=county)
+
+
+@router.get("/maps/versions")
+def layer_versions(session: SessionDep) -> dict[str, int]:
+    """The change counter of each data layer (pages re-fetch what changed)."""
+    return map_layers.layer_versions(session=session)
+
+
 @pages.get("/maps/command-room", response_class=HTMLResponse)
 def command_room_view(
     request: Request,
@@ -85,6 +114,7 @@ def command_room_view(
     built = map_layers.command_room_layers(
         session=session, user=user, county=county, gcj02=basemap.shift_to_gcj02
     )
+    built["wall"] = map_layers.wall_payload(session=session, user=user, county=county)
     m = command_room.command_room_page(
         built,
         title=f"{map_layers.county_name(session=session, county=county)} 综治中心 网格态势",
@@ -92,6 +122,12 @@ def command_room_view(
         data_query=f"?county={county}",
         refresh_seconds=settings.refresh_seconds,
         basemap=basemap,
+        live={
+            "versions": "/api/v1/maps/versions",
+            "events": "/api/v1/events",
+            "wall": f"/api/v1/maps/wall?county={county}",
+            "sources": map_layers.LAYER_SOURCES,
+        },
     )
     return HTMLResponse(command_room.render_page(m))
 

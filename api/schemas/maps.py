@@ -55,3 +55,42 @@ class LayerPayload(BaseModel):
     type: Literal["FeatureCollection"]
     features: list[Feature]
     wangge: LayerMeta
+
+
+class WallWindow(BaseModel):
+    """The figures of one window (today, this week, this month), as ``/stats`` gives them."""
+
+    key: Literal["today", "week", "month"]
+    label: str
+    from_: str = Field(alias="from", description="start of the window (Beijing time)")
+    screened: int = Field(description="受理: cases received in the window")
+    still_open: int = Field(description="在办: of those, still open now")
+    overdue: int = Field(description="逾期: of those, open and past their deadline")
+    resolution_rate: float | None = Field(description="化解率 in percent")
+
+
+class WallTrend(BaseModel):
+    """Cases received per week over the last 26 weeks (weeks start on Monday)."""
+
+    weeks: list[str]
+    screened: list[int]
+
+
+class WallCategory(BaseModel):
+    """Cases received in the last 26 weeks of one category."""
+
+    label: str
+    screened: int
+
+
+class WallOut(BaseModel):
+    """The figures strip and charts of the command-room wall."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    as_of: str
+    flagged_grids: int = Field(description="预警网格: grids flagged in the latest period")
+    windows: list[WallWindow]
+    trend: WallTrend | None = None
+    categories: list[WallCategory] | None = None
+    notice: str | None = None

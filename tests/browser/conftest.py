@@ -10,7 +10,7 @@ Fixtures
   ``static_site``   session: ``(directory, base_url)`` of a local HTTP server in a thread that
                     serves ``maps/static`` at ``/static`` and any page a test writes into
                     ``directory``.
-  ``artifacts``     session: the ``test-artifacts/`` folder (gitignored) for screenshots.
+  ``artifacts``     session: the ``tests/artifacts/`` folder (gitignored) for screenshots.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Folder for screenshots and other outputs a person may want to look at."""
-    folder = REPO / "test-artifacts"
+    folder = REPO / "tests" / "artifacts"
     folder.mkdir(exist_ok=True)
     return folder
 

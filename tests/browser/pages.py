@@ -56,3 +56,17 @@ def wait_for_map(page) -> None:
     page.wait_for_function("() => window.wangge && document.querySelector('.leaflet-container')")
     page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
     page.wait_for_timeout(300)  # the fit-to-data zoom ends one frame after the class goes
+
+
+DEMO_PASSWORD = "wangge-demo-only"
+
+
+def log_in_as_demo(page, base_url: str, role: str = "county_centre") -> str:
+    """Log the page's browser context in as a demo account through the real login endpoint;
+    return the bearer token (for API calls made by the test itself)."""
+    response = page.request.post(
+        f"{base_url}/api/v1/auth/token",
+        form={"username": f"demo_{role}", "password": DEMO_PASSWORD},
+    )
+    assert response.ok, response.text()
+    return response.json()["access_token"]

@@ -24,12 +24,9 @@
       row("证据 evidence", p.evidence) + "</table></div>";
   };
   W.addOnDutyPanel = function (map, key, position) {
-    var Panel = L.Control.extend({
-      onAdd: function () {
-        var div = L.DomUtil.create("div", "wg-panel wg-on-duty");
-        div.style.maxHeight = "40vh";
-        div.style.overflowY = "auto";
-        div.style.maxWidth = "22rem";
+    /* On the wall the list has its own place beside the map (#wg-duty) and scrolls there. */
+    var host = document.getElementById("wg-duty");
+    function fill(div) {
         W.onData(key, function (d) {
           var items = (d.features || []).map(function (f) {
             var p = f.properties;
@@ -42,7 +39,17 @@
           div.innerHTML = '<div class="wg-title">值班备勤 on duty</div>' +
             (items ? "<ul>" + items + "</ul>" : '<div class="wg-nodata">暂无排班 / no shifts now</div>');
         });
+    }
+    if (host) {
+      fill(host);
+      return;
+    }
+    var Panel = L.Control.extend({
+      onAdd: function () {
+        var div = L.DomUtil.create("div", "wg-panel wg-on-duty");
+        fill(div);
         L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.disableScrollPropagation(div);
         return div;
       },
     });

@@ -148,20 +148,6 @@
   }
   W.colourOf = colourOf;
 
-  function rgb(colour) {
-    var probe = document.createElement("span");
-    probe.style.color = colour;
-    document.body.appendChild(probe);
-    var parts = getComputedStyle(probe).color.match(/[\d.]+/g).map(Number);
-    probe.remove();
-    return parts;
-  }
-  /* `colour` drawn at `opacity` over `background`, as the screen shows it. */
-  W.blend = function (colour, opacity, background) {
-    var c = rgb(colour), b = rgb(background);
-    var mix = [0, 1, 2].map(function (i) { return Math.round(c[i] * opacity + b[i] * (1 - opacity)); });
-    return "rgb(" + mix.join(", ") + ")";
-  };
   function mapBackground(el) {
     var box = el.closest(".leaflet-container") || document.querySelector(".leaflet-container");
     var bg = box ? getComputedStyle(box).backgroundColor : "rgb(255, 255, 255)";
@@ -321,7 +307,7 @@
     var Panel = L.Control.extend({
       onAdd: function () {
         var div = L.DomUtil.create("div", "wg-panel");
-        div.innerHTML = '<div class="wg-title">' + esc(o.title) + "</div>" +
+        div.innerHTML = (o.title ? '<div class="wg-title">' + esc(o.title) + "</div>" : "") +
           (o.subtitle ? '<div class="wg-subtitle">' + esc(o.subtitle) + "</div>" : "") +
           '<div class="wg-synthetic" hidden>模拟数据 · synthetic data</div>' +
           '<ul class="wg-status"></ul><div class="wg-updated"></div>';
@@ -361,7 +347,13 @@
                 return '<li><svg class="wg-sw-line" viewBox="0 0 28 10" aria-hidden="true"><line x1="1" y1="5" x2="27" y2="5" stroke="' +
                   esc(it.colour) + '" stroke-width="3" stroke-dasharray="' + esc(it.dash || "") + '"/></svg>' + esc(it.label) + "</li>";
               }
-              var colour = it.opacity ? W.blend(it.colour, it.opacity, background) : it.colour;
+              if (it.opacity) {
+                /* drawn the way the map draws a fill: the colour at its opacity over the map's background */
+                return '<li><svg class="wg-sw" viewBox="0 0 14 12" aria-hidden="true"><rect width="14" height="12" fill="' +
+                  esc(background) + '"/><rect width="14" height="12" fill="' + esc(it.colour) + '" fill-opacity="' +
+                  esc(it.opacity) + '"/></svg>' + esc(it.label) + "</li>";
+              }
+              var colour = it.colour;
               var shape = it.shape === "dot" ? "wg-sw-dot" : "wg-sw";
               return '<li><i class="' + shape + '" style="--c:' + esc(colour) + '"></i>' + esc(it.label) + "</li>";
             }).join("");
