@@ -32,7 +32,7 @@ def test_command_room_has_layers_legend_controls_and_popups(page, static_site, a
     layer_names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     for expected in ("网格风险", "村界", "乡镇界", "县界", "热点", "在办纠纷", "机构"):
         assert any(expected in name for name in layer_names), (expected, layer_names)
-    assert page.locator(".wg-legend[data-layer=grids] li").count() == 5
+    assert page.locator(".wg-legend[data-layer=grids] li").count() == 4  # 高 较高 中 低
     assert page.locator(".wg-legend[data-layer=facilities] li").count() == 3
     assert page.locator(".wg-search-input").count() == 1
     assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
