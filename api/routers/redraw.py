@@ -5,11 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentUser, Manager, SessionDep
-from api.schemas.redraw import AppliedOut, PlanCollection, PlanOut, RedrawIn
+from api.schemas.redraw import (
+    AppliedOut,
+    PlanCollection,
+    PlanOut,
+    RedrawIn,
+    VersionIn,
+    VersionOut,
+)
 from core.errors import NotFound
 from geo.redraw import apply_plan, get_plan, plan_geojson, propose
 from geo.redraw.groups import GroupRule
 from geo.redraw.store import plan_not_found
+from geo.redraw.versions import save_version
 
 router = APIRouter(tags=["redraw"])
 
@@ -56,3 +64,22 @@ def apply(plan_id: int, session: SessionDep, user: Manager) -> dict:
     """Apply a proposed plan in one transaction (409 when its base grids changed since)."""
     user.check_area(get_plan(session=session, plan_id=plan_id)["scope_code"])
     return apply_plan(session=session, plan_id=plan_id, actor=user.username)
+
+
+@router.post(
+    "/redraw/{plan_id}/versions", response_model=VersionOut, response_model_exclude_unset=True
+)
+def save_plan_version(plan_id: int, body: VersionIn, session: SessionDep, user: Manager) -> dict:
+    """Save a hand edit of a plan (addresses moved to neighbouring grids) as a new plan version.
+
+    The server checks the edit again (no grid empty or broken apart, no address leaving its
+    village: 422), recomputes the grids' shapes, groups and metrics, and stores the result as a
+    proposed plan that review and apply take like any other. A plan outside the caller's area
+    answers 404.
+    """
+    plan = get_plan(session=session, plan_id=plan_id)
+    if not user.covers_area(plan["scope_code"]):
+        raise NotFound(plan_not_found(plan_id))
+    return save_version(
+        session=session, plan_id=plan_id, assignment=body.assignment, edited_by=user.username
+    )

@@ -119,3 +119,32 @@ class AppliedOut(Out):
     addresses_added_since: int
     disputes_moved: int
     signals_moved: int
+
+
+class VersionIn(BaseModel):
+    """A hand edit made at the redraw desk: the addresses moved, by the grid they move to.
+
+    Addresses not listed keep the grid the plan gives them."""
+
+    assignment: dict[str, list[int]] = Field(
+        description="grid code → ids of the addresses assigned to it",
+        examples=[{"623021100201002": [1201, 1202]}],
+    )
+
+
+class VersionInfo(Out):
+    """A plan's place in its line of desk edits."""
+
+    plan: int
+    parent: int = Field(description="the plan it was edited from")
+    root: int = Field(description="the original proposal of this line")
+    version: int = Field(description="2 for the first edit of a proposal, then 3, …")
+    units_moved: int
+    edited_by: str
+    edited_at: Stamp
+
+
+class VersionOut(PlanOut):
+    """An edited plan stored as a new version (status ``proposed``), with its metrics."""
+
+    version: VersionInfo

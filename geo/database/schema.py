@@ -445,3 +445,4 @@ from geo.database import schema_calendar  # noqa: E402, F401
 from geo.database import schema_geocode  # noqa: E402, F401
 from geo.database import schema_citizens  # noqa: E402, F401
 from geo.database import schema_jobs  # noqa: E402, F401
+from geo.database import schema_redraw  # noqa: E402, F401

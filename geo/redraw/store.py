@@ -146,28 +146,51 @@ def propose(
         params = RedrawParams(target=float(village_target), tolerance=tolerance, group=rule)
         plans.append(propose_village(village, params))
     codes = [v.code for v in inputs]
-    metrics = combine([p.metrics for p in plans], target_of=[p.target for p in plans])
-    proposal = {
-        "villages": [_plan_json(p, v, villages) for p, v in zip(plans, inputs, strict=True)]
-    }
-    metrics["summary"] = plan_summary(metrics, proposal["villages"], tolerance)
-    metrics["worst_deviations"] = worst_deviations(proposal["villages"], tolerance)
-    metrics["seconds"] = round(time.perf_counter() - started, 2)
     params_json = {
         "target": target,
         "targets": targets,
         "tolerance": tolerance,
         "group": {"size": rule.size, "lo": rule.lo, "hi": rule.hi},
     }
+    return store_plan(
+        session=session,
+        scope=scope,
+        params=params_json,
+        base_fingerprint=fingerprint(session=session, villages=codes),
+        villages=[plan_json(p, v, villages) for p, v in zip(plans, inputs, strict=True)],
+        village_metrics=[p.metrics for p in plans],
+        created_by=created_by,
+        started=started,
+    )
+
+
+def store_plan(
+    *,
+    session: Session,
+    scope: str,
+    params: dict,
+    base_fingerprint: str,
+    villages: list[dict],
+    village_metrics: list[dict],
+    created_by: str | None,
+    started: float,
+) -> dict:
+    """Store a plan made of per-village proposals (``plan_json``) and metrics; return its id
+    and the combined metrics with the Chinese summary."""
+    tolerance = params["tolerance"]
+    metrics = combine(village_metrics, target_of=[v["target"] for v in villages])
+    metrics["summary"] = plan_summary(metrics, villages, tolerance)
+    metrics["worst_deviations"] = worst_deviations(villages, tolerance)
+    metrics["seconds"] = round(time.perf_counter() - started, 2)
     plan_id = session.execute(
         sql("redraw_plan_insert"),
         {
             "scope": scope,
-            "params": json.dumps(params_json),
-            "fingerprint": fingerprint(session=session, villages=codes),
-            "proposal": json.dumps(proposal, ensure_ascii=False),
+            "params": json.dumps(params),
+            "fingerprint": base_fingerprint,
+            "proposal": json.dumps({"villages": villages}, ensure_ascii=False),
             "metrics": json.dumps(
-                {"total": metrics, "villages": [_slim(p.metrics) for p in plans]},
+                {"total": metrics, "villages": [_slim(m) for m in village_metrics]},
                 ensure_ascii=False,
             ),
             "created_by": created_by,
@@ -184,7 +207,8 @@ def _slim(metrics: dict) -> dict:
     return {k: v for k, v in metrics.items() if k not in ("deviation",)}
 
 
-def _plan_json(plan: VillagePlan, village: VillageInput, villages: list[dict]) -> dict:
+def plan_json(plan: VillagePlan, village: VillageInput, villages: list[dict]) -> dict:
+    """One village of a stored proposal: grids and groups (hex WKB), closed grids, addresses."""
     row = next(v for v in villages if v["code"] == plan.code)
     named = {"code": plan.code, "name": row.get("short_name")}
     return {
