@@ -42,7 +42,8 @@ ToleranceOption = Annotated[
 ReplaceOption = Annotated[
     bool,
     typer.Option("--replace", help="Allow the file to move stored units, grids or points by "
-                 "more than 100 m (or change a quarter of an area); each change is listed."),
+                 "more than 100 m (or keep less than 75 % of an area in place); each change is "
+                 "listed."),
 ]  # fmt: skip
 KindsOption = Annotated[
     Path | None,

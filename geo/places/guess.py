@@ -96,10 +96,13 @@ def fitting(guesses: list[CrsGuess]) -> list[CrsGuess]:
     return [g for g in guesses if g.share >= FIT_SHARE]
 
 
-def _order_note(guess: CrsGuess) -> str:
+def _order_note(guess: CrsGuess) -> tuple[str, str]:
     if not guess.swapped:
-        return ""
-    return "（X 与 Y 是测量习惯顺序：X 为北坐标）/ (X and Y in surveying order: X is the northing) "
+        return "", ""
+    return (
+        "，X 与 Y 是测量习惯顺序（X 为北坐标）",
+        " (X and Y in surveying order: X is the northing)",
+    )
 
 
 def no_crs_message(xy: np.ndarray, outline) -> str:
@@ -115,10 +118,11 @@ def no_crs_message(xy: np.ndarray, outline) -> str:
         best = found[0]
         others = ", ".join(g.option() for g in found[1:3] if g.swapped == best.swapped)
         also = f"（也可能是 {others} / or perhaps {others}）" if others else ""
+        zh, en = _order_note(best)
         return (
-            f"{head}. 按县界推算应为 {best.option()}（{best.description}）{_order_note(best)}："
+            f"{head}. 按县界推算应为 {best.option()}（{best.description}）{zh}："
             f"请加 --crs {best.option()} 重新导入 / against the county outline they fit "
-            f"{best.option()}: load again with --crs {best.option()}{also}"
+            f"{best.option()}{en}: load again with --crs {best.option()}{also}"
         )
     if outline is None and len(found) == 1:
         best = found[0]
@@ -142,9 +146,10 @@ def wrong_crs_cause(xy: np.ndarray, given_epsg: int | None, outline) -> str | No
     if not found or any(g.epsg == given_epsg and not g.swapped for g in found):
         return None
     best = found[0]
+    zh, en = _order_note(best)
     return (
-        f"可能的原因：坐标系不对，按 {best.option()}（{best.description}）{_order_note(best)}"
+        f"可能的原因：坐标系不对，按 {best.option()}（{best.description}）{zh}"
         f"读取才落在县界内，请加 --crs {best.option()} / likely cause: a wrong CRS; the "
-        f"coordinates fall inside the county only when read as {best.option()}: load again "
-        f"with --crs {best.option()}"
+        f"coordinates fall inside the county only when read as {best.option()}{en}: load "
+        f"again with --crs {best.option()}"
     )

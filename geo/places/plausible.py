@@ -6,8 +6,9 @@
   their village by :mod:`geo.places.topology`, points to the county by
   :mod:`geo.places.spatial`.
 - A unit, grid or point already stored whose new geometry moves its centre by more than
-  :data:`MOVE_METRES` or changes more than :data:`MOVE_SHARE` of its area is refused unless
-  the load says ``--replace``; either way each such change is listed.
+  :data:`MOVE_METRES`, or keeps less than :data:`MIN_OVERLAP` of its area in common with
+  the stored one, is refused unless the load says ``--replace``; either way each such
+  change is listed.
 - When many rows land outside their parent, the file-level message names the likely cause
   (another CRS that fits, see :mod:`geo.places.guess`).
 """
@@ -23,7 +24,7 @@ from geo.places.guess import wrong_crs_cause
 
 MIN_INSIDE_SHARE = 0.8
 MOVE_METRES = 100.0
-MOVE_SHARE = 0.25
+MIN_OVERLAP = 0.75
 PARENT_LABEL = {"township": "县 / county", "village": "乡镇 / township"}
 
 
@@ -130,19 +131,19 @@ def moved_problems(
         if old is None or geom is None or old["geom"] is None or old["synthetic"]:
             continue
         metres, direction = _shift(old["geom"], geom)
-        changed = 0.0
-        if old["geom"].area > 0:
-            changed = shapely.symmetric_difference(_valid(old["geom"]), _valid(geom)).area / max(
-                old["geom"].area, 1e-18
-            )
-        if metres <= MOVE_METRES and changed <= MOVE_SHARE:
+        polygon = old["geom"].area > 0
+        overlap = 1.0
+        if polygon:
+            common = shapely.intersection(_valid(old["geom"]), _valid(geom)).area
+            overlap = common / max(old["geom"].area, geom.area, 1e-18)
+        if metres <= MOVE_METRES and overlap >= MIN_OVERLAP:
             continue
         moved += 1
         what = f"中心移动 {_distance(metres)} {direction.split(' / ')[0]}" + (
-            f"，面积变化 {changed:.0%}" if old["geom"].area > 0 else ""
+            f"，与原范围只重叠 {overlap:.0%}" if polygon else ""
         )
         what_en = f"its centre moves {_distance(metres)} {direction.split(' / ')[1]}" + (
-            f", {changed:.0%} of its area changes" if old["geom"].area > 0 else ""
+            f", only {overlap:.0%} of it overlaps the stored one" if polygon else ""
         )
         if replace:
             problems.append(

@@ -82,15 +82,17 @@ def snap_village(
     measure = _measure([g.geom for g in grids] + [village_geom])
     geoms = [g.geom for g in grids]
     mine = [g.row is not None for g in grids]
-    count, total = 0, 0.0
+    touched: set[int] = set()
+    total = 0.0
     if village_geom is not None:
         for i in range(len(geoms)):
             if mine[i]:
-                found, area = _slivers(shapely.difference(geoms[i], village_geom), measure,
-                                       tolerance)  # fmt: skip
+                outside = shapely.difference(geoms[i], village_geom)
+                found, area = _slivers(outside, measure, tolerance)
                 if found:
                     geoms[i] = _polygons(shapely.difference(geoms[i], shapely.union_all(found)))
-                    count, total = count + len(found), total + area
+                    touched.add(i)
+                    total += area
     tree = shapely.STRtree(geoms)
     left, right = tree.query(geoms, predicate="intersects")
     for a, b in zip(left, right, strict=True):
@@ -100,12 +102,14 @@ def snap_village(
         found, area = _slivers(shapely.intersection(geoms[a], geoms[b]), measure, tolerance)
         if found:
             geoms[loser] = _polygons(shapely.difference(geoms[loser], shapely.union_all(found)))
-            count, total = count + len(found), total + area
+            touched.add(loser)
+            total += area
     if village_geom is not None and any(mine):
-        found, area = _slivers(
+        gaps, _ = _slivers(
             shapely.difference(village_geom, shapely.union_all(geoms)), measure, tolerance
         )
-        for gap in found:
+        given: dict[int, list] = {}
+        for gap in gaps:
             # The gap goes to the file's grid sharing the longest stretch of its edge.
             edge = shapely.boundary(gap)
             shared = {
@@ -114,18 +118,22 @@ def snap_village(
                 if mine[i] and shapely.distance(geoms[i], gap) < 1e-9
             }
             if shared and max(shared.values()) > 0:
-                best = max(shared, key=lambda i: (shared[i], grids[i].code))
-                geoms[best] = _polygons(shapely.union(geoms[best], gap))
-                count, total = count + 1, total + area / max(len(found), 1)
-    if count:
+                given.setdefault(max(shared, key=lambda i: (shared[i], grids[i].code)), []).append(
+                    gap
+                )
+                total += measure(gap)[0]
+        for i, pieces in given.items():
+            geoms[i] = _polygons(shapely.union_all([geoms[i], *pieces]))
+            touched.add(i)
+    if touched:
         first = min((g.row for g in grids if g.row is not None), default=None)
         problems.append(
-            RowProblem(first, field, f"村 {village_code}：{count} 处细缝/细小重叠（共 {total:,.2f} "
-                       f"m²，窄于 {SNAP_WIDTH_M * 100:.0f} 厘米或小于 {tolerance:g} m²）已吸附到"
-                       f"相邻网格 / village {village_code}: {count} slivers (gaps, overlaps, "
-                       f"overhangs; {total:,.2f} m² in all, thinner than {SNAP_WIDTH_M * 100:.0f}"
-                       f" cm or under {tolerance:g} m²) were snapped to the neighbouring grid",
-                       "warning")
+            RowProblem(first, field, f"村 {village_code}：{len(touched)} 个网格边上的细缝/细小重叠"
+                       f"（共 {total:,.2f} m²，窄于 {SNAP_WIDTH_M * 100:.0f} 厘米或小于 "
+                       f"{tolerance:g} m²）已吸附到相邻网格 / village {village_code}: slivers "
+                       f"along {len(touched)} grids (gaps, overlaps, overhangs; {total:,.2f} m² "
+                       f"in all, thinner than {SNAP_WIDTH_M * 100:.0f} cm or under {tolerance:g} "
+                       "m²) were snapped to the neighbouring grid", "warning")
         )  # fmt: skip
     return [GridPiece(g.code, geom, g.row) for g, geom in zip(grids, geoms, strict=True)]
 
