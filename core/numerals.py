@@ -27,6 +27,8 @@ def chinese_number(text: str) -> int | None:
         return int("".join(str(DIGITS[c]) for c in text))
     total, digit = 0, None
     for char in text:
+        if char in "零〇○":
+            continue  # a place left empty, as in 一百零五
         if char in DIGITS:
             if digit is not None:
                 return None  # two digits in a row inside a positional numeral
