@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from core.errors import ImportRejected, RowProblem
 from geo.places import existing, plausible
 from geo.places.columns import GEOMETRY_REQUIRED, POLYGON_KINDS
-from geo.places.coords import GCJ_NAMES, choose_crs, clean_points, clean_polygons, to_wgs84
+from geo.places.coords import GCJ_NAMES, choose_crs, to_wgs84
 from geo.places.fields import BUILDERS
 from geo.places.guess import sample_xy
 from geo.places.kinds import load_kinds
 from geo.places.reading import SourceTable, read_source
+from geo.places.shapes import clean_points, clean_polygons
 from geo.places.spatial import (
     county_area,
     gcj_polygon_suspicion,

@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS
 
 from core.errors import ImportRejected, RowProblem
+from geo import files
 from geo.files import Sheet, cell_text, check_size, is_table, read_table
 from geo.places.columns import ColumnMap, known_headers, map_columns
 
@@ -98,6 +99,14 @@ def _read_vector(path: Path, kind: str, layer: str | None) -> SourceTable:
                     )
                 ],
             )
+        features = pyogrio.read_info(path, layer=layer)["features"]
+        if features > files.MAX_ROWS:
+            raise ImportRejected(
+                str(path),
+                [RowProblem(None, None, f"要素数 {features:,} 超过上限 {files.MAX_ROWS:,}，请分成"
+                            f"几个文件 / {features:,} features: more than {files.MAX_ROWS:,}, "
+                            "split the file")],
+            )  # fmt: skip
         frame = pyogrio.read_dataframe(path, layer=layer, encoding=_shapefile_encoding(path))
     except ImportRejected:
         raise
