@@ -14,6 +14,7 @@ from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_g
 from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
+from api.routers import case_clock as case_clock_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
 from api.routers import jobs as job_routes
@@ -71,6 +72,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     for module in (
         health, auth_routes, admin_units, grids, geocode, risk_cases, disputes, signals, stats,
         staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes, job_routes,
+        case_clock_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(

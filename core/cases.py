@@ -24,11 +24,22 @@ The statuses are :data:`core.vocab.DISPUTE_STATUSES`. The closed loop (闭环)::
   stays overdue on the record; a case closed without being resolved (archived from
   unresolved) is no longer open and so no longer overdue.
 
+**The clock** (计时): ``deadline`` is the *running* deadline. Suspension (挂起, waiting on a
+party) stops the clock: while a case is suspended its deadline is held aside
+(``held_deadline``) and it has no running deadline, so no rule above can find it late; on
+resumption the deadline is the held one moved on by the time suspended
+(:func:`resumed_deadline`). A case already past its deadline cannot be suspended (that would
+hide it from the overdue lists), nor can an extension be asked for it
+(:func:`require_clock_running`); an approved extension (延期) moves the running deadline on by
+the days granted (:func:`core.limits.extended_deadline`). :func:`is_suspended` says whether a
+case was suspended at an instant.
+
 A report for a period judges at :func:`overdue_as_of`: the end of the period, or now when the
 period has not ended yet (a case due next week is not overdue today).
 
 The database holds the same rules as SQL functions (``wangge_is_open``,
-``wangge_is_open_past_deadline``, ``wangge_is_resolved_late``, ``wangge_is_overdue``),
+``wangge_is_open_past_deadline``, ``wangge_is_resolved_late``, ``wangge_is_overdue``,
+``wangge_is_suspended``),
 generated from this module by :mod:`geo.database.rules`. Time limits are in
 :mod:`core.limits`; who may see a case is :meth:`core.principal.Principal.may_see_case`.
 """
@@ -137,3 +148,43 @@ def overdue_as_of(period_end: dt.datetime, now: dt.datetime | None = None) -> dt
     """The instant a report on a period ending at ``period_end`` judges overdue at:
     the period's end, or ``now`` (default: the current time) if the period has not ended."""
     return min(period_end, now or dt.datetime.now(dt.UTC))
+
+
+def is_suspended(status: str | None, suspended_at: dt.datetime | None, at: dt.datetime) -> bool:
+    """True when the case is open and was suspended (挂起) at or before ``at``."""
+    return is_open(status) and suspended_at is not None and suspended_at <= at
+
+
+def resumed_deadline(
+    held_deadline: dt.datetime | None, suspended_at: dt.datetime, resumed_at: dt.datetime
+) -> dt.datetime | None:
+    """The running deadline of a case resumed at ``resumed_at``: the held deadline moved on by
+    the time the case was suspended (the clock stood still meanwhile)."""
+    if held_deadline is None:
+        return None
+    return held_deadline + max(resumed_at - suspended_at, dt.timedelta(0))
+
+
+CLOCK_ACTS = {"suspend": ("挂起", "suspended"), "extend": ("申请延期", "extended")}
+
+
+def require_clock_running(
+    *,
+    act: str,
+    status: str,
+    deadline: dt.datetime | None,
+    suspended_at: dt.datetime | None,
+    at: dt.datetime,
+) -> None:
+    """Raise :class:`Conflict` unless the case is open, not suspended and not yet past its
+    deadline: the state in which it may be suspended (``act="suspend"``) or an extension
+    asked for (``act="extend"``)."""
+    zh, en = CLOCK_ACTS[act]
+    if not is_open(status):
+        raise Conflict(f"案件已办结，不能{zh} / the case is closed ({status}): it cannot be {en}")
+    if suspended_at is not None:
+        raise Conflict(f"案件已挂起，不能{zh} / the case is suspended: resume it first")
+    if deadline_passed(deadline, at):
+        raise Conflict(
+            f"案件已超期，不能{zh}，请督办 / the case is past its deadline: it cannot be {en}"
+        )

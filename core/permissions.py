@@ -60,6 +60,7 @@ STEPS: dict[str, Step] = {
         Step("supervise", "督办（标记、催办、升级） supervise", ("centre",)),
         Step("suspend", "挂起 suspend", ("assignee", "centre")),
         Step("resume", "恢复办理 resume", ("assignee", "centre")),
+        Step("request_extension", "申请延期 ask for an extension", ("assignee",)),
         Step("extend", "批准延期 approve an extension", ("centre",), ("assignee",)),
     )
 }

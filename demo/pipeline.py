@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -18,6 +19,7 @@ from geo.places import loading
 
 DEFAULT_SEED = 623021
 DEMO_COUNTY = "623021"
+NATIONAL_CALENDAR = Path(__file__).parent / "data" / "holidays_national_2025_2026.csv"
 
 
 @dataclass
@@ -47,6 +49,16 @@ def add_demo_users(engine: Engine, county) -> dict[str, int]:
         return {"accounts": add_demo_accounts(session=session, county=county.county_code)}
 
 
+def load_demo_calendar(engine: Engine, county) -> dict[str, int]:
+    """Demo step "holiday calendar": the national calendar of 2025 and 2026 (demo/data), so
+    that working-day deadlines skip the holidays."""
+    from geo.disputes.calendar import load_holidays
+
+    with transaction(engine) as session:
+        loaded = load_holidays(session=session, path=NATIONAL_CALENDAR)
+    return {"calendar_days": loaded.holidays + loaded.workdays}
+
+
 def pipeline_steps() -> list[tuple[str, Callable]]:
     """The ordered steps after the base load; later parts of the system add theirs here."""
     from demo.replay import ingest_demo_events, replay_demo_workflow
@@ -54,6 +66,7 @@ def pipeline_steps() -> list[tuple[str, Callable]]:
     from services.risk import demo_step as train_and_score_demo
 
     steps: list[tuple[str, Callable]] = [
+        ("holiday calendar", load_demo_calendar),
         ("ingest events", ingest_demo_events),
         ("replay workflow", replay_demo_workflow),
         ("duty roster", load_demo_roster),

@@ -146,5 +146,7 @@ def register(app: typer.Typer) -> None:
         load_app.command(kind)(make(kind))
 
     from api.cli.geocode import register_aliases
+    from api.cli.holidays import register_holidays
 
     register_aliases(load_app)
+    register_holidays(load_app)

@@ -9,6 +9,7 @@ into the calling query, and they never return NULL (false instead), as the Pytho
 - ``wangge_is_open_past_deadline(status, deadline, at)``, ``wangge_is_resolved_late(deadline,
   resolved_at, at)``, ``wangge_is_overdue(status, deadline, resolved_at, at)``: the functions
   of the same names in :mod:`core.cases`;
+- ``wangge_is_suspended(status, suspended_at, at)``: :func:`core.cases.is_suspended`;
 - ``wangge_covers_area(code, scope_area)``: :meth:`core.principal.Principal.covers_area`,
   with ``scope_area`` from :meth:`~core.principal.Principal.scope_params`;
 - ``wangge_in_scope(grid_code, county_code, facility_code, scope_area, scope_facility)``:
@@ -62,6 +63,7 @@ class SqlFunction:
 OPEN = f"coalesce(status IN ({_quoted(cases.OPEN_STATUSES)}), false)"
 OPEN_PAST_DEADLINE = f"{OPEN} AND coalesce(deadline < at, false)"
 RESOLVED_LATE = "coalesce(resolved_at < at AND resolved_at > deadline, false)"
+SUSPENDED = f"{OPEN} AND coalesce(suspended_at <= at, false)"
 
 FUNCTIONS: tuple[SqlFunction, ...] = (
     SqlFunction("wangge_is_open", (("status", "text"),), "boolean", OPEN),
@@ -87,6 +89,12 @@ FUNCTIONS: tuple[SqlFunction, ...] = (
         ),
         "boolean",
         f"({OPEN_PAST_DEADLINE}) OR {RESOLVED_LATE}",
+    ),
+    SqlFunction(
+        "wangge_is_suspended",
+        (("status", "text"), ("suspended_at", "timestamptz"), ("at", "timestamptz")),
+        "boolean",
+        SUSPENDED,
     ),
     SqlFunction(
         "wangge_covers_area",

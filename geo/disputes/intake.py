@@ -33,13 +33,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from core.errors import ImportRejected, InvalidRequest, NotFound, RowProblem
-from core.limits import TIME_LIMIT_DAYS
 from geo import files
 from geo.database.bulk import copy_rows
 from geo.database.engine import transaction
 from geo.database.sqlfiles import sql
 from geo.disputes import columns as cols
 from geo.disputes import intake_scope
+from geo.disputes.calendar import deadlines_for
 from geo.disputes.duplicates import flag_duplicates
 from geo.disputes.locate import Locator
 from geo.places.counties import which_county
@@ -168,10 +168,11 @@ def default_county(*, session: Session) -> str | None:
         return None
 
 
-def _deadlines(rows: pd.DataFrame) -> pd.Series:
-    pairs = zip(rows["category"], rows["severity"], strict=True)
-    days = [TIME_LIMIT_DAYS[pair] for pair in pairs]
-    return rows["reported_at"] + pd.to_timedelta(days, unit="D")
+def _deadlines(session: Session, rows: pd.DataFrame, where: pd.DataFrame) -> pd.Series:
+    return deadlines_for(
+        session=session, categories=rows["category"], severities=rows["severity"],
+        reported_at=rows["reported_at"], counties=where["county_code"],
+    )  # fmt: skip
 
 
 def _stage(session: Session, kind: str, rows: pd.DataFrame, where: pd.DataFrame) -> None:
@@ -199,7 +200,7 @@ def _stage(session: Session, kind: str, rows: pd.DataFrame, where: pd.DataFrame)
             "reported_at": rows["reported_at"],
             "geocode_score": where["geocode_score"],
             "address_id": where["address_id"],
-            "deadline": _deadlines(rows),
+            "deadline": _deadlines(session, rows, where),
             "location_admin_code": where["location_admin_code"],
             "location_check": [
                 None if c is None else json.dumps(c, ensure_ascii=False)
