@@ -66,8 +66,10 @@ class SelectingForecaster:
         candidates: name -> forecaster (the baselines, the model, ...). Their order breaks ties
             in validation, so put simpler methods first.
         window: validation periods before t (fewer when the history is shorter).
-        half_life: recent validation periods weigh more (half the weight this many periods
-            back; default half the window), so the choice follows a change of regime.
+        half_life: if given, recent validation periods weigh more (half the weight this many
+            periods back), so the choice follows a change of regime sooner; by default every
+            validation period weighs the same (on NYC shootings recency made the choice at 1 %
+            jumpy and cost PAI).
         reselect_every: periods between choices (the choice is reused in between, and is always
             made from periods before the one predicted).
         shares, sizes: the budgets and what they are shares of (units equal by default).
@@ -90,7 +92,7 @@ class SelectingForecaster:
         self.shares = sorted(shares)
         self.sizes = sizes
         self.min_history = min_history
-        self.half_life = half_life or window / 2
+        self.half_life = half_life
         self._scores: dict[tuple[str, int], np.ndarray] = {}
         self._hits: dict[tuple[str, int], list[float]] = {}
         self.choice_: dict[float, str] = {}
@@ -117,7 +119,7 @@ class SelectingForecaster:
                     self._hits[name, v] = [
                         captured(scores, past[v], share, self.sizes) for share in self.shares
                     ]
-                weight = 0.5 ** ((t - 1 - v) / self.half_life)
+                weight = 1.0 if self.half_life is None else 0.5 ** ((t - 1 - v) / self.half_life)
                 for share, caught in zip(self.shares, self._hits[name, v], strict=True):
                     hits[name][share] += weight * caught
         return hits

@@ -73,7 +73,7 @@ REGIMES = {
 def _run(counts, test):
     forecasters = cell_forecasters(col=COL, row=ROW, cell_size=100, period="week")
     candidates = {name: forecasters[name] for name in CHEAP}
-    selector = SelectingForecaster(candidates, window=20, shares=(0.05, 0.10))
+    selector = SelectingForecaster(candidates, window=20, half_life=10, shares=(0.05, 0.10))
     methods = {**candidates, "model": selector}
     summary = summarise(rolling_origin_backtest(counts, test, methods, shares=(0.05, 0.10)))
     return summary, selector
