@@ -122,3 +122,33 @@ def test_problems_name_row_and_column_in_chinese_and_english(private_url, tmp_pa
     assert result.exit_code == 1
     assert "第 3 行，“组”列 / row 3, field '组': '第X组' 不是组号" in result.stderr
     assert "第 2 行" not in result.stderr  # 一组 is group 1
+
+
+def test_a_ledger_with_a_title_row_is_taken_in_and_bad_times_are_named(private_url, tmp_path):
+    import openpyxl
+
+    steps = [
+        ("admin-units", BOUNDARY),
+        ("admin-units", EXAMPLES / "admin_units_example.csv"),
+        ("grids", EXAMPLES / "grids_example.csv"),
+    ]
+    for kind, path in steps:
+        assert _load(kind, path).exit_code == 0
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["临潭县城关镇矛盾纠纷排查化解台账（2026年11月）"])
+    sheet.merge_cells("A1:G1")
+    sheet.append(["序号", "编号", "受理时间", "纠纷类别", "发生地点", "经度", "纬度"])
+    sheet.append([1, "JF-1", "2026年11月6日 14:20", "邻里纠纷", "城关镇", 103.605, 34.705])
+    sheet.append([2, "JF-2", "0001-01-01", "邻里纠纷", "城关镇", 103.605, 34.705])
+    sheet.append([3, "JF-3", "2026.11.06", "邻里纠纷", "岷县", 104.04, 34.44])
+    sheet.append(["合计", None, "3件"])
+    book.save(tmp_path / "台账.xlsx")
+    result = CliRunner().invoke(
+        app, ["ingest", "disputes", str(tmp_path / "台账.xlsx"), "--county", "623021"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "第 4 行，“reported_at”列 / row 4, field 'reported_at'" in result.stderr
+    assert "早于 1990-01-01" in result.stderr
+    assert "needs a location" in result.stderr and "JF-3" in result.stderr
+    assert "accepted 2" in result.stdout
