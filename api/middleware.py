@@ -103,6 +103,10 @@ CONTENT_SECURITY_POLICIES: tuple[tuple[str, str], ...] = (
         "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
     ),
     (
+        "/report",
+        _SELF_ONLY.replace("img-src 'self' data:", "img-src 'self' data: https:"),
+    ),
+    (
         "/login",
         "default-src 'self'; script-src 'self' 'unsafe-inline'; "
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "

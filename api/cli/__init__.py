@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import apikey as apikey_commands
 from api.cli import backtest as backtest_commands
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
@@ -40,6 +41,7 @@ for module in (
     backtest_commands,
     hotspots_commands,
     jobs_commands,
+    apikey_commands,
 ):
     module.register(app)
 

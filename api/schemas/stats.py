@@ -21,6 +21,9 @@ class Figures(Out):
     closed_unresolved: int | None = None
     median_days_to_resolve: float | None = None
     rated: int | None = None
+    rated_by_citizen: int | None = Field(
+        None, description="ratings given by the citizen (群众自评), not recorded by staff"
+    )
     mean_satisfaction: float | None = None
     satisfied_share: float | None = Field(None, description="percent of rated")
 

@@ -170,6 +170,9 @@ def _status_label(case: dict) -> str:
 
 def _remark(case: dict) -> str | None:
     parts = ["挂起中"] if case.get("suspended") else []
+    if case.get("satisfaction") is not None and case.get("rating_source"):
+        source = case["rating_source"]
+        parts.append("评价：" + vocab.RATING_SOURCES.get(source, source))
     if case["synthetic"]:
         parts.append("模拟数据")
     return "；".join(parts) or None

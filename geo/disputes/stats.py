@@ -19,7 +19,8 @@ Definitions (also in docs/intake.md):
   to court;
 - **median days to resolve**: over the resolved ones, report time to resolution;
 - **satisfaction**: mean rating (1–5) of the cases rated by ``to``, and the share rated
-  4 or 5.
+  4 or 5; **rated by citizen**: how many of those ratings the citizen gave through the
+  citizens' own channel (source ``citizen``), the others being recorded by staff.
 
 A dispute belongs to the township, village and grid of its grid; one not yet on a grid
 counts for its county only.
@@ -56,6 +57,7 @@ def _figures(row) -> dict:
         if row.median_days_to_resolve is None
         else round(float(row.median_days_to_resolve), 1),
         "rated": rated,
+        "rated_by_citizen": int(row.rated_by_citizen),
         "mean_satisfaction": None
         if row.mean_satisfaction is None
         else round(float(row.mean_satisfaction), 2),
@@ -105,7 +107,7 @@ def dispute_stats(
     empty = {
         "screened": 0, "resolved": 0, "resolution_rate": None, "still_open": 0, "overdue": 0,
         "resolved_late": 0, "closed_unresolved": 0, "median_days_to_resolve": None,
-        "rated": 0, "mean_satisfaction": None, "satisfied_share": None,
+        "rated": 0, "rated_by_citizen": 0, "mean_satisfaction": None, "satisfied_share": None,
     }  # fmt: skip
     children = []
     if CHILD_LEVEL[level]:

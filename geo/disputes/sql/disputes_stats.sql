@@ -8,7 +8,7 @@
 -- resolved_late = resolved before `to`, after the deadline
 -- Unit membership is by grid (a dispute with no grid counts for its county only).
 WITH scope AS (
-    SELECT d.id, d.reported_at, d.resolved_at, d.deadline, d.satisfaction,
+    SELECT d.id, d.reported_at, d.resolved_at, d.deadline, d.satisfaction, d.rating_source,
            g.code AS grid_code, g.village_code, g.township_code,
            CASE CAST(:level AS text)
                WHEN 'county' THEN g.township_code
@@ -56,6 +56,9 @@ SELECT child_code, GROUPING(child_code) AS is_total,
            AS mean_satisfaction,
        count(*) FILTER (WHERE satisfaction IS NOT NULL
                         AND status_at_end IN ('rated', 'archived', 'followed_up')) AS rated,
+       count(*) FILTER (WHERE satisfaction IS NOT NULL AND rating_source = 'citizen'
+                        AND status_at_end IN ('rated', 'archived', 'followed_up'))
+           AS rated_by_citizen,
        count(*) FILTER (WHERE satisfaction >= 4
                         AND status_at_end IN ('rated', 'archived', 'followed_up')) AS satisfied
 FROM at_end

@@ -16,7 +16,7 @@ WITH scope AS (
           END
 )
 SELECT s.id, s.external_id, s.reported_at, s.category, s.severity, s.location_text,
-       s.description, s.deadline, s.resolved_at, s.satisfaction, s.synthetic,
+       s.description, s.deadline, s.resolved_at, s.satisfaction, s.rating_source, s.synthetic,
        s.grid_code, s.grid_name, s.township_code, s.village_code, t.short_name AS township,
        v.short_name AS village, s.suspended_at, s.held_deadline,
        coalesce(st.name, s.assignee) AS assignee,

@@ -1,0 +1,173 @@
+"""Guards of the public doors (the citizens' pages, Open311): rate limits, body size, challenge.
+
+- **Rate limits** count requests in a sliding window, per client address (read with
+  :func:`api.ratelimit.client_address`: forwarded headers only from trusted proxies) and per
+  partner key. Counts live in memory, per server process, like the login throttle.
+- **Body size**: a public body larger than ``WANGGE_CITIZEN_MAX_BODY_BYTES`` is a 413 before
+  it is parsed.
+- **Challenge**: a small sum in Chinese (“3 加 5 等于几？”), checked offline: the ticket is
+  ``nonce.expiry.HMAC(secret, nonce, expiry, answer)``, so the server keeps no state but the
+  nonces already used; each ticket is good for one try within ten minutes.
+
+Also the intake locator the public doors share with the staff intake (:func:`intake_locator`).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+
+from fastapi import HTTPException, Request
+
+from api.ratelimit import client_address
+
+CHALLENGE_SECONDS = 600
+_DIGITS = "零一二三四五六七八九十"
+
+
+class SlidingWindow:
+    """At most ``limit`` hits per ``seconds`` for each key; ``hit`` answers the wait."""
+
+    def __init__(self, *, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._hits: dict[str, collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, *, limit: int, seconds: float) -> float:
+        """Count one hit for ``key``; return 0 when allowed, else the seconds to wait (the
+        refused hit is not counted)."""
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.setdefault(key, collections.deque())
+            while hits and hits[0] <= now - seconds:
+                hits.popleft()
+            if len(hits) >= limit:
+                return max(1.0, hits[0] + seconds - now)
+            hits.append(now)
+            if len(self._hits) > 50_000:
+                self._forget(now - seconds)
+            return 0.0
+
+    def _forget(self, before: float) -> None:
+        for key in [k for k, v in self._hits.items() if not v or v[-1] <= before]:
+            del self._hits[key]
+
+
+def too_many(wait: float) -> HTTPException:
+    """The 429 for a refused hit, with ``Retry-After``."""
+    return HTTPException(
+        status_code=429,
+        detail="操作太频繁，请稍后再试 / too many requests, try again later",
+        headers={"Retry-After": str(int(wait + 0.999))},
+    )
+
+
+def limiter(request: Request) -> SlidingWindow:
+    """The app's sliding-window counter for the public doors (made on first use)."""
+    window = getattr(request.app.state, "public_limits", None)
+    if window is None:
+        window = request.app.state.public_limits = SlidingWindow()
+    return window
+
+
+def client_of(request: Request) -> str:
+    """The client's address (trusted proxies only, see :mod:`api.ratelimit`)."""
+    return client_address(request, request.app.state.settings.is_trusted_proxy)
+
+
+def limit_client(request: Request, what: str, *, limit: int, seconds: float) -> None:
+    """Raise 429 when the caller's address passed ``limit`` hits of ``what`` per ``seconds``."""
+    wait = limiter(request).hit(f"{what}:{client_of(request)}", limit=limit, seconds=seconds)
+    if wait:
+        raise too_many(wait)
+
+
+def limit_key(request: Request, key_id: int, *, limit: int, seconds: float) -> None:
+    """Raise 429 when a partner key passed ``limit`` posts per ``seconds``."""
+    wait = limiter(request).hit(f"key:{key_id}", limit=limit, seconds=seconds)
+    if wait:
+        raise too_many(wait)
+
+
+async def check_body_size(request: Request, max_bytes: int) -> None:
+    """Raise 413 when the body (declared or sent) is larger than ``max_bytes``."""
+    declared = request.headers.get("content-length")
+    too_large = HTTPException(
+        status_code=413,
+        detail=f"提交的内容太长 / request body larger than {max_bytes} bytes",
+    )
+    if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+        raise too_large
+    if len(await request.body()) > max_bytes:
+        raise too_large
+
+
+class Challenge:
+    """Issue and check the offline sum challenge (module docstring)."""
+
+    def __init__(self, secret: str, *, clock=time.time) -> None:
+        self._key = hashlib.sha256(("citizen-challenge:" + secret).encode()).digest()
+        self._clock = clock
+        self._used: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _sign(self, nonce: str, expiry: int, answer: int) -> str:
+        message = f"{nonce}.{expiry}.{answer}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+
+    def issue(self) -> dict:
+        """A new question and its ticket."""
+        a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+        if secrets.randbelow(2) and a != b:
+            a, b = max(a, b), min(a, b)
+            question, answer = f"{_DIGITS[a]}减{_DIGITS[b]}等于几？（请填数字）", a - b
+        else:
+            question, answer = f"{_DIGITS[a]}加{_DIGITS[b]}等于几？（请填数字）", a + b
+        nonce = secrets.token_urlsafe(12)
+        expiry = int(self._clock()) + CHALLENGE_SECONDS
+        return {
+            "question": question,
+            "ticket": f"{nonce}.{expiry}.{self._sign(nonce, expiry, answer)}",
+        }
+
+    def check(self, ticket: str | None, answer: str | None) -> bool:
+        """True when ``answer`` solves ``ticket``; a ticket is spent by its first try."""
+        try:
+            nonce, expiry_text, signature = (ticket or "").split(".")
+            expiry, given = int(expiry_text), int((answer or "").strip())
+        except ValueError:
+            return False
+        now = self._clock()
+        if expiry < now:
+            return False
+        with self._lock:
+            if nonce in self._used:
+                return False
+            self._used[nonce] = expiry
+            if len(self._used) > 100_000:
+                self._used = {n: e for n, e in self._used.items() if e >= now}
+        return hmac.compare_digest(signature, self._sign(nonce, expiry, given))
+
+
+def challenge(request: Request) -> Challenge:
+    """The app's challenge (keyed by the instance's secret; made on first use)."""
+    found = getattr(request.app.state, "citizen_challenge", None)
+    if found is None:
+        found = request.app.state.citizen_challenge = Challenge(
+            request.app.state.settings.secret_key
+        )
+    return found
+
+
+def intake_locator(request: Request, session):
+    """The API's intake locator (shared with the staff intake, rebuilt when places change)."""
+    from geo.disputes.locate import LocatorCache
+
+    cache = getattr(request.app.state, "intake_locator", None)
+    if cache is None:
+        cache = request.app.state.intake_locator = LocatorCache()
+    return cache.get(session=session)
