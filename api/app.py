@@ -14,6 +14,7 @@ from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_g
 from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
+from api.routers import citizens as citizen_routes
 from api.routers import case_clock as case_clock_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
@@ -21,6 +22,7 @@ from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
 from api.routers import ogc as ogc_routes
+from api.routers import open311 as open311_routes
 from api.routers import redraw as redraw_routes
 from api.routers import risk as risk_routes
 from api.routers import roster as roster_routes
@@ -85,6 +87,10 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)
+    # The citizens' door and Open311 need no login (api/public_guard.py limits them).
+    app.include_router(citizen_routes.pages)
+    app.include_router(citizen_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(open311_routes.router)
     app.include_router(tile_routes.router, dependencies=[Depends(current_user)])
     maps_routes.install(app)
     docs_pages.install(app)
