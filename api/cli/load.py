@@ -104,6 +104,10 @@ def _run(kind: str, file: Path, crs, layer, tolerance: float, replace: bool, kin
         _say("提示 / warning: ", problem)
     for problem in report.outside_grids:
         _say("不在任何网格内 / outside every grid: ", problem)
+    if report.skipped_rows:
+        names = {"title": "标题 title", "totals": "合计 totals", "footer": "落款/注 footer"}
+        rows = ", ".join(f"{row} ({names[kind]})" for row, kind in report.skipped_rows.items())
+        info(f"跳过的行 / rows skipped: {rows}")
     if report.ignored_columns:
         info(f"未使用的列 / columns not used: {', '.join(report.ignored_columns)}")
     line = (

@@ -46,6 +46,7 @@ class ImportReport:
     warnings: list[RowProblem] = field(default_factory=list)
     outside_grids: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    skipped_rows: dict[int, str] = field(default_factory=dict)  # title, totals, footer rows
 
 
 def _errors(problems: list[RowProblem]) -> list[RowProblem]:
@@ -269,8 +270,9 @@ def import_file(
     if _errors(problems):
         raise ImportRejected(str(path), problems)
     report = ImportReport(
-        kind=kind, source=str(path), rows=len(table), ignored_columns=table.columns.ignored
-    )
+        kind=kind, source=str(path), rows=len(table), ignored_columns=table.columns.ignored,
+        skipped_rows=table.skipped,
+    )  # fmt: skip
     if placed is not None:
         for record, spot, row in zip(records, placed, table.rows, strict=True):
             record["county_code"] = spot.county_code

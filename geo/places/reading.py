@@ -45,6 +45,7 @@ class SourceTable:
     problems: list[RowProblem] = field(default_factory=list)
     header_row: int | None = None
     header_refused: bool = False
+    skipped: dict[int, str] = field(default_factory=dict)  # row → "title", "totals", "footer"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -216,6 +217,7 @@ def _from_sheet(sheet: Sheet, kind: str) -> SourceTable:
         problems=problems,
         header_row=header_row,
         header_refused=header_refused,
+        skipped=dict(sheet.dropped),
     )
 
 

@@ -155,6 +155,7 @@ def test_address_workbook_with_title_totals_chinese_groups_and_surveying_xy(coun
     assert "X 为北坐标" in reasons[0] and "X is the northing" in reasons[0]
     report = import_file(session=county, kind="addresses", path=path, crs="EPSG:4543")
     assert report.inserted == 3
+    assert report.skipped_rows == {1: "title", 6: "totals", 8: "footer"}
     assert any("surveying order" in w.reason for w in report.warnings)
     stored = county.execute(
         text("SELECT group_no, number, ST_X(geom), ST_Y(geom) FROM address ORDER BY code")
