@@ -19,14 +19,15 @@ from api.deps import SessionDep, current_user, optional_user, resolve_county
 from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload, WallOut
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from core.principal import Principal
 from maps import command_room
 from maps.assets import STATIC_DIR
 from maps.hotspots import hotspot_review_map
 from maps.redraw import plan_not_found_html
+from maps.redraw_desk import desk_refused_html
 from maps.report import hotspot_report_html
-from services import map_layers
+from services import map_layers, redraw
 from services.map_layers import MapSettings, map_settings
 
 LAYER_BASE = "/api/v1/maps/layers"
@@ -197,6 +198,19 @@ def redraw_page(
         return HTMLResponse(plan_not_found_html(plan), status_code=404)
     m = map_layers.redraw_plan_map(current, proposed, summary, basemap=settings.to_basemap())
     return HTMLResponse(command_room.render_page(m))
+
+
+@pages.get("/maps/redraw/{plan}/desk", response_class=HTMLResponse)
+def redraw_desk_page(plan: int, request: Request, session: SessionDep, user: OptionalUser):
+    """The redraw desk: move units of a plan between neighbouring grids, save a new version."""
+    if user is None:
+        return _login_redirect(request)
+    try:
+        return HTMLResponse(redraw.redraw_desk_page(session=session, user=user, plan_id=plan))
+    except NotFound:
+        return HTMLResponse(plan_not_found_html(plan), status_code=404)
+    except Forbidden as refused:
+        return HTMLResponse(desk_refused_html(str(refused)), status_code=403)
 
 
 def install(app: FastAPI) -> None:

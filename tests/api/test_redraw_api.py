@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
+from api.deps import TOKEN_COOKIE
 from geo.database.engine import make_engine
 
 
@@ -153,3 +154,50 @@ def test_plan_outside_the_callers_area_answers_as_a_missing_plan(
         shown = http.get(f"/api/v1/redraw/{plan}", headers=users["county_centre"].headers)
         names = [f["properties"]["name"] for f in shown.json()["features"]]
         assert all(names) and all("网格" in n for n in names)
+
+
+def test_desk_edits_are_saved_as_versions_over_http(fresh_demo_url, start_server, role_users):
+    from tests.api.conftest import demo_scopes
+
+    village = _smallest_village(fresh_demo_url)
+    other = "623021100" if not village.startswith("623021100") else "623021101"
+    users = role_users(fresh_demo_url, scopes={**demo_scopes(fresh_demo_url), "township": other})
+    base = start_server(fresh_demo_url)
+    centre = users["county_centre"].headers
+    with httpx.Client(base_url=base, timeout=120) as http:
+        plan = http.post("/api/v1/redraw", json={"village": village}, headers=centre).json()["plan"]
+        shown = http.get(f"/api/v1/redraw/{plan}", headers=centre).json()
+        codes = [f["id"] for f in shown["features"]]
+        url = f"/api/v1/redraw/{plan}/versions"
+        outside = http.post(url, json={"assignment": {}}, headers=users["township"].headers)
+        assert outside.status_code == 404
+        viewer = http.post(url, json={"assignment": {}}, headers=users["viewer"].headers)
+        assert viewer.status_code == 403
+        nothing = http.post(url, json={"assignment": {}}, headers=centre)
+        assert nothing.status_code == 422 and "没有需要保存" in nothing.json()["detail"]
+        leaving = http.post(url, json={"assignment": {"623021999999001": [1]}}, headers=centre)
+        assert leaving.status_code == 422
+        # every address of the plan into its first grid empties the others
+        engine = make_engine(fresh_demo_url, pool_size=1)
+        try:
+            with engine.connect() as conn:
+                ids = (
+                    conn.execute(
+                        text("SELECT id FROM address WHERE village_code = :v"), {"v": village}
+                    )
+                    .scalars()
+                    .all()
+                )
+        finally:
+            engine.dispose()
+        if len(codes) > 1:
+            emptied = http.post(url, json={"assignment": {codes[0]: ids}}, headers=centre)
+            assert emptied.status_code == 422 and "为空" in emptied.json()["detail"]
+        cookie = {TOKEN_COOKIE: users["viewer"].token}
+        page = http.get(f"/maps/redraw/{plan}/desk", cookies=cookie)
+        assert page.status_code == 403 and "无权调整方案" in page.text
+        cookie = {TOKEN_COOKIE: users["county_centre"].token}
+        page = http.get(f"/maps/redraw/{plan}/desk", cookies=cookie)
+        assert page.status_code == 200 and "wg-desk-data" in page.text
+        missing = http.get("/maps/redraw/987654/desk", cookies=cookie)
+        assert missing.status_code == 404

@@ -1,0 +1,129 @@
+"""The redraw desk in Chromium, by real clicks: select a unit, move it to a neighbouring grid,
+see the figures change, be refused an illegal move, undo and redo, save a new version and
+find it again after a reload. The county is SYNTHETIC (the demo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from api.deps import TOKEN_COOKIE
+from geo.database.engine import make_engine
+from tests.api.accounts import token_for
+
+pytestmark = pytest.mark.browser
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "redraw"
+
+# Units and the grid each may (or may not) move to, as the page's own check judges them, with
+# the page pixel of the unit's centre where the unit itself is the topmost thing.
+_MOVES = """
+(wanted) => {
+  const desk = wangge.desk;
+  const v = desk.villages[0];
+  const box = desk.map.getContainer().getBoundingClientRect();
+  for (let i = 0; i < v.units.length; i++) {
+    const layer = v.layers[i];
+    const p = desk.map.latLngToContainerPoint(layer.getBounds().getCenter());
+    const x = box.left + p.x, y = box.top + p.y;
+    if (document.elementFromPoint(x, y) !== layer._path) continue;
+    const grids = new Set(v.units[i].neighbours.map(n => v.grid[n]));
+    grids.delete(v.grid[i]);
+    for (const g of grids) {
+      const problem = desk.checkMove([{village: v.code, unit: i}], v.code, g);
+      const legal = problem === null;
+      if (legal === wanted.legal && (legal || problem.includes(wanted.reason))) {
+        return {unit: i, from: v.grid[i], to: g, x: x, y: y, option: v.code + "|" + g,
+                households: v.units[i].households};
+      }
+    }
+  }
+  return null;
+}
+"""
+
+
+def _households(page, grid_index: int) -> int:
+    row = page.locator(".wg-desk-table tr[data-grid]").nth(grid_index)
+    return int(row.locator(".wg-households").inner_text())
+
+
+def _plan(url: str) -> int:
+    from geo.redraw import propose
+
+    engine = make_engine(url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            village = session.execute(
+                text(
+                    "SELECT village_code FROM grid WHERE valid_to IS NULL"
+                    " GROUP BY village_code HAVING count(*) >= 4 ORDER BY village_code LIMIT 1"
+                )
+            ).scalar_one()
+            plan = propose(session=session, scope=village, target=60)
+            session.commit()
+            return plan["plan"]
+    finally:
+        engine.dispose()
+
+
+def _log_in(page, base_url: str, url: str, role: str, scope: str | None = None) -> None:
+    token = token_for(url, username=f"desk_{role}", role=role, scope_code=scope)
+    page.context.add_cookies([{"name": TOKEN_COOKIE, "value": token, "url": base_url}])
+
+
+def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
+    plan = _plan(fresh_demo_url)
+    base = start_server(fresh_demo_url)
+    _log_in(page, base, fresh_demo_url, "county_centre")
+    page.goto(f"{base}/maps/redraw/{plan}/desk")
+    page.wait_for_function("() => window.wangge && wangge.desk && wangge.desk.ready")
+    page.wait_for_timeout(400)
+    assert "方案 plan #" in page.locator("#wg-desk-plan").inner_text()
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS / "desk-before.png"))
+
+    legal = page.evaluate(_MOVES, {"legal": True, "reason": ""})
+    assert legal is not None
+    before_from, before_to = _households(page, legal["from"]), _households(page, legal["to"])
+    page.mouse.click(legal["x"], legal["y"])
+    assert "已选 1 个单元" in page.locator("#wg-desk-selection").inner_text()
+    page.select_option("#wg-desk-target", legal["option"])
+    page.click("#wg-desk-assign")
+    assert "已将 1 个单元划入" in page.locator("#wg-desk-message").inner_text()
+    moved = round(legal["households"])
+    assert abs(_households(page, legal["from"]) - (before_from - moved)) <= 1
+    assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
+    page.screenshot(path=str(DOCS / "desk-after.png"))
+
+    # a move that would cut a grid in two is refused and changes nothing
+    illegal = page.evaluate(_MOVES, {"legal": False, "reason": "连通"})
+    assert illegal is not None
+    shown = page.locator(".wg-desk-table").inner_text()
+    page.mouse.click(illegal["x"], illegal["y"])
+    page.select_option("#wg-desk-target", illegal["option"])
+    page.click("#wg-desk-assign")
+    message = page.locator("#wg-desk-message")
+    assert "不能调整" in message.inner_text() and "连通" in message.inner_text()
+    assert page.locator(".wg-desk-table").inner_text() == shown
+
+    page.click("#wg-desk-undo")
+    assert _households(page, legal["from"]) == before_from
+    assert _households(page, legal["to"]) == before_to
+    page.click("#wg-desk-redo")
+    assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
+
+    page.click("#wg-desk-save")
+    page.wait_for_function(
+        "() => document.getElementById('wg-desk-message').textContent.includes('已保存为方案')"
+    )
+    page.reload()
+    page.wait_for_function("() => window.wangge && wangge.desk && wangge.desk.ready")
+    header = page.locator("#wg-desk-plan").inner_text()
+    assert "第2版" in header and f"基于方案 #{plan}" in header and "desk_county_centre" in header
+    assert page.evaluate("wangge.desk.data.plan") != plan
+    unit_grid = page.evaluate(f"wangge.desk.villages[0].grid[{legal['unit']}]")
+    assert unit_grid == legal["to"]
+    assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
