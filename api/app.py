@@ -14,10 +14,11 @@ from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_g
 from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
-from api.routers import citizens as citizen_routes
 from api.routers import case_clock as case_clock_routes
+from api.routers import citizens as citizen_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
+from api.routers import intake_page
 from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
@@ -29,10 +30,12 @@ from api.routers import roster as roster_routes
 from api.routers import safety as safety_routes
 from api.routers import staff as staff_routes
 from api.routers import tiles as tile_routes
+from api.routers import uploads as upload_routes
 from api.routers import users as user_routes
 from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
+from geo.publishing.versions import VersionBoard
 
 # Routers anyone may call without a token; every other router needs a logged-in user
 # (and may ask for more: api/deps.py `require`, scope checks).
@@ -54,9 +57,11 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
         check_accounts(settings=settings, sessions=app.state.sessions)
+        app.state.versions = VersionBoard(url).start()
         try:
             yield
         finally:
+            app.state.versions.stop()
             app.state.engine.dispose()
 
     app = FastAPI(
@@ -85,6 +90,11 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         event_routes.router, prefix="/api/v1", dependencies=[Depends(current_user)]
     )
     app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
+    app.include_router(
+        upload_routes.router, prefix="/api/v1", dependencies=[Depends(current_user)],
+        responses=ERROR_RESPONSES,
+    )  # fmt: skip
+    app.include_router(intake_page.pages)
     app.include_router(auth_routes.pages)
     app.include_router(ogc_routes.router, responses=ERROR_RESPONSES)
     # The citizens' door and Open311 need no login (api/public_guard.py limits them).
