@@ -14,8 +14,8 @@ from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_g
 from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
-from api.routers import case_clock as case_clock_routes
 from api.routers import citizens as citizen_routes
+from api.routers import case_clock as case_clock_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
 from api.routers import intake_page
@@ -35,7 +35,6 @@ from api.routers import users as user_routes
 from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
-from geo.publishing.versions import VersionBoard
 
 # Routers anyone may call without a token; every other router needs a logged-in user
 # (and may ask for more: api/deps.py `require`, scope checks).
@@ -57,11 +56,9 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
         check_accounts(settings=settings, sessions=app.state.sessions)
-        app.state.versions = VersionBoard(url).start()
         try:
             yield
         finally:
-            app.state.versions.stop()
             app.state.engine.dispose()
 
     app = FastAPI(
