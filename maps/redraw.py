@@ -147,6 +147,15 @@ def plan_not_found_html(plan: int) -> str:
     )
 
 
+def _desk_link(url: str | None) -> str:
+    if not url:
+        return ""
+    return (
+        f"<p class='wg-desk-link'><a href='{html.escape(url, quote=True)}'>"
+        "在工作台调整 edit at the redraw desk</a></p>"
+    )
+
+
 def _metrics_html(metrics: dict | None) -> str:
     if not metrics:
         return "<div class='wg-metrics'>暂无方案指标 / no plan metrics</div>"
@@ -179,8 +188,10 @@ def redraw_map(
     basemap: Basemap | None = None,
     assets: AssetOptions | None = None,
     dark: bool = True,
+    desk_url: str | None = None,
 ) -> folium.Map:
-    """Two synced maps: current grids (left) and the proposal (right). Returns the left map."""
+    """Two synced maps: current grids (left) and the proposal (right), with a link to the redraw
+    desk at ``desk_url`` when given. Returns the left map."""
     basemap = basemap or Basemap()
     gcj02 = basemap.shift_to_gcj02
     payloads = redraw_payloads(current, proposed, gcj02=gcj02)
@@ -215,7 +226,7 @@ def redraw_map(
             '<div class="wg-caption" style="left:25%">现行网格 current</div>'
             '<div class="wg-caption" style="left:75%">方案 proposed · '
             f"{html.escape(plan_label)}</div>"
-            f'<div class="wg-bottom-bar">{_metrics_html(metrics)}</div>'
+            f'<div class="wg-bottom-bar">{_metrics_html(metrics)}{_desk_link(desk_url)}</div>'
         )
     )
     return left

@@ -241,9 +241,10 @@ def redraw_plan_map(
     *,
     basemap: Basemap,
     assets: AssetOptions | None = None,
+    desk_url: str | None = None,
 ) -> folium.Map:
     """The redraw map of a plan as :func:`redraw_plan` read it, labelled with its number,
-    scope and status."""
+    scope and status, linking to the redraw desk at ``desk_url`` when given."""
     return redraw_map(
         current=current,
         proposed=proposed,
@@ -251,6 +252,7 @@ def redraw_plan_map(
         metrics=(summary["metrics"] or {}).get("total", summary["metrics"]),
         basemap=basemap,
         assets=assets,
+        desk_url=desk_url,
     )
 
 

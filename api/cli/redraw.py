@@ -91,6 +91,6 @@ def register(app: typer.Typer) -> None:
         if result.get("summary"):
             typer.echo(result["summary"])
         typer.echo(
-            f"review: GET /api/v1/redraw/{result['plan']}; apply: wangge redraw --apply "
-            f"{result['plan']}"
+            f"review: GET /api/v1/redraw/{result['plan']}; edit by hand: /maps/redraw/"
+            f"{result['plan']}/desk; apply: wangge redraw --apply {result['plan']}"
         )

@@ -20,7 +20,7 @@ from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload, WallOut
 from core.errors import Forbidden, NotFound
-from core.principal import Principal
+from core.principal import MANAGER_ROLES, Principal
 from maps import command_room
 from maps.assets import STATIC_DIR
 from maps.hotspots import hotspot_review_map
@@ -196,7 +196,13 @@ def redraw_page(
         return HTMLResponse(plan_not_found_html(plan), status_code=404)
     if not user.covers_area(summary["scope"]):
         return HTMLResponse(plan_not_found_html(plan), status_code=404)
-    m = map_layers.redraw_plan_map(current, proposed, summary, basemap=settings.to_basemap())
+    m = map_layers.redraw_plan_map(
+        current,
+        proposed,
+        summary,
+        basemap=settings.to_basemap(),
+        desk_url=f"/maps/redraw/{plan}/desk" if user.role in MANAGER_ROLES else None,
+    )
     return HTMLResponse(command_room.render_page(m))
 
 
