@@ -1,9 +1,11 @@
 """Passwords (argon2id) and access tokens (HS256 JWT signed with the instance's secret).
 
 A token names an account (``sub``, ``uid``) and the account's token version (``ver``). Every
-request looks the account up once (unique index on the name): a token of an account that is
-gone, disabled, or whose version moved on (role change, password reset, logout) is refused.
-Role and scope are read from the account, never from the token.
+request checks it against the account as it stands (unique index on the name): a token of an
+account that is gone, disabled, or whose version moved on (role change, password reset, logout)
+is refused. Role and scope are read from the account, never from the token. The account is read
+from the process's version board when it holds it (kept current by NOTIFY, see
+``geo/publishing/versions.py``), else from the database.
 """
 
 from __future__ import annotations
@@ -154,13 +156,34 @@ def read_token(*, settings: ApiSettings, token: str) -> TokenClaims:
 
 
 def principal_for_token(
-    *, settings: ApiSettings, sessions: sessionmaker[Session], token: str
+    *, settings: ApiSettings, sessions: sessionmaker[Session], token: str, board=None
 ) -> Principal:
     """The caller named by ``token``, as their account stands now; :class:`InvalidToken`
-    when the token is bad or the account is gone, disabled or has revoked it."""
+    when the token is bad or the account is gone, disabled or has revoked it. With a live
+    version board (``geo.publishing.versions``) the account comes from it when held there,
+    else from the database, and is then kept on the board until its next change."""
     claims = read_token(settings=settings, token=token)
-    with sessions() as session:
-        account = users.token_account(session=session, username=claims.username)
+    account = board.account(claims.username) if board is not None else None
+    if account is None:
+        ticket = board.ticket() if board is not None else 0
+        with sessions() as session:
+            account = users.token_account(session=session, username=claims.username)
+        if account is not None and board is not None:
+            board.remember_account(claims.username, account, ticket)
+    return _honoured(claims, account)
+
+
+def principal_on_board(*, settings: ApiSettings, board, token: str) -> Principal | None:
+    """The caller named by ``token`` when a live version board holds the account (no query;
+    :class:`InvalidToken` as :func:`principal_for_token`); None when the board cannot say."""
+    if board is None or not board.live:
+        return None
+    claims = read_token(settings=settings, token=token)
+    account = board.account(claims.username)
+    return None if account is None else _honoured(claims, account)
+
+
+def _honoured(claims: TokenClaims, account) -> Principal:
     if account is None or account.id != claims.user_id:
         raise InvalidToken("账号不存在或已停用 the account does not exist or is disabled")
     if account.token_version != claims.version:

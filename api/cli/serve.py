@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import typer
@@ -9,15 +10,36 @@ import typer
 from api.cli.common import fail, info
 
 
-def serve_app(host: str, port: int) -> None:
-    """Run the API and maps under uvicorn until interrupted."""
+def default_workers() -> int:
+    """One worker process per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def serve_app(host: str, port: int, workers: int = 1, *, access_log: bool = True) -> None:
+    """Run the API and maps under uvicorn until interrupted: ``workers`` processes, each
+    building the app from the factory ``api.app:create_app`` with its own engine, tile cache
+    and version board."""
     import uvicorn
 
-    from api.app import create_app
-
-    info(f"serving on http://{host}:{port}  (maps: /maps/command-room, API docs: /docs)")
+    info(
+        f"serving on http://{host}:{port} with {workers} worker process(es)"
+        "  (maps: /maps/command-room, API docs: /docs)"
+    )
     # the app reads X-Forwarded-For itself, from WANGGE_TRUSTED_PROXIES only (api/ratelimit.py)
-    uvicorn.run(create_app(), host=host, port=port, log_level="info", proxy_headers=False)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=access_log,
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -27,9 +49,15 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", help="interface to listen on"),
         port: int = typer.Option(8000, help="TCP port"),
+        workers: int = typer.Option(
+            0, "--workers", min=0, help="worker processes (0: one per core)"
+        ),
+        access_log: bool = typer.Option(
+            True, "--access-log/--no-access-log", help="log every request"
+        ),
     ) -> None:
         """Serve the HTTP API, the OGC API, tiles and the map pages."""
-        serve_app(host, port)
+        serve_app(host, port, workers or default_workers(), access_log=access_log)
 
     @app.command()
     def demo(

@@ -8,10 +8,10 @@ feature of it read is written to the audit log.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
 
 from api.deps import (
     CurrentUser,
@@ -22,7 +22,7 @@ from api.deps import (
     published_layer,
     published_scope,
 )
-from api.geojson import GEOJSON
+from api.geojson import GEOJSON, GeoJSONResponse
 from api.schemas.ogc import (
     CollectionInfo,
     Collections,
@@ -47,13 +47,16 @@ router = APIRouter(prefix="/ogc", tags=["OGC API – Features"])
 Format = Annotated[Literal["json", "geojson"] | None, Query(description="json or geojson")]
 
 
-class GeoJSONBody(JSONResponse):
-    """A GeoJSON document (``application/geo+json``) declaring CRS84."""
-
-    media_type = GEOJSON
+class GeoJSONBody(GeoJSONResponse):
+    """A GeoJSON document (``application/geo+json``) declaring CRS84; text built by the
+    database passes through as it is."""
 
     def __init__(self, content, status_code: int = 200) -> None:
         super().__init__(content, status_code, headers={"Content-Crs": f"<{CRS84}>"})
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _root(request: Request) -> str:
@@ -181,9 +184,9 @@ def items(
         scope=published_scope(user, found),
     )
     if found.cases:
-        audit_list(session, user, request, f"ogc:{found.id}", len(page["features"]))
+        audit_list(session, user, request, f"ogc:{found.id}", page.returned)
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
-    if offset + limit < page["matched"]:
+    if offset + limit < page.matched:
         href = str(request.url.include_query_params(offset=offset + limit, limit=limit))
         links.append({"rel": "next", "type": GEOJSON, "href": href})
     if offset > 0:
@@ -193,15 +196,12 @@ def items(
         {"rel": "collection", "type": "application/json",
          "href": f"{_root(request)}/collections/{found.id}"}
     )  # fmt: skip
-    return GeoJSONBody(
-        {
-            "type": "FeatureCollection",
-            "numberMatched": page["matched"],
-            "numberReturned": len(page["features"]),
-            "features": page["features"],
-            "links": links,
-        }
+    head = (
+        f'{{"type":"FeatureCollection","numberMatched":{page.matched},'
+        f'"numberReturned":{page.returned},"features":'
     )
+    body = "".join((head, page.features, ',"links":', _json(links), "}"))
+    return GeoJSONBody(body.encode())
 
 
 @router.get(
@@ -227,9 +227,11 @@ def item(
     if found.cases:
         audit_case(session, user, request, "read", feature_id, detail={"ogc": found.id})
     root = _root(request)
-    feature["links"] = [
+    links = [
         {"rel": "self", "type": GEOJSON, "href": str(request.url)},
         {"rel": "collection", "type": "application/json",
          "href": f"{root}/collections/{found.id}"},
     ]  # fmt: skip
-    return GeoJSONBody(feature)
+    # the feature is one JSON object built by PostGIS: its links go in before the closing brace
+    body = "".join((feature.rstrip()[:-1], ',"links":', _json(links), "}"))
+    return GeoJSONBody(body.encode())

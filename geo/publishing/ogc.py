@@ -1,13 +1,14 @@
 """Queries behind the OGC API – Features endpoints: collections, pages of items, one item.
 
 Each collection is a static query in ``geo/sql/ogc_src_<id>.sql`` with the columns
-``id, sort_key, geom, properties``; the page, item and extent statements wrap it. Only
+``id, sort_key, geom, properties``; the page, item and extent statements wrap it. Features
+leave PostGIS as GeoJSON text (``json_build_object`` / ``json_agg``) and are passed to the
+client as they are, never parsed and serialised again in Python. Only
 file contents are spliced together here, never request values (those are bind parameters).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 
@@ -76,6 +77,16 @@ def _params(scope: dict | None, bbox: BBox | None) -> dict:
     return params
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a collection: how many features match, how many are in the page, and the
+    features as a JSON array built by PostGIS (text, never parsed here)."""
+
+    matched: int
+    returned: int
+    features: str
+
+
 def page(
     *,
     session: Session,
@@ -84,18 +95,19 @@ def page(
     limit: int = 100,
     offset: int = 0,
     scope: dict | None = None,
-) -> dict:
-    """``{"matched": n, "features": [...]}`` for one page of a collection in a stable order."""
+) -> Page:
+    """One page of a collection in a stable order."""
     _collection(collection_id)
     params = _params(scope, bbox) | {"limit": limit, "offset": offset}
     row = session.execute(_statement("ogc_page", collection_id), params).one()
-    return {"matched": row.matched, "features": json.loads(row.features)}
+    return Page(matched=row.matched, returned=row.returned, features=row.features)
 
 
 def item(
     *, session: Session, collection_id: str, feature_id: str, scope: dict | None = None
-) -> dict:
-    """One feature by id; :class:`NotFound` when absent or outside ``scope``."""
+) -> str:
+    """One feature by id as a GeoJSON object (text built by PostGIS); :class:`NotFound` when
+    absent or outside ``scope``."""
     collection = _collection(collection_id)
     missing = NotFound(f"no feature {feature_id!r} in collection {collection_id!r}")
     if collection.numeric_ids and not (feature_id.isdigit() and len(feature_id) < 19):
@@ -104,7 +116,7 @@ def item(
     found = session.execute(_statement("ogc_item", collection_id), params).scalar()
     if found is None:
         raise missing
-    return json.loads(found)
+    return found
 
 
 def extent(

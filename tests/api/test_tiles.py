@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import httpx
 import mapbox_vector_tile
@@ -134,15 +135,18 @@ def test_cached_tiles_are_invalidated_when_rows_change(fresh_demo_url, start_ser
             )
             units_etag = c.get(units_tile()).headers["etag"]
             disputes_url = f"/tiles/disputes/{z}/{x}/{y}.pbf"
-            disputes_before = decode(c.get(disputes_url).content)
+            first_disputes = c.get(disputes_url)
+            disputes_before, disputes_etag = (
+                decode(first_disputes.content),
+                first_disputes.headers["etag"],
+            )
 
             with engine.begin() as conn:  # a redraw renames and reshapes a grid
                 conn.execute(
                     text("UPDATE grid SET name = 'renamed by redraw' WHERE code = :code"),
                     {"code": grid["id"]},
                 )
-            after = c.get(url)
-            assert after.headers["etag"] != before.headers["etag"]
+            after = _changed(c, url, before.headers["etag"])
             names = {f["properties"]["code"]: f["properties"]["name"]
                      for f in decode(after.content)["grids"]["features"]}  # fmt: skip
             assert names[grid["id"]] == "renamed by redraw"
@@ -159,11 +163,22 @@ def test_cached_tiles_are_invalidated_when_rows_change(fresh_demo_url, start_ser
                     ),
                     {"code": grid["id"]},
                 )
-            disputes_after = decode(c.get(disputes_url).content)
+            disputes_after = decode(_changed(c, disputes_url, disputes_etag).content)
             count = lambda d: len(d.get("disputes", {}).get("features", []))  # noqa: E731
             assert count(disputes_after) == count(disputes_before) + 1
     finally:
         engine.dispose()
+
+
+def _changed(client: httpx.Client, url: str, etag: str, seconds: float = 10) -> httpx.Response:
+    """The tile at ``url`` once its ETag differs from ``etag``: the new layer version reaches
+    the server's version board by NOTIFY a moment after the writer commits."""
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get(url)
+        if response.headers["etag"] != etag or time.monotonic() > deadline:
+            return response
+        time.sleep(0.05)
 
 
 def test_version_moves_with_the_writers_transaction(demo_db):
