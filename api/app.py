@@ -35,6 +35,7 @@ from api.routers import users as user_routes
 from api.schemas.common import ERROR_RESPONSES
 from api.settings import ApiSettings
 from geo.publishing.tiles import TileCache
+from geo.publishing.versions import VersionBoard
 
 # Routers anyone may call without a token; every other router needs a logged-in user
 # (and may ask for more: api/deps.py `require`, scope checks).
@@ -56,9 +57,11 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
         check_accounts(settings=settings, sessions=app.state.sessions)
+        app.state.versions = VersionBoard(url).start()
         try:
             yield
         finally:
+            app.state.versions.stop()
             app.state.engine.dispose()
 
     app = FastAPI(
