@@ -9,8 +9,8 @@ from api.cli import backtest as backtest_commands
 from api.cli import db as db_commands
 from api.cli import geocode as geocode_commands
 from api.cli import hotspots as hotspots_commands
-from api.cli import jobs as jobs_commands
 from api.cli import ingest as ingest_commands
+from api.cli import jobs as jobs_commands
 from api.cli import ledger as ledger_commands
 from api.cli import load as load_commands
 from api.cli import map as map_commands
