@@ -3,9 +3,12 @@ close the case as core/permissions.py allows, the citizen rates it; abuse guards
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import text
 
@@ -13,6 +16,7 @@ from geo.database.engine import make_engine
 from tests.api.conftest import make_role_users
 from tests.conftest import LiveServer
 
+CHINA = dt.timezone(dt.timedelta(hours=8))
 NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")}
 PHONE = "13912345678"
 SECRET_WORDS = "王大妈家楼上每晚装修"
@@ -150,6 +154,14 @@ def test_report_follow_close_and_rate(public, spot, citizens_url):
         assert case["status"] == "rated" and case["satisfaction"] == 5
         stats = staff.get("/api/v1/stats", headers=centre).json()
         assert stats["rated_by_citizen"] >= 1
+        today = dt.datetime.now(CHINA).date()
+        book = staff.get(
+            "/api/v1/ledger.xlsx", params={"from": str(today - dt.timedelta(days=1)),
+                                           "to": str(today)}, headers=centre,
+        )  # fmt: skip
+        sheet = openpyxl.load_workbook(io.BytesIO(book.content))["化解台账"]
+        row = next(r for r in sheet.iter_rows(values_only=True) if r[1] == number)
+        assert row[15] == 5 and "群众自评" in row[16]
 
 
 def test_staff_may_not_pass_off_a_rating_as_the_citizens(public, spot, citizens_url):
