@@ -6,12 +6,16 @@ On one township of the demo county (every village of it):
   spopt max-p    spopt MaxPHeuristic, threshold = lower household bound, 3 construction
                  iterations and 1 annealing round (the defaults do not finish in minutes)
   spopt k-means  spopt RegionKMeansHeuristic with the proposal's number of grids
+  GerryChain     ReCom chain from the current grids (bench/redraw_gerrychain.py): same units,
+                 same tolerance around each village's mean, --steps steps from --seed
+Shapes for each: mean and minimum Polsby–Popper, the thinnest strip (m, geo.redraw.shapes), and
+settlements split (in brackets: split settlements larger than a grid's target, which must split).
 spopt households moved are counted under the best one-to-one matching of its regions to the
 current grids. Then the whole county is proposed through the database (plan stored, rolled back)
 and timed.
 
     DATABASE_URL=postgresql+psycopg://…/db_with_demo uv run python bench/redraw_compare.py \
-        [--township 623021202] [--no-kmeans]
+        [--township 623021202] [--no-kmeans] [--steps 200] [--township-only]
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ import time
 
 import numpy as np
 
+from bench.redraw_gerrychain import recom_labels
 from geo.database.engine import database_url, make_engine, session_factory
 from geo.redraw import propose
-from geo.redraw.compare import compare_village
+from geo.redraw.cells import dissolve, geoms_to_metric
+from geo.redraw.compare import compare_village, labels_metrics
+from geo.redraw.shapes import settlements_split, thinnest_strip
 from geo.redraw.store import default_targets, load_scope
 from geo.redraw.village import RedrawParams
 
@@ -34,6 +41,9 @@ COLUMNS = (
     ("max_dev", "max_deviation"),
     ("in_tol", "within_tolerance"),
     ("PP_mean", "polsby_popper_mean"),
+    ("PP_min", "polsby_popper_min"),
+    ("strip_m", "thinnest_strip_m"),
+    ("split", "settlements_split"),
     ("contig", "contiguous"),
     ("inside", "within_village"),
     ("moved", "households_moved"),
@@ -57,12 +67,28 @@ def aggregate(rows: list[dict], key: str, tolerance: float, seconds: float) -> d
         "max_deviation": round(float(np.abs(deviation).max()), 3),
         "within_tolerance": f"{(np.abs(deviation) <= tolerance + 1e-9).mean():.0%}",
         "polsby_popper_mean": round(float(pp.mean()), 3),
+        "polsby_popper_min": round(float(pp.min()), 3),
+        "thinnest_strip_m": min((min(m.get("strips", [np.inf])) for m in parts), default=np.inf),
+        "settlements_split": "{} ({})".format(
+            sum(m.get("split", 0) for m in parts), sum(m.get("forced", 0) for m in parts)
+        ),
         "contiguous": all(m["contiguous"] for m in parts),
         "within_village": all(m["within_village"] for m in parts),
         "households_moved": int(sum(m["households_moved"] for m in parts)),
         "mean_distance_m": round(float((dist * weights).sum() / weights.sum()), 1),
         "seconds": round(seconds, 2),
     }
+
+
+def shape_figures(plan, labels: np.ndarray) -> dict:
+    """Thinnest strip per grid and settlements split (and forced splits) of one labelling."""
+    cells = plan.cells
+    ids, unit_grid = np.unique(labels, return_inverse=True)
+    geoms = np.array([dissolve(cells.cells[unit_grid == i]) for i in range(len(ids))])
+    village_m = geoms_to_metric(np.array([cells.village]), cells.epsg)[0]
+    strips = [thinnest_strip(g, village_m) for g in geoms_to_metric(geoms, cells.epsg)]
+    split, forced = settlements_split(plan.settlement, unit_grid, cells.weight, plan.target)
+    return {"strips": strips, "split": split, "forced": forced}
 
 
 def print_table(title: str, table: dict[str, dict]) -> None:
@@ -81,6 +107,9 @@ def main() -> None:
     parser.add_argument("--tolerance", type=float, default=0.15)
     parser.add_argument("--no-kmeans", action="store_true")
     parser.add_argument("--maxp-limit", type=float, default=120.0, help="seconds per village")
+    parser.add_argument("--steps", type=int, default=200, help="ReCom steps per village")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--township-only", action="store_true", help="skip the county runs")
     args = parser.parse_args()
     engine = make_engine(database_url(), pool_size=1)
     sessions = session_factory(engine)
@@ -89,7 +118,8 @@ def main() -> None:
         targets = default_targets(session=session, county=args.county)
     urban = {v["code"] for v in villages if (v["short_name"] or "").endswith("社区")}
     methods = ("maxp",) if args.no_kmeans else ("maxp", "kmeans")
-    rows, seconds = [], {"proposal": 0.0, "spopt_maxp": 0.0, "spopt_kmeans": 0.0}
+    rows = []
+    seconds = {"proposal": 0.0, "spopt_maxp": 0.0, "spopt_kmeans": 0.0, "gerrychain": 0.0}
     for village in inputs:
         target = targets["urban" if village.code in urban else "rural"]
         row = compare_village(
@@ -98,6 +128,24 @@ def main() -> None:
             methods=methods,
             maxp_time_limit=args.maxp_limit,
         )
+        plan = row["plan"]
+        started = time.perf_counter()
+        labels, failed = recom_labels(
+            plan.cells,
+            plan.initial_unit_grid,
+            tolerance=args.tolerance,
+            steps=args.steps,
+            seed=args.seed,
+        )
+        row["seconds"]["gerrychain"] = time.perf_counter() - started
+        row["gerrychain"] = labels_metrics(
+            plan.cells, labels, target=target, initial=plan.initial_unit_grid
+        )
+        row["gerrychain"]["chain_failed"] = failed
+        row["labels"]["gerrychain"] = labels
+        for method, found in row["labels"].items():
+            key = {"spopt_kmeans": "spopt_kmeans", "spopt_maxp": "spopt_maxp"}.get(method, method)
+            row[key].update(shape_figures(plan, found))
         for k, v in row["seconds"].items():
             seconds[k] += v
         rows.append(row)
@@ -112,6 +160,7 @@ def main() -> None:
         "proposal": aggregate(rows, "proposal", args.tolerance, seconds["proposal"]),
         "spopt max-p": aggregate(rows, "spopt_maxp", args.tolerance, seconds["spopt_maxp"]),
     }
+    table["GerryChain ReCom"] = aggregate(rows, "gerrychain", args.tolerance, seconds["gerrychain"])
     if "kmeans" in methods:
         table["spopt k-means"] = aggregate(
             rows, "spopt_kmeans", args.tolerance, seconds["spopt_kmeans"]
@@ -130,7 +179,10 @@ def main() -> None:
             "the max-p ratio below compares the villages where it finished"
         )
     finished = [r for r in rows if r["spopt_maxp"].get("finished", True)]
-    for name in ("spopt max-p", "spopt k-means"):
+    failed = [r["village"] for r in rows if r["gerrychain"]["chain_failed"]]
+    if failed:
+        print(f"GerryChain stopped early (a pair it could not balance) on {failed}")
+    for name in ("GerryChain ReCom", "spopt max-p", "spopt k-means"):
         if name in table:
             subset = finished if name == "spopt max-p" else rows
             ours = aggregate(subset, "proposal", args.tolerance, seconds["proposal"])
@@ -141,6 +193,9 @@ def main() -> None:
                 f"max deviation {theirs['max_deviation'] / max(ours['max_deviation'], 1e-9):.2f}x,"
                 f" time {theirs['seconds'] / max(ours['seconds'], 1e-9):.0f}x"
             )
+    if args.township_only:
+        engine.dispose()
+        return
 
     with sessions() as session:
         started = time.perf_counter()

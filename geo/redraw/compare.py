@@ -153,7 +153,8 @@ def compare_village(
     methods: tuple[str, ...] = ("kmeans", "maxp"),
     maxp_time_limit: float = 120.0,
 ) -> dict:
-    """``{"current": …, "proposal": …, "spopt_kmeans": …, "spopt_maxp": …, "seconds": …}``."""
+    """``{"current": …, "proposal": …, "spopt_kmeans": …, "spopt_maxp": …, "seconds": …}``,
+    with the village's ``plan`` and each method's unit ``labels``."""
     seconds = {}
     started = time.perf_counter()
     plan = propose_village(village, params)
@@ -169,6 +170,8 @@ def compare_village(
                 plan.initial_unit_grid, plan.unit_grid, plan.cells.weight
             ),
         },
+        "plan": plan,
+        "labels": {"current": plan.initial_unit_grid, "proposal": plan.unit_grid},
     }
     k = len(plan.grids)
     lo, _ = household_band(params.target, params.tolerance)
@@ -176,6 +179,7 @@ def compare_village(
         started = time.perf_counter()
         labels = spopt_kmeans(plan.cells, k, random_state=params.random_state)
         seconds["spopt_kmeans"] = time.perf_counter() - started
+        out["labels"]["spopt_kmeans"] = labels
         out["spopt_kmeans"] = labels_metrics(
             plan.cells, labels, target=params.target, initial=plan.initial_unit_grid
         )
@@ -185,6 +189,8 @@ def compare_village(
             plan.cells, lo, random_state=params.random_state, time_limit=maxp_time_limit
         )
         seconds["spopt_maxp"] = time.perf_counter() - started
+        if labels is not None:
+            out["labels"]["spopt_maxp"] = labels
         out["spopt_maxp"] = (
             {"finished": False}
             if labels is None
