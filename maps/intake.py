@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 
+from maps.base import FAVICON
+
 _BODY = """
 <header class="bar">
   <h1>上传台账 <span class="en">Upload a ledger</span></h1>
@@ -94,7 +96,7 @@ def intake_page_html(
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<title>上传台账 Upload a ledger · 网格</title>"
+        f"<title>上传台账 Upload a ledger · 网格</title>{FAVICON}"
         f'<link rel="stylesheet" href="{base}/wangge/intake.css">'
         f'<script src="{base}/wangge/intake.js" defer></script>'
         f"</head><body>{body}</body></html>"
@@ -106,7 +108,7 @@ def not_allowed_html(role_label: str) -> str:
     role = html.escape(role_label)
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        "<title>无权上传台账 Not allowed · 网格</title>"
+        f"<title>无权上传台账 Not allowed · 网格</title>{FAVICON}"
         '<link rel="stylesheet" href="/static/wangge/intake.css"></head><body>'
         '<main class="card"><h1>无权上传台账 <span class="en">Not allowed</span></h1>'
         f"<p>{role} 账号不能上传台账，请由县综治中心或乡镇综治中心上传。"

@@ -161,16 +161,16 @@ def run_intake(
     )
 
 
-def _first_rows(upload: Upload) -> dict[str, int]:
-    """Each external id's first row (later repeats are refused by the intake's checks)."""
+def _row_ids(upload: Upload) -> dict[int, str]:
+    """Each row's external id as written (a repeat is refused by the intake's checks)."""
     column = upload.headers.get("external_id")
-    first: dict[str, int] = {}
     if column is None:
-        return first
-    for row, value in upload.frame[column].items():
-        if isinstance(value, str) and value.strip():
-            first.setdefault(value.strip(), int(row))
-    return first
+        return {}
+    return {
+        int(row): value.strip()
+        for row, value in upload.frame[column].items()
+        if isinstance(value, str) and value.strip()
+    }
 
 
 def _outcomes(upload, report, placed, places, duplicate_of) -> list[dict]:
@@ -178,12 +178,14 @@ def _outcomes(upload, report, placed, places, duplicate_of) -> list[dict]:
     for problem in [*upload.problems, *report.rejected]:
         if problem.row is not None:
             problems.setdefault(int(problem.row), []).append(problem)
-    ids = _first_rows(upload)
+    external_at = _row_ids(upload)
+    first_row: dict[str, int] = {}
+    for row, external_id in sorted(external_at.items()):
+        first_row.setdefault(external_id, row)
     unverified = {c["external_id"]: c for c in report.location_unverified}
     flagged = set(report.flagged_duplicates)
     present = set(report.already_present)
-    external_at = {row: e for e, row in ids.items()}
-    row_of_case = {case_id: ids.get(e) for e, case_id in report.accepted.items()}
+    row_of_case = {case_id: first_row.get(e) for e, case_id in report.accepted.items()}
     rows = []
     for row in sorted({*upload.frame.index.astype(int), *(p.row for p in upload.problems)}):
         external_id = external_at.get(row)
