@@ -29,7 +29,7 @@ CATEGORY_HINTS = {
 
 _ASSETS = ["leaflet"]
 _OWN = ('<link rel="stylesheet" href="{base}/wangge/citizen.css"/>',
-        '<script src="{base}/wangge/citizen.js"></script>')  # fmt: skip
+        '<script defer src="{base}/wangge/citizen.js"></script>')  # fmt: skip
 
 _REPORT_BODY = """
 <header class="bar"><h1>{title}</h1><p>群众自主上报 · 有事找网格</p></header>
