@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.errors import Forbidden
+from core.errors import Forbidden, NotFound
 from core.principal import Principal
 
 CENTRE_ROLES = ("county_centre", "township")
@@ -154,8 +154,10 @@ def require(principal: Principal, step: str, case: CaseFacts) -> None:
     raise Forbidden(f"{zh} / {en}")
 
 
-def require_in_scope(principal: Principal, case: CaseFacts) -> None:
-    """Raise :class:`Forbidden` unless the case is one ``principal`` may act on at all."""
+def require_in_scope(principal: Principal, case: CaseFacts, *, case_id: int | str) -> None:
+    """Raise :class:`Forbidden` unless ``principal``'s role acts on cases at all, and
+    :class:`NotFound` — the very answer a missing case gets — unless this case is in its scope,
+    so that ids outside one's scope cannot be probed."""
     if not principal.sees_cases:
         raise Forbidden(
             f"{principal.role} 角色不能办理案件 / role {principal.role} may not act on cases"
@@ -163,8 +165,12 @@ def require_in_scope(principal: Principal, case: CaseFacts) -> None:
     if not principal.may_see_case(
         grid_code=case.grid_code, county_code=case.county_code, facility_code=case.facility_code
     ):
-        scope = f"{principal.role} {principal.scope_code or ''}".strip()
-        raise Forbidden(f"案件不在 {scope} 的办理范围内 / the case is outside the scope of {scope}")
+        raise case_not_found(case_id)
+
+
+def case_not_found(case_id: int | str) -> NotFound:
+    """The one answer for a case that does not exist or lies outside the caller's scope."""
+    return NotFound(f"没有编号为 {case_id} 的案件 / no dispute with id {case_id}")
 
 
 def markdown_table() -> str:

@@ -32,7 +32,7 @@ from api.schemas.disputes import (
     TransitionOut,
     VersionOut,
 )
-from core import vocab
+from core import permissions, vocab
 from core.errors import NotFound
 from geo.disputes import dispatch, duplicates, listing, parties, supervision, workflow
 
@@ -101,7 +101,7 @@ def list_disputes(
 def _checked(session, user, dispute_id: int) -> dict:
     """The case's scope facts; a case outside the caller's scope answers exactly as a missing
     one does (404), so ids cannot be probed."""
-    missing = NotFound(f"未找到案件 {dispute_id} / no dispute with id {dispute_id}")
+    missing = permissions.case_not_found(dispute_id)
     try:
         scope = listing.case_scope(session=session, dispute_id=dispute_id)
     except NotFound:

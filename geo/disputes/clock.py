@@ -43,7 +43,7 @@ class ClockChange:
 def _checked(session: Session, dispute_id: int, version: int, step: str, by: Principal | None):
     state = load_state(session=session, dispute_id=dispute_id)
     if by is not None:
-        permissions.require_in_scope(by, case_facts(state))
+        permissions.require_in_scope(by, case_facts(state), case_id=dispute_id)
     if state.version != version:
         raise changed_conflict(dispute_id, version, state)
     if by is not None:

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from core import permissions, vocab
 from core.cases import TRANSITIONS, IllegalTransition, require_legal
-from core.errors import Conflict, InvalidRequest, NotFound
+from core.errors import Conflict, InvalidRequest
 from core.principal import Principal
 from geo.database.sqlfiles import sql
 
@@ -168,7 +168,7 @@ def load_state(*, session: Session, dispute_id: int):
     """The dispute's workflow row (with what the permission rules need), or NotFound."""
     state = session.execute(sql("disputes_state"), {"id": dispute_id}).first()
     if state is None:
-        raise NotFound(f"没有编号为 {dispute_id} 的案件 / no dispute with id {dispute_id}")
+        raise permissions.case_not_found(dispute_id)
     return state
 
 
@@ -188,7 +188,7 @@ def check_step(*, session: Session, dispute_id: int, step: str, by: Principal):
     return its state row."""
     state = load_state(session=session, dispute_id=dispute_id)
     facts = case_facts(state)
-    permissions.require_in_scope(by, facts)
+    permissions.require_in_scope(by, facts, case_id=dispute_id)
     permissions.require(by, step, facts)
     return state
 
@@ -217,7 +217,7 @@ def transition(
     (None: the system itself) may take the step."""
     state = load_state(session=session, dispute_id=dispute_id)
     if by is not None:
-        permissions.require_in_scope(by, case_facts(state))
+        permissions.require_in_scope(by, case_facts(state), case_id=dispute_id)
     if state.version != version:
         raise changed_conflict(dispute_id, version, state)
     require_legal(state.status, to, dispute_id=dispute_id)

@@ -19,6 +19,9 @@ PUBLIC = {
     ("get", "/ogc"),
     ("get", "/ogc/conformance"),
 }
+# The citizens' own door (docs/citizens.md): public by design, guarded by rate and size limits
+# and an offline challenge, and holding no personal data.
+PUBLIC_PREFIXES = ("/api/v1/citizen/", "/open311/")
 
 
 def _operations(spec: dict) -> list[tuple[str, str]]:
@@ -37,11 +40,14 @@ def test_every_operation_needs_a_login_except_the_public_ones(live_server):
         assert len(operations) > 15
         open_ = []
         for method, path in operations:
-            if (method, path) in PUBLIC:
+            if (method, path) in PUBLIC or path.startswith(PUBLIC_PREFIXES):
                 continue
             url = re.sub(r"\{[^}]+\}", "1", path)
             response = anonymous.request(method, url, json={})
-            if response.status_code != 401:
+            sent_to_login = response.status_code == 303 and response.headers["location"].startswith(
+                "/login?next="
+            )
+            if response.status_code != 401 and not sent_to_login:
                 open_.append((method, path, response.status_code))
         assert open_ == []
         for page in ("/maps/command-room", "/maps/hotspots"):
@@ -111,7 +117,9 @@ def test_case_lists_follow_the_scope(live_server, auth_headers, demo_users):
     grid = demo_users["grid_leader"].scope_code
     assert 0 < len(lists["township"]) < len(everything)
     for feature in lists["township"]:
-        assert (feature["properties"].get("grid") or "").startswith(town)
+        # a case without a certain grid is the township's when routed to it (位置待核实)
+        place = feature["properties"].get("grid") or feature["properties"].get("location_unit")
+        assert (place or "").startswith(town)
     for feature in lists["grid_leader"]:
         assert feature["properties"].get("grid") == grid
     assert len(lists["partner"]) < len(everything)
@@ -142,7 +150,7 @@ def test_one_case_in_and_out_of_scope_with_personal_details(
         refused = c.post(
             f"/api/v1/disputes/{outside}/transitions", json={"to": "routed", "version": 1}
         )
-        assert refused.status_code in (403, 404)  # the transition's own rule decides
+        assert refused.status_code == 404  # as a missing case: ids cannot be probed
     with httpx.Client(base_url=live_server, timeout=60, headers=auth_headers["viewer"]) as c:
         assert c.get(f"/api/v1/disputes/{inside}").status_code == 403
         assert (
@@ -185,4 +193,5 @@ def test_managers_only_for_redraw_and_supervision(live_server, auth_headers):
             response = c.post(
                 "/api/v1/disputes/1/supervision", json={"act": "remind", "version": 1}
             )
-            assert response.status_code == 403, (role, response.status_code)
+            # refused by role (403), or as a missing case when outside the caller's scope (404)
+            assert response.status_code in (403, 404), (role, response.status_code)

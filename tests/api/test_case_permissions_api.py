@@ -210,10 +210,11 @@ def test_routing_assigns_explicitly_and_the_event_says_so(server, users, engine)
     assert row.assignee_staff == f"GL-{CHIGOU}"
     assert row.routed_by == f"township:{YELIGUAN}"
     assert GRID[CHIGOU] in row.note and f"GL-{CHIGOU}" in row.note
-    # the grid leader now holds it: it accepts, the partner may not
+    # the grid leader now holds it: it accepts; the partner, to whom it was not routed, does not
+    # even see it (answered as a missing case)
     accept = {"to": "in_progress", "version": 2}
     path = f"/disputes/{dispute_id}/transitions"
-    assert post(server, users["partner"], path, accept).status_code == 403
+    assert post(server, users["partner"], path, accept).status_code == 404
     assert post(server, users["grid_leader"], path, accept).status_code == 200
 
 
