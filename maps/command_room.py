@@ -159,7 +159,8 @@ def add_disputes(
     gcj02: bool = False,
     payload: dict | None = None,
 ) -> folium.Map:
-    """Open disputes, clustered, coloured by status, overdue ones ringed in red.
+    """Open disputes coloured by status, overdue ones ringed in red: counted in one bubble per
+    grid below the payload's ``bubble_zoom``, points (clustered when close) from it on.
 
     ``now`` (default: the current time) decides which cases are overdue.
     """
@@ -171,7 +172,9 @@ def add_disputes(
             url,
         )
     )
-    options = {"role": "disputes", "cluster": True, "popup": "dispute", "size": 16}
+    options = {
+        "role": "disputes", "cluster": True, "byGrid": True, "popup": "dispute", "size": 16,
+    }  # fmt: skip
     m.add_child(DataLayer("points", "disputes", name="在办纠纷 open disputes", options=options))
     return m
 

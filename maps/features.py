@@ -178,3 +178,25 @@ def routed_text(routed_to: object) -> str:
     if name is None or not str(name).strip() or str(name).lower() in ("nan", "none"):
         return "已转办 routed (承办单位未记录 unit not recorded)"
     return f"已转 {name} routed"
+
+
+_EMPTY_WORDS = {"", "none", "nan", "nat", "null", "undefined"}
+
+
+def reason_texts(value: object) -> list[str]:
+    """Reasons as clean texts, whatever shape they come in: one text, a list of texts, of
+    dicts with ``text``/``label``, nested lists; None, NaN, blanks and the words "None" or
+    "nan" are left out, repeats kept once."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value.strip().strip("；;。")
+        return [] if text.lower() in _EMPTY_WORDS else [text]
+    if isinstance(value, dict):
+        return reason_texts(value.get("text") or value.get("label") or value.get("reason"))
+    if isinstance(value, list | tuple | set | np.ndarray | pd.Series):
+        texts = [text for item in value for text in reason_texts(item)]
+        return list(dict.fromkeys(texts))
+    if clean(value) is None:
+        return []
+    return reason_texts(str(value))

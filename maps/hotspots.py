@@ -27,11 +27,13 @@ from maps.features import (
     empty_payload,
     feature_collection,
     is_synthetic,
+    reason_texts,
     records,
 )
 from maps.payloads import hotspot_class_style, risk_legend
 from maps.styles import GRID_FILL_OPACITY, METHOD_LABELS, REVIEW_LABELS, RISK_PALETTE
 
+MAP_VW = 39  # width of each map, in % of the window; the flagged list takes the rest
 # Gi* z bands: cold 99/95/90 %, not significant, hot 90/95/99 %.
 GI_BREAKS = [-2.576, -1.960, -1.645, 1.645, 1.960, 2.576]
 GI_PALETTE = ["#2166ac", "#67a9cf", "#d1e5f0", "#374151", "#fddbc7", "#ef8a62", "#b2182b"]
@@ -75,10 +77,11 @@ def _levels_per_period(scores: pd.DataFrame) -> list:
 
 
 def _method_tags(value: object) -> list[str] | None:
-    """The methods that flagged a grid, in words (the column may be absent)."""
-    if value is None or isinstance(value, float):
-        return None
-    return [METHOD_LABELS.get(str(m), str(m)) for m in value] or None
+    """The methods that flagged a grid, in words, model first (the column may be absent)."""
+    methods = [str(m) for m in reason_texts(value)]
+    order = list(METHOD_LABELS)
+    methods.sort(key=lambda m: (order.index(m) if m in order else len(order), m))
+    return [METHOD_LABELS.get(m, m) for m in dict.fromkeys(methods)] or None
 
 
 def review_payload(
@@ -92,8 +95,10 @@ def review_payload(
 
     ``grids``: ``code``, ``name`` (required), ``village``, ``synthetic``.
     ``scores``: one row per grid and period: ``grid_code``, ``period_start`` (required),
-    ``model_score``, ``gi_z``, ``gi_p``, ``hotspot_class``, ``flagged`` (bool),
-    ``explanation``, ``review_status`` (pending | confirmed | dismissed), ``synthetic``.
+    ``model_score``, ``gi_z``, ``gi_p``, ``hotspot_class``, ``flagged`` (bool), ``methods``
+    (the methods that flagged the grid), ``explanation`` (a text or a list of reasons),
+    ``review_status`` (pending | confirmed | dismissed), ``synthetic``. A flagged grid's
+    entry has ``reasons`` (clean sentences) and ``explanation`` (them joined).
     Model scores share one classification over all periods, so colours compare across time.
     """
     title = "热点审核 hotspot review"
@@ -123,9 +128,7 @@ def review_payload(
             notices.append(f"{title}: 暂无模型评分 / no model scores yet")
         if col(scores, "gi_z").isna().all():
             notices.append(f"{title}: 暂无 Gi* / no Gi* yet")
-        raw = records(
-            scores, {"score": "model_score", "z": "gi_z", "p": "gi_p", "explanation": "explanation"}
-        )
+        raw = records(scores, {"score": "model_score", "z": "gi_z", "p": "gi_p"})
         for i, row in enumerate(raw):
             entry = {k: v for k, v in row.items() if v is not None}
             level = model_levels[i]
@@ -136,6 +139,9 @@ def review_payload(
             entry["gi"] = int(gi_cls[i]) if gi_cls[i] >= 0 else None
             if flagged[i]:
                 status = clean(col(scores, "review_status").iloc[i]) or "pending"
+                reasons = reason_texts(col(scores, "explanation").iloc[i])
+                if reasons:
+                    entry.update(reasons=reasons, explanation="。".join(reasons))
                 entry.update(
                     flagged=True,
                     flag=class_styles.index(styles[i]),
@@ -143,8 +149,6 @@ def review_payload(
                     status_label=REVIEW_LABELS.get(status, "待审核 pending"),
                     methods=_method_tags(col(scores, "methods").iloc[i]),
                 )
-            else:
-                entry.pop("explanation", None)
             values.setdefault(period_text[i], {})[str(scores.at[i, "grid_code"])] = entry
     latest = [lv for lv, p in zip(model_levels, _periods_of(scores), strict=True)
               if periods and p == periods[-1]]  # fmt: skip
@@ -220,9 +224,15 @@ def hotspot_review_map(
     payload = review_payload(grids, scores, gcj02=gcj02)
     figure = new_figure(title=title, dark=dark, assets=[], options=assets or AssetOptions())
     bounds = bounds_of([grids], gcj02=gcj02)
-    half = {"width": "50%", "height": "100%", "top": "0%", "position": "absolute"}
-    left = new_map(bounds=bounds, basemap=basemap, left="0%", **half)
-    right = new_map(bounds=bounds, basemap=basemap, left="50%", **half)
+    # two maps side by side, the flagged list in a column of its own on the right and the
+    # period slider in a strip below (html.wg-review in wangge.css): nothing covers a map
+    half = {"width": f"{MAP_VW}vw", "height": "100%", "top": "0%", "position": "absolute"}
+    left = new_map(bounds=bounds, basemap=basemap, left="0vw", **half)
+    right = new_map(bounds=bounds, basemap=basemap, left=f"{MAP_VW}vw", **half)
+    figure.header.add_child(
+        Element("<script>document.documentElement.classList.add('wg-review');</script>"),
+        name="wangge_review",
+    )
     figure.add_child(left)
     figure.add_child(right)
     left.add_child(Dataset("review", payload, data_url))
@@ -240,11 +250,13 @@ def hotspot_review_map(
         m.add_child(DataLayer("periodic", "review", name="预警网格 flagged", options=options))
     panel = {"title": title, "subtitle": "左 模型风险 model · 右 Gi*"}
     left.add_child(MapScript(f"wangge.addPanel({{map}}, {to_js(panel)});"))
+    right.add_child(MapScript("wangge.fitToScreen({map});"))
     legend_left = [{"key": "review", "field": "model"}, {"key": "review", "field": "flag"}]
     legend_right = [{"key": "review", "field": "gi"}]
     left.add_child(MapScript(f"wangge.addLegend({{map}}, {to_js(legend_left)}, 'bottomleft');"))
     right.add_child(MapScript(f"wangge.addLegend({{map}}, {to_js(legend_right)}, 'bottomright');"))
-    right.add_child(MapScript("wangge.addFlaggedList({map}, 'review', 'gi', 'topright');"))
+    right.add_child(MapScript("wangge.addFlaggedList({map}, 'review', 'gi', '#wg-flagged');"))
+    left.add_child(MapScript("wangge.addSearch({map}, ['model'], '#wg-review-search');"))
     folium.LayerControl(collapsed=True, position="topright").add_to(left)
     folium.LayerControl(collapsed=True, position="topleft").add_to(right)
     # script order follows the order maps were added, so the left map exists here
@@ -257,8 +269,10 @@ def hotspot_review_map(
         link = f'<a class="wg-report-link" href="{href}">打印报告 / printable report</a>'
     figure.html.add_child(
         Element(
-            '<div class="wg-caption" style="left:25%">模型风险 model risk</div>'
-            '<div class="wg-caption" style="left:75%">Gi* 热点 z-score</div>'
+            f'<div class="wg-caption" style="left:{MAP_VW / 2}vw">模型风险 model risk</div>'
+            f'<div class="wg-caption" style="left:{MAP_VW * 1.5}vw">Gi* 热点 z-score</div>'
+            '<aside class="wg-review-side" aria-label="预警网格 flagged grids">'
+            '<div id="wg-review-search"></div><div id="wg-flagged"></div></aside>'
             f'<div class="wg-bottom-bar"><span id="wg-period"></span>{link}</div>'
         )
     )

@@ -13,15 +13,15 @@ with a notice.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
 
-from core import cases, risk_levels, vocab
+from core import risk_levels, vocab
 from maps.display import DEFAULT_TOLERANCE_DEG
+from maps.disputes import disputes_payload
 from maps.features import (
     NODATA_COLOUR,
     clean,
@@ -29,7 +29,6 @@ from maps.features import (
     empty_payload,
     feature_collection,
     is_synthetic,
-    local_text,
     records,
 )
 from maps.styles import (
@@ -40,9 +39,7 @@ from maps.styles import (
     OTHER_HOTSPOT,
     REVIEW_LABELS,
     RISK_PALETTE,
-    STATUS_COLOURS,
     UNCLASSED_HOTSPOT,
-    status_label,
 )
 
 __all__ = [
@@ -209,108 +206,6 @@ def grids_payload(
         },
         tolerance=tolerance,
         coverage=True,
-        gcj02=gcj02,
-    )
-
-
-def disputes_payload(
-    disputes: gpd.GeoDataFrame | None,
-    *,
-    now: dt.datetime,
-    open_only: bool = True,
-    gcj02: bool = False,
-) -> dict:
-    """Open disputes as points coloured by status, overdue ones marked.
-
-    Columns: ``status`` (required), ``external_id`` or ``id`` (shown as the case number),
-    ``category``, ``severity``, ``reported_at``, ``deadline``, ``location_text``,
-    ``grid_code``, ``grid_name``, ``leader`` (the grid leader), ``assignee``, ``dispatch``
-    (the dispatch recommendation as text), ``synthetic``. Overdue: open and past the deadline
-    at ``now`` (:func:`core.cases.is_open_past_deadline`).
-    """
-    title = "在办纠纷 open disputes"
-    if disputes is None or disputes.empty:
-        return empty_payload("disputes", title=title)
-    frame = disputes
-    if open_only:
-        frame = frame[frame["status"].isin(cases.OPEN_STATUSES)]
-    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    notices = []
-    if len(located) < len(frame):
-        notices.append(f"{title}: {len(frame) - len(located)} 件未定位 / not located")
-    if located.empty:
-        payload = empty_payload("disputes", title=title, synthetic=is_synthetic(disputes))
-        payload["wangge"]["notices"] = [f"{title}: 暂无在办案件 / no open cases", *notices]
-        return payload
-    located = located.reset_index(drop=True)
-    now_ts = pd.Timestamp(now)
-    now_ts = now_ts.tz_localize("UTC") if now_ts.tzinfo is None else now_ts
-    deadlines = pd.to_datetime(col(located, "deadline"), utc=True, errors="coerce")
-    late = pd.Series(
-        [
-            cases.is_open_past_deadline(status, None if pd.isna(due) else due, now_ts)
-            for status, due in zip(located["status"], deadlines, strict=True)
-        ],
-        dtype=bool,
-    ).to_numpy()
-    days_late = ((now_ts - deadlines).dt.total_seconds() / 86400).apply(
-        lambda d: math.ceil(d) if pd.notna(d) and d > 0 else None
-    )
-    statuses = list(STATUS_COLOURS)
-    case_ids = col(located, "external_id")
-    if case_ids.isna().all():
-        case_ids = col(located, "id")
-
-    def properties(frame: pd.DataFrame) -> list[dict]:
-        rows = records(
-            frame,
-            {
-                "grid": "grid_code",
-                "grid_name": "grid_name",
-                "leader": "leader",
-                "assignee": "assignee",
-                "dispatch": "dispatch",
-                "location": "location_text",
-            },
-        )
-        for row, i in zip(rows, frame.index, strict=True):
-            status = frame.at[i, "status"]
-            row["case"] = clean(case_ids.iloc[i])
-            row["status"] = status
-            row["status_label"] = status_label(status)
-            row["cls"] = statuses.index(status) if status in statuses else None
-            category = clean(col(frame, "category").iloc[i])
-            severity = clean(col(frame, "severity").iloc[i])
-            row["category"] = vocab.DISPUTE_CATEGORIES.get(category, "其他")
-            row["severity"] = vocab.DISPUTE_SEVERITIES.get(severity) if severity else None
-            row["reported"] = local_text(col(frame, "reported_at").iloc[i], "%Y-%m-%d %H:%M")
-            row["deadline"] = local_text(col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
-            row["overdue"] = bool(late[i])
-            row["days_overdue"] = days_late.iloc[i] if late[i] else None
-            row["glyph"] = "!" if late[i] else ""
-            row["title"] = f"{row['case']} {row['status_label']}"
-        return rows
-
-    legend = [
-        {"colour": STATUS_COLOURS[s], "label": status_label(s), "shape": "dot"} for s in statuses
-    ]
-    legend.append(
-        {"colour": "#f43f5e", "label": f"逾期 overdue ({int(late.sum())})", "shape": "line"}
-    )
-    return feature_collection(
-        located,
-        properties,
-        {
-            "layer": "disputes",
-            "legend_title": f"{title} ({len(located)})",
-            "legend": legend,
-            "palette": [STATUS_COLOURS[s] for s in statuses],
-            "synthetic": is_synthetic(disputes),
-            "notices": notices,
-            "overdue": int(late.sum()),
-        },
-        tolerance=0,
-        coverage=False,
         gcj02=gcj02,
     )
 

@@ -53,7 +53,9 @@ def register(app: typer.Typer) -> None:
         if not rows:
             info("no flagged grids: run `wangge hotspots --rescore` after loading events")
             return
-        table = Table(title=f"{county} · {rows[0]['period_start']} · {len(rows)} flagged")
+        grids = len({row["grid_code"] for row in rows})
+        title = f"{county} · {rows[0]['period_start']} · {grids} grids ({len(rows)} flags)"
+        table = Table(title=title)
         for column in ("id", "grid", "method", "class", "status", "explanation"):
             table.add_column(column, overflow="fold")
         for row in rows:

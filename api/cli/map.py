@@ -29,6 +29,13 @@ def _asset_options(assets: str, output: Path):
     return AssetOptions(base_url=Path(assets).as_posix())
 
 
+def _beijing_now() -> str:
+    """Now in Beijing time, as the pages the app serves stamp it."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+
+
 def _write(output: Path, html: str) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
@@ -85,7 +92,7 @@ def register(app: typer.Typer) -> None:
         m = command_room_page(
             built,
             title=f"{name} 综治中心 网格态势",
-            subtitle=f"快照 snapshot {dt.datetime.now().strftime('%Y-%m-%d %H:%M')}",
+            subtitle=f"快照 snapshot {_beijing_now()} 北京时间",
             basemap=basemap,
             assets=_asset_options(assets, output),
         )
@@ -146,7 +153,7 @@ def register(app: typer.Typer) -> None:
                     scores=data["scores"],
                     period=period,
                     area_name=data["name"],
-                    generated_at=dt.datetime.now(),
+                    generated_at=dt.datetime.now(dt.UTC),
                 )
         except WanggeError as exc:
             raise fail(str(exc)) from exc

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+from shapely.geometry import Point
 
 from maps.command_room import command_room_map, command_room_payloads, render_page
 from tests.browser.pages import click_feature, wait_for_map, write_json, write_page
@@ -113,3 +117,42 @@ def test_layers_refresh_from_the_api_without_reloading(page, static_site):
     assert page.evaluate("window.loadMarker") == "same page"
     assert page.evaluate("wangge.refreshCount") >= 1
     assert page.locator(".wg-error").count() == 0
+
+
+def _cases_in_grids(per_grid: int = 8, grids: int = 5):
+    """``per_grid`` open cases in each of the first ``grids`` grids, one overdue in each."""
+    template = f.disputes().iloc[[1]]  # an open, overdue case
+    frames = []
+    for k, grid in f.grids().head(grids).iterrows():
+        centre = grid.geometry.centroid
+        for i in range(per_grid):
+            case = template.copy()
+            case["external_id"] = f"G{k}-{i}"
+            case["grid_code"], case["grid_name"] = grid["code"], grid["name"]
+            if i:
+                case["deadline"] = f.NOW + dt.timedelta(days=3)
+            spot = Point(centre.x + (i % 4 - 1.5) * 0.008, centre.y + (i // 4 - 0.5) * 0.012)
+            case = case.set_geometry([spot], crs=4326)
+            frames.append(case)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+
+
+def test_open_cases_are_counted_per_grid_at_low_zoom(page, static_site):
+    page.goto(write_page(static_site, "bubbles.html", _page_html(disputes=_cases_in_grids())))
+    wait_for_map(page)
+    zoom = page.evaluate("wangge.layerIndex.grids._map.getZoom()")
+    assert zoom < page.evaluate("wangge.datasets.disputes.data.wangge.bubble_zoom")
+    bubbles = page.locator(".wg-grid-bubble")
+    assert bubbles.count() == 5
+    assert page.locator(".wg-grid-bubble span").all_inner_texts() == ["8"] * 5
+    assert page.locator(".wg-grid-bubble .wg-od-badge").all_inner_texts() == ["1"] * 5
+    assert page.locator(".wg-pt-disputes").count() == 0
+    assert "第1网格" in (bubbles.first.get_attribute("title") or "")
+
+    # a bubble opens its grid at the zoom where the cases are points
+    bubbles.first.click()
+    page.wait_for_function("() => document.querySelectorAll('.wg-grid-bubble').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('.wg-pt-disputes').length > 0")
+    # and zoomed out again, the bubbles come back
+    page.evaluate("wangge.layerIndex.grids._map.setZoom(11, {animate: false})")
+    page.wait_for_function("() => document.querySelectorAll('.wg-grid-bubble').length === 5")

@@ -18,6 +18,9 @@ _OPEN_A_DISPUTE = """
 () => new Promise(resolve => {
   const group = wangge.layerIndex.disputes;
   const marker = group.getLayers()[0];
+  const map = wangge.layerIndex.grids._map;
+  map.setView(marker.getLatLng(), wangge.datasets.disputes.data.wangge.bubble_zoom,
+              {animate: false});
   group.zoomToShowLayer(marker, () => {
     marker.openPopup();
     resolve(marker.feature.properties.case);
@@ -100,6 +103,68 @@ def test_hotspot_review_and_report_on_the_demo_county(page, live_server, demo_ur
     assert page.locator("h1").inner_text().startswith("临潭县")
     assert page.locator(".synthetic").count() == 1
     page.screenshot(path=str(artifacts / "hotspot-report-demo.png"), full_page=True)
+
+
+# Every visible control and panel of the hotspot page, the maps and the placeholder's room.
+_REVIEW_BOXES = """
+() => {
+  const box = el => { const r = el.getBoundingClientRect();
+                      return {name: String(el.className.baseVal ?? el.className), x: r.left,
+                              y: r.top, right: r.right, bottom: r.bottom}; };
+  const visible = el => el.offsetParent !== null && el.getBoundingClientRect().width > 0;
+  const parts = [...document.querySelectorAll(
+      '.leaflet-control, .wg-caption, .wg-review-side, .wg-bottom-bar')].filter(visible);
+  const input = document.querySelector('.wg-search-input');
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily;
+  return {
+    parts: parts.map(box),
+    maps: [...document.querySelectorAll('.folium-map')].map(box),
+    scales: [...document.querySelectorAll('.leaflet-control-scale')].map(box),
+    placeholder: context.measureText(input.placeholder).width,
+    room: input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+  };
+}
+"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["right"] - 1
+        and b["x"] < a["right"] - 1
+        and (a["y"] < b["bottom"] - 1 and b["y"] < a["bottom"] - 1)
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_hotspot_page_panels_cover_no_map(browser, live_server, demo_url, artifacts, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        _log_in(page, live_server, demo_url)
+        page.goto(f"{live_server}/maps/hotspots")
+        wait_for_map(page)
+        page.wait_for_function("() => document.querySelectorAll('.wg-flagged li').length > 0")
+        page.screenshot(path=str(artifacts / f"hotspots-{width}x{height}.png"))
+        layout = page.evaluate(_REVIEW_BOXES)
+        side = next(p for p in layout["parts"] if "wg-review-side" in p["name"])
+        bar = next(p for p in layout["parts"] if "wg-bottom-bar" in p["name"])
+        # the flagged list and the slider sit beside and below the maps, not on them
+        for m in layout["maps"]:
+            assert not _overlap(side, m) and not _overlap(bar, m), (side, bar, m)
+        assert len(layout["scales"]) == 2
+        for scale in layout["scales"]:
+            assert not _overlap(bar, scale)
+        # no control covers another; everything inside the window
+        parts = layout["parts"]
+        for i, a in enumerate(parts):
+            assert a["right"] <= width + 1 and a["bottom"] <= height + 1, a
+            for b in parts[i + 1 :]:
+                assert not _overlap(a, b), (a, b)
+        assert layout["placeholder"] <= layout["room"], layout
+    finally:
+        context.close()
 
 
 def test_redraw_plan_page(page, fresh_demo_url, start_server, artifacts):

@@ -1,7 +1,9 @@
 -- Open disputes of one county within the caller's case scope, with grid, grid leader and
--- the unit a case is routed to. No personal details of the parties.
+-- the unit a case is routed to, and a point inside the grid (where the map counts the grid's
+-- cases at low zoom). No personal details of the parties.
 SELECT d.id, d.external_id, d.status, d.category, d.severity, d.reported_at, d.deadline,
        d.location_text, d.assignee, g.code AS grid_code, g.name AS grid_name,
+       ST_X(ST_PointOnSurface(g.geom)) AS grid_lon, ST_Y(ST_PointOnSurface(g.geom)) AS grid_lat,
        s.name AS leader, f.name AS assigned_facility, d.synthetic, ST_AsBinary(d.geom) AS wkb
 FROM dispute d
 LEFT JOIN grid g ON g.id = d.grid_id

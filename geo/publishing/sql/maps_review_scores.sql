@@ -1,6 +1,7 @@
 -- Per grid and period of the last :periods periods: the model's risk score, the Gi*
--- z and p (hotspot rows whose method names Gi*), and whether any other method flagged
--- the grid, with its class, explanation and review status.
+-- z and p (hotspot rows whose method names Gi*), and whether the grid was flagged: one
+-- row per grid and period with the methods that flagged it, the class, each method's
+-- explanation (model first, Gi* last) and the review status (pending while any is).
 WITH periods AS (
     SELECT DISTINCT period_start
     FROM (
@@ -22,14 +23,22 @@ WITH periods AS (
     WHERE h.method ILIKE '%gi%'
     ORDER BY h.grid_id, h.period_start, h.created_at DESC
 ), flag AS (
-    SELECT DISTINCT ON (h.grid_id, h.period_start)
-           h.grid_id, h.period_start, h.hotspot_class, h.explanation, h.status
+    -- one row per flagged grid and period, whichever methods flagged it
+    SELECT h.grid_id, h.period_start,
+           array_agg(DISTINCT h.method) AS methods,
+           (array_agg(h.hotspot_class ORDER BY h.hotspot_class IS NULL, h.method = 'gistar',
+                      h.method))[1] AS hotspot_class,
+           array_agg(h.explanation ORDER BY h.method = 'gistar', h.method = 'emerging', h.method)
+               FILTER (WHERE h.explanation IS NOT NULL) AS explanations,
+           CASE WHEN bool_or(h.status = 'pending') THEN 'pending'
+                WHEN bool_or(h.status = 'confirmed') THEN 'confirmed'
+                ELSE min(h.status) END AS status
     FROM hotspot h JOIN periods USING (period_start)
-    WHERE h.method NOT ILIKE '%gi%' OR h.hotspot_class IS NOT NULL
-    ORDER BY h.grid_id, h.period_start, h.score DESC NULLS LAST
+    GROUP BY h.grid_id, h.period_start
 )
 SELECT g.code AS grid_code, p.period_start, m.score AS model_score, gi.z AS gi_z, gi.p AS gi_p,
-       (f.grid_id IS NOT NULL) AS flagged, f.hotspot_class, f.explanation,
+       (f.grid_id IS NOT NULL) AS flagged, f.hotspot_class, f.methods,
+       f.explanations AS explanation,
        f.status AS review_status, g.synthetic
 FROM grid g
 CROSS JOIN periods p

@@ -160,6 +160,15 @@
     return "<tr><th>" + esc(label) + "</th><td>" + esc(value) + "</td></tr>";
   }
   function table(rows) { return '<table class="wg-kv">' + rows.join("") + "</table>"; }
+  /* Reasons as a list, leaving out anything that is not words (null, "None", "nan"). */
+  function reasonList(reasons) {
+    var items = (reasons || []).filter(function (r) {
+      return r !== null && r !== undefined && ["", "none", "nan", "null", "undefined"].indexOf(String(r).trim().toLowerCase()) < 0;
+    });
+    if (!items.length) return "";
+    if (items.length === 1) return '<p class="wg-explain">' + esc(items[0]) + "</p>";
+    return '<ul class="wg-explain">' + items.map(function (r) { return "<li>" + esc(r) + "</li>"; }).join("") + "</ul>";
+  }
   function fmt(x, digits) { return x === null || x === undefined ? null : Number(x).toFixed(digits); }
 
   W.popups = {
@@ -191,7 +200,7 @@
                row("周期 period", p.period),
                row("风险 risk", p.level ? p.level + "：" + p.expected : null),
                row("Gi* z", fmt(p.z, 2)), row("审核 review", p.status_label)]) +
-        (p.explanation ? '<p class="wg-explain">' + esc(p.explanation) + "</p>" : "") + "</div>";
+        reasonList(p.reasons || [p.explanation]) + "</div>";
     },
     redraw: function (p) {
       return '<div class="wg-popup"><h3>' + esc(p.name || p.code) + " <small>" + esc(p.code) + "</small></h3>" +
@@ -258,6 +267,50 @@
     });
   }
 
+  /* Open cases counted per grid: below the payload's bubble_zoom one bubble per grid (at a
+     point inside it, ringed and badged when any case is overdue), the points from it on; a
+     layer of fewer than bubble_min_cases cases stays points.
+     `holder` is what the map and the layer list hold; it shows one or the other. */
+  W.gridBubbles = function (map, points, role) {
+    var bubbles = L.featureGroup();
+    var holder = L.layerGroup([points]);
+    var threshold = 14, enough = true;
+    W.layerIndex[role + "_grids"] = bubbles;
+    function show() {
+      var low = enough && map.getZoom() < threshold && bubbles.getLayers().length > 0;
+      var on = low ? bubbles : points, off = low ? points : bubbles;
+      if (holder.hasLayer(off)) holder.removeLayer(off);
+      if (!holder.hasLayer(on)) holder.addLayer(on);
+    }
+    map.on("zoomend", show);
+    function bubble(b) {
+      var size = Math.round(22 + 6 * Math.log10(b.n + 1) * 2);
+      var tip = b.name + "：在办 " + b.n + " 件" + (b.overdue ? "，逾期 " + b.overdue + " 件" : "") +
+        " / open " + b.n + (b.overdue ? ", overdue " + b.overdue : "");
+      var icon = L.divIcon({
+        className: "wg-grid-bubble" + (b.overdue ? " wg-cluster-overdue" : ""),
+        html: "<span>" + esc(b.n) + "</span>" +
+          (b.overdue ? '<b class="wg-od-badge" title="逾期 overdue">' + esc(b.overdue) + "</b>" : ""),
+        iconSize: [size, size],
+      });
+      var marker = L.marker([b.at[1], b.at[0]], { icon: icon, title: tip, alt: tip, keyboard: true });
+      marker.grid = b;
+      marker.on("click", function () { map.setView(marker.getLatLng(), threshold); });
+      return marker;
+    }
+    return {
+      holder: holder,
+      draw: function (meta) {
+        threshold = meta.bubble_zoom || threshold;
+        var cases = (meta.grid_bubbles || []).reduce(function (n, b) { return n + b.n; }, 0);
+        enough = cases >= (meta.bubble_min_cases || 0);
+        bubbles.clearLayers();
+        (meta.grid_bubbles || []).forEach(function (b) { bubbles.addLayer(bubble(b)); });
+        show();
+      },
+    };
+  };
+
   /* Point features as small coloured symbols; clustered when o.cluster. */
   W.points = function (map, key, o) {
     o = o || {};
@@ -267,6 +320,7 @@
                                chunkedLoading: true, iconCreateFunction: clusterIcon })
       : L.featureGroup();
     indexLayer(group, key, o.role || key);
+    var gridBubbles = o.byGrid ? W.gridBubbles(map, group, o.role || key) : null;
     W.onData(key, function (d) {
       meta = metaOf(d);
       group.clearLayers();
@@ -297,7 +351,9 @@
       });
       if (o.cluster) group.addLayers(markers);
       else markers.forEach(function (m) { group.addLayer(m); });
+      if (gridBubbles) gridBubbles.draw(meta);
     });
+    if (gridBubbles) return gridBubbles.holder;
     return group;
   };
 
@@ -408,11 +464,32 @@
         input.addEventListener("change", go);
         input.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
         L.DomEvent.disableClickPropagation(div);
+        setTimeout(function () { fitPlaceholder(input); }, 0);
         return div;
       },
     });
-    new Search({ position: position || "topright" }).addTo(map);
+    placeControl(map, new Search({ position: position || "topright" }), position);
   };
+
+  /* A control on the map at a corner ("topright"), or in a page element ("#id") instead. */
+  function placeControl(map, control, position) {
+    if (!position || position.charAt(0) !== "#") { control.addTo(map); return; }
+    var holder = document.querySelector(position);
+    holder.appendChild(control.onAdd(map));
+  }
+
+  /* Widen a search box to show its whole placeholder (it is the only hint of what it finds). */
+  function fitPlaceholder(input) {
+    var style = getComputedStyle(input);
+    var canvas = fitPlaceholder.canvas || (fitPlaceholder.canvas = document.createElement("canvas"));
+    var context = canvas.getContext("2d");
+    context.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+    var needed = Math.ceil(context.measureText(input.placeholder).width +
+      parseFloat(style.paddingLeft) + parseFloat(style.paddingRight) +
+      parseFloat(style.borderLeftWidth) + parseFloat(style.borderRightWidth) + 24);
+    if (input.getBoundingClientRect().width < needed) input.style.minWidth = needed + "px";
+  }
+  W.fitPlaceholder = fitPlaceholder;
 
   W.fitTo = function (map, roles) {
     var bounds = null;
@@ -537,7 +614,7 @@
         return div;
       },
     });
-    new List({ position: position || "topright" }).addTo(map);
+    placeControl(map, new List({ position: position || "topright" }), position);
   };
 
   W.addPeriodSlider = function (key, element) {
