@@ -22,6 +22,9 @@ from sqlalchemy import Engine
 from geo.database.engine import make_engine, transaction
 from geo.disputes.supervision import escalate_overdue
 from geo.jobs import runs
+from geo.notifications.channels import Channel, channel_from_settings
+from geo.notifications.delivery import deliver_pending
+from geo.notifications.reminders import sweep_reminders
 from geo.places.counties import loaded_counties
 
 
@@ -60,12 +63,34 @@ def nightly(engine: Engine, county: str, now: dt.datetime) -> dict:
     return counts
 
 
+def notify(
+    engine: Engine, county: str | None, now: dt.datetime, channel: Channel | None = None
+) -> dict:
+    """The reminder sweep for one county (None: all): store the reminders due at ``now``, then
+    send every undelivered one through ``channel`` (default: the one the settings choose)."""
+    with transaction(engine) as session:
+        stored = sweep_reminders(session=session, now=now, county=county)
+    with transaction(engine) as session:
+        sent = deliver_pending(
+            session=session, channel=channel or channel_from_settings(), county=county
+        )
+    return {
+        **{f"notified_{kind}": n for kind, n in stored.items()},
+        "delivered": sent["delivered"],
+        "delivery_failed": sent["failed"],
+    }
+
+
 def sweep(engine: Engine, county: str, now: dt.datetime) -> dict:
     """The overdue sweep for one county: escalate open cases past their deadline to the level
-    the supervision rule gives them."""
+    the supervision rule gives them, then store and send the reminders (:func:`notify`)."""
     with transaction(engine) as session:
         escalated = escalate_overdue(session=session, now=now, county=county)
-    return {"escalated_township": escalated["township"], "escalated_county": escalated["county"]}
+    return {
+        "escalated_township": escalated["township"],
+        "escalated_county": escalated["county"],
+        **notify(engine, county, now),
+    }
 
 
 JOBS: dict[str, Callable[[Engine, str, dt.datetime], dict]] = {"nightly": nightly, "sweep": sweep}

@@ -14,6 +14,7 @@ from api.cli import jobs as jobs_commands
 from api.cli import ledger as ledger_commands
 from api.cli import load as load_commands
 from api.cli import map as map_commands
+from api.cli import notify as notify_commands
 from api.cli import redraw as redraw_commands
 from api.cli import serve as serve_commands
 from api.cli import staff as staff_commands
@@ -42,6 +43,7 @@ for module in (
     hotspots_commands,
     jobs_commands,
     apikey_commands,
+    notify_commands,
 ):
     module.register(app)
 
