@@ -22,6 +22,7 @@ from api.routers import intake_page
 from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes
+from api.routers import notifications as notification_routes
 from api.routers import ogc as ogc_routes
 from api.routers import open311 as open311_routes
 from api.routers import redraw as redraw_routes
@@ -79,7 +80,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
     for module in (
         health, auth_routes, admin_units, grids, geocode, risk_cases, disputes, signals, stats,
         staff_routes, roster_routes, ledger_routes, safety_routes, risk_routes, job_routes,
-        case_clock_routes,
+        case_clock_routes, notification_routes,
     ):  # fmt: skip
         needs_login = [] if module in PUBLIC_ROUTERS else [Depends(current_user)]
         app.include_router(
