@@ -47,7 +47,8 @@ def open_disputes(
     scope_facility: str | None = None,
     limit: int = MAX_MAP_DISPUTES,
 ) -> gpd.GeoDataFrame:
-    """Open disputes in scope (newest first), without parties' details."""
+    """Open disputes in scope (newest first) with a point inside each case's grid
+    (``grid_lon``, ``grid_lat``), without parties' details."""
     params = {
         "county": county,
         "scope_area": scope_area,
