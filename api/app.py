@@ -14,8 +14,8 @@ from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_g
 from api.ratelimit import LoginThrottle
 from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
 from api.routers import auth as auth_routes
-from api.routers import citizens as citizen_routes
 from api.routers import case_clock as case_clock_routes
+from api.routers import citizens as citizen_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
 from api.routers import intake_page
@@ -88,7 +88,10 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         )
     app.include_router(redraw_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(
-        event_routes.router, prefix="/api/v1", dependencies=[Depends(current_user)]
+        event_routes.router,
+        prefix="/api/v1",
+        dependencies=[Depends(current_user)],
+        responses=ERROR_RESPONSES,
     )
     app.include_router(user_routes.router, prefix="/api/v1", responses=ERROR_RESPONSES)
     app.include_router(
