@@ -12,13 +12,12 @@ from api.auth import check_accounts, check_settings
 from api.deps import current_user
 from api.middleware import BodyLimit, RefuseNulBytes, SecurityHeaders, install_guards
 from api.ratelimit import LoginThrottle
-from api.routers import admin_units, disputes, geocode, grids, health, signals, stats
+from api.routers import admin_units, disputes, geocode, grids, health, intake_page, signals, stats
 from api.routers import auth as auth_routes
 from api.routers import case_clock as case_clock_routes
 from api.routers import citizens as citizen_routes
 from api.routers import escalation as risk_cases
 from api.routers import events as event_routes
-from api.routers import intake_page
 from api.routers import jobs as job_routes
 from api.routers import ledger as ledger_routes
 from api.routers import maps as maps_routes

@@ -440,10 +440,13 @@ class GridPlan(Base):
 
 
 # The other tables register on Base when imported: users, audit log, layer versions, roster.
-from geo.database import schema_auth, schema_staff  # noqa: E402, F401
-from geo.database import schema_jobs  # noqa: E402, F401
-from geo.database import schema_geocode  # noqa: E402, F401
-from geo.database import schema_calendar  # noqa: E402, F401
-from geo.database import schema_notifications  # noqa: E402, F401
-from geo.database import schema_citizens  # noqa: E402, F401
-from geo.database import schema_redraw  # noqa: E402, F401
+from geo.database import (  # noqa: E402, F401
+    schema_auth,
+    schema_calendar,
+    schema_citizens,
+    schema_geocode,
+    schema_jobs,
+    schema_notifications,
+    schema_redraw,
+    schema_staff,
+)
