@@ -5,14 +5,14 @@ application's overlap check; the constraint (``btree_gist`` for the ``=`` on ``s
 refuses the second in the database, whatever the timing.
 
 Revision ID: 0011_scope_races
-Revises: 0009_rules
+Revises: 0017_version_notify
 Create Date: 2026-12-04 10:00:00
 """
 
 from alembic import op
 
 revision = "0011_scope_races"
-down_revision = "0009_rules"
+down_revision = "0017_version_notify"
 branch_labels = None
 depends_on = None
 

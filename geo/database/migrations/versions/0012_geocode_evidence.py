@@ -10,7 +10,7 @@
   the same road).
 
 Revision ID: 0012_geocode_evidence
-Revises: 0009_rules
+Revises: 0011_scope_races
 Create Date: 2026-12-10 10:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012_geocode_evidence"
-down_revision = "0009_rules"
+down_revision = "0011_scope_races"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ while the case waits on a party). Existing assignments are carried over: a case'
 counties that add their own.
 
 Revision ID: 0013_case_assignment
-Revises: 0009_rules
+Revises: 0012_geocode_evidence
 Create Date: 2026-12-05 10:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_case_assignment"
-down_revision = "0009_rules"
+down_revision = "0012_geocode_evidence"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Hand-edited versions of redraw plans (grid_plan_version).
 
 Revision ID: 0014_redraw_versions
-Revises: 0009_rules
+Revises: 0013_case_assignment
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_redraw_versions"
-down_revision = "0009_rules"
+down_revision = "0013_case_assignment"
 branch_labels = None
 depends_on = None
 

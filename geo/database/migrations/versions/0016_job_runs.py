@@ -1,7 +1,7 @@
 """The record of scheduled work (job_run).
 
 Revision ID: 0016_job_runs
-Revises: 0009_rules
+Revises: 0014_redraw_versions
 Create Date: 2026-12-03 18:30:00
 """
 
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0016_job_runs"
-down_revision = "0009_rules"
+down_revision = "0014_redraw_versions"
 branch_labels = None
 depends_on = None
 

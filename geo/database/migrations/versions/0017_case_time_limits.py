@@ -5,7 +5,7 @@ of 0013; this revision adds where the notification sweep stores its reminders
 (:mod:`geo.database.schema_notifications`).
 
 Revision ID: 0017_case_time_limits
-Revises: 0009_rules
+Revises: 0016_job_runs
 Create Date: 2026-12-06 10:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0017_case_time_limits"
-down_revision = "0009_rules"
+down_revision = "0016_job_runs"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The citizens' channel: public reports with hashed follow-up tokens, partner API keys.
 
 Revision ID: 0018_citizen_reports
-Revises: 0009_rules
+Revises: 0017_case_time_limits
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_citizen_reports"
-down_revision = "0009_rules"
+down_revision = "0017_case_time_limits"
 branch_labels = None
 depends_on = None
 
