@@ -46,3 +46,21 @@ def test_expectation_in_words():
 def test_four_distinct_colours_and_labels_in_words():
     assert len({lv.colour for lv in rl.LEVELS}) == 4
     assert [lv.label for lv in rl.LEVELS] == ["高 high", "较高 elevated", "中 medium", "低 low"]
+
+
+def test_the_rule_in_chances_gives_the_same_levels_as_in_expectations():
+    expected = [0.002, 0.01, 0.019, 0.021, 0.045, 0.09, 0.3, 1.5, 0.0, None]
+    reference = rl.county_reference(expected)
+    county_chance = rl.chance_of_any(reference)
+    for value in expected:
+        chance = None if value is None else rl.chance_of_any(value)
+        assert rl.level_of_chance(chance, county_chance) == rl.level_of(value, reference)
+    assert rl.level_of_chance(0.3, 0.0).key == "low"
+    assert rl.level_of_chance(1.0, 0.1).key == "high"
+
+
+def test_chance_in_words():
+    assert rl.chance_text(0.123) == "下周至少一起的概率约12%"
+    assert rl.chance_text(0.004) == "下周至少一起的概率不到1%"
+    assert rl.chance_text(0.995) == "下周至少一起的概率超过99%"
+    assert rl.chance_text(None) is None
