@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import vocab
 from core.principal import Principal
 from geo.disputes.dispatch import top_suggestions
-from geo.disputes.stats import dispute_stats
+from geo.disputes.stats import dispute_stats, level_of
 from geo.places import counties
 from geo.publishing import layers, tiles
 from geo.staff import coverage, roster
@@ -264,7 +264,7 @@ def layer_versions(*, session: Session) -> dict[str, int]:
 def _stats_unit(user: Principal, county: str) -> tuple[str, str]:
     """(level, code) of /stats that matches the user's area scope (the county otherwise)."""
     prefix = user.area_prefix
-    level = {9: "township", 12: "village", 14: "grid"}.get(len(prefix or ""), "county")
+    level = level_of(prefix) if prefix else "county"
     return level, (prefix if level != "county" else county)
 
 

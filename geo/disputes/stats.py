@@ -41,6 +41,17 @@ LEVELS = {"county": 6, "township": 9, "village": 12, "grid": None}
 CHILD_LEVEL = {"county": "township", "township": "village", "village": "grid", "grid": None}
 
 
+def level_of(code: str) -> str:
+    """The level of an area code as the figures name it: 6 digits a county, 9 a township,
+    12 a village, longer a grid (codes nest by prefix, :mod:`core.principal`)."""
+    if len(code) > LEVELS["village"]:
+        return "grid"
+    level = next((name for name, digits in LEVELS.items() if digits == len(code)), None)
+    if level is None:
+        raise InvalidRequest(f"no area has a code of {len(code)} digits: {code!r}")
+    return level
+
+
 def _figures(row) -> dict:
     screened = int(row.screened)
     resolved = int(row.resolved)
