@@ -111,7 +111,7 @@ _REVIEW_BOXES = """
   const box = el => { const r = el.getBoundingClientRect();
                       return {name: String(el.className.baseVal ?? el.className), x: r.left,
                               y: r.top, right: r.right, bottom: r.bottom}; };
-  const visible = el => el.offsetParent !== null && el.getBoundingClientRect().width > 0;
+  const visible = el => el.getClientRects().length > 0 && el.getBoundingClientRect().width > 0;
   const parts = [...document.querySelectorAll(
       '.leaflet-control, .wg-caption, .wg-review-side, .wg-bottom-bar')].filter(visible);
   const input = document.querySelector('.wg-search-input');
