@@ -364,10 +364,16 @@ class Signal(Base):
 
 
 class RiskScore(Base):
-    """The model's expected count and rank for one grid and period."""
+    """The model's expected count, chance of any dispute and rank for one grid and period."""
 
     __tablename__ = "risk_score"
-    __table_args__ = (UniqueConstraint("grid_id", "period", "period_start", "model"),)
+    __table_args__ = (
+        UniqueConstraint("grid_id", "period", "period_start", "model"),
+        CheckConstraint(
+            "probability IS NULL OR (probability >= 0 AND probability <= 1)",
+            name="probability_is_a_share",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     grid_id: Mapped[int] = mapped_column(
@@ -377,6 +383,8 @@ class RiskScore(Base):
     period_start: Mapped[dt.date] = mapped_column(Date, index=True)
     model: Mapped[str] = mapped_column(Text)
     expected: Mapped[float] = mapped_column(Double)
+    # The calibrated chance of at least one dispute in the period (models/calibration.py).
+    probability: Mapped[float | None] = mapped_column(Double)
     score: Mapped[float] = mapped_column(Double)
     rank: Mapped[int] = mapped_column(Integer)
     factors: Mapped[list | None] = mapped_column(JSONB)
