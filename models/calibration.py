@@ -17,6 +17,7 @@ from sklearn.isotonic import IsotonicRegression
 
 __all__ = [
     "BIN_EDGES",
+    "ChanceOfAny",
     "ProbabilityCalibrator",
     "brier_score",
     "poisson_probability",
@@ -45,6 +46,32 @@ class ProbabilityCalibrator:
     def predict(self, scores: np.ndarray) -> np.ndarray:
         """Calibrated probabilities for one period's scores."""
         return self.isotonic_.predict(np.nan_to_num(np.asarray(scores, np.float64)))
+
+
+class ChanceOfAny:
+    """Expected count -> P(≥1 event): isotonic on earlier periods when they hold at least
+    ``min_hits`` unit-periods with an event, else the Poisson chance ``1 - exp(-expected)``
+    (too few events to say more than the model itself)."""
+
+    def __init__(
+        self, expected: Sequence[np.ndarray], counts: Sequence[np.ndarray], *, min_hits: int = 20
+    ):
+        hits = sum(int((np.asarray(c) > 0).sum()) for c in counts)
+        self.hits = hits
+        self.calibrator = (
+            ProbabilityCalibrator().fit(expected, counts) if expected and hits >= min_hits else None
+        )
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the chances come from the isotonic fit (not the Poisson formula)."""
+        return self.calibrator is not None
+
+    def __call__(self, expected: np.ndarray) -> np.ndarray:
+        """The chance of at least one event for each unit of one period."""
+        if self.calibrator is None:
+            return poisson_probability(expected)
+        return self.calibrator.predict(expected)
 
 
 def brier_score(probability: np.ndarray, happened: np.ndarray) -> float:

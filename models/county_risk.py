@@ -6,7 +6,9 @@ one holding ``as_of``) every method reads data from before T only:
 
 - ``model``: expected disputes per grid in T (models.risk.RiskModel on the panel of
   models.panel), trained on the county's own past periods; the top ``flag_share`` of grids
-  are flagged with their leading factors in words.
+  are flagged with their leading factors in words. Beside it, the chance of at least one
+  dispute, calibrated (models.calibration.ChanceOfAny) on the last ``CALIBRATION_PERIODS``
+  periods before T as scored by the same method trained only on the periods before those.
 - ``gistar``: Getis-Ord Gi* on each grid's disputes of the trailing ``window`` periods
   (T-window … T-1), Benjamini–Hochberg FDR at 5 %; significant hot spots are flagged.
 - ``emerging``: Emerging Hot Spot Analysis classes over the series of those trailing-window
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from models.calibration import ChanceOfAny
 from models.candidates import decayed_rate, local_empirical_bayes
 from models.flags import (
     SPAN_WORD,
@@ -64,6 +67,7 @@ FIRST_TRAIN_PERIOD = 8
 # scored by the smoothed past rate instead (models.candidates.local_empirical_bayes).
 MIN_TRAINING_DISPUTES = 30
 BASELINE_HALF_LIFE = {"day": 180.0, "week": 26.0, "month": 6.0}
+CALIBRATION_PERIODS = {"day": 182, "week": 26, "month": 12}
 
 
 @dataclass
@@ -194,6 +198,10 @@ def score_county(
         model = RiskModel(random_state=random_state).fit(X, y)
     else:
         note = _baseline_note(int(inputs.counts[:current].sum()), current, period)
+    chance = _chance_of_any(
+        inputs, adjacency, train_periods, trees=model is not None, period=period,
+        random_state=random_state,
+    )  # fmt: skip
     score_periods = list(range(max(current - history, first_train), current + 1))
     window = min(window, current)
 
@@ -224,7 +232,8 @@ def score_county(
             explanations = model.explain(X_t, top, period_word=SPAN_WORD[period])
             explained = {int(u): f for u, f in zip(top, explanations, strict=True)}
         rank = RiskModel.rank(expected)
-        score_frames.append(_score_rows(grid_ids, starts[t], expected, rank, explained))
+        rows = _score_rows(grid_ids, starts[t], expected, rank, explained)
+        score_frames.append(rows.assign(probability=chance(expected)))
         flags += model_flags(
             expected, rank, top, explained, unit_ids=grid_ids, period_start=starts[t],
             period=period,
@@ -244,6 +253,35 @@ def score_county(
         flagged=flagged_counts(flags, period_start),
         note=note,
     )
+
+
+def _chance_of_any(
+    inputs: PanelInputs,
+    adjacency: sp.spmatrix,
+    train_periods: list[int],
+    *,
+    trees: bool,
+    period: str,
+    random_state: int,
+) -> ChanceOfAny:
+    """Expected disputes -> calibrated chance of at least one, fitted on the last training
+    periods as the scoring method would have scored them from the periods before them only
+    (the trees refitted on those earlier periods; the smoothed rate reads only the past)."""
+    n_held = min(CALIBRATION_PERIODS[period], len(train_periods) // 2)
+    if n_held == 0:
+        return ChanceOfAny([], [])
+    held = train_periods[-n_held:]
+    earlier = [t for t in train_periods if t < held[0]]
+    if trees:
+        X, y = build_features(inputs, earlier)
+        if y.sum() < MIN_TRAINING_DISPUTES:
+            return ChanceOfAny([], [])
+        fitted = RiskModel(random_state=random_state).fit(X, y)
+        X_held, _ = build_features(inputs, held)
+        expected = np.split(fitted.predict(X_held), len(held))
+    else:
+        expected = [baseline_expected(inputs.counts[:t], adjacency, period) for t in held]
+    return ChanceOfAny(expected, [inputs.counts[t] for t in held])
 
 
 def _baseline_note(disputes: int, periods: int, period: str) -> str:

@@ -3,6 +3,10 @@
 The analysis itself lives in models/; this module only moves rows: grid attributes and
 contiguity, disputes and signals per grid, and the stored scores and flagged grids with
 their early-warning review (pending → confirmed | dismissed).
+
+Disputes and signals whose time lies outside the plausible window of :mod:`core.dates` (a row
+dated 0001-01-01, stored before intake checked times) are left out of the frames and counted
+by :func:`implausible_rows`, so one bad row cannot break the county's model.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sqlalchemy.orm import Session
 
+from core import dates
 from core.errors import Conflict, InvalidRequest, NotFound
 from geo.database.bulk import copy_rows
 from geo.database.sqlfiles import sql
@@ -40,17 +45,39 @@ def adjacency(*, session: Session, county: str, grid_ids: np.ndarray) -> sp.csr_
     return ((upper + upper.T) > 0).astype(np.float64).tocsr()
 
 
-def disputes_frame(*, session: Session, county: str) -> pd.DataFrame:
-    """Disputes on grids (duplicates left out) with times, category, status and deadline."""
-    rows = session.execute(sql("risk_disputes"), {"county": county}).mappings().all()
+def plausible_bounds(now: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """``earliest`` and ``latest`` of :func:`core.dates.plausible_window` at ``now`` (default
+    the wall clock), as zoned query parameters."""
+    earliest, latest = dates.plausible_window(now or dt.datetime.now(dt.UTC))
+    return {"earliest": earliest.replace(tzinfo=dt.UTC), "latest": latest.replace(tzinfo=dt.UTC)}
+
+
+def implausible_rows(
+    *, session: Session, county: str, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """How many disputes and signals the frames leave out for a time outside the plausible
+    window: ``{"disputes": n, "signals": m}``."""
+    params = {"county": county, **plausible_bounds(now)}
+    row = session.execute(sql("risk_implausible"), params).one()
+    return {"disputes": int(row.disputes), "signals": int(row.signals)}
+
+
+def disputes_frame(
+    *, session: Session, county: str, now: dt.datetime | None = None
+) -> pd.DataFrame:
+    """Disputes on grids (duplicates and implausible times left out) with times, category,
+    status and deadline."""
+    params = {"county": county, **plausible_bounds(now)}
+    rows = session.execute(sql("risk_disputes"), params).mappings().all()
     columns = ["id", "grid_id", "reported_at", "category", "severity", "status", "deadline",
                "resolved_at", "closed_at"]  # fmt: skip
     return pd.DataFrame([dict(r) for r in rows], columns=columns)
 
 
-def signals_frame(*, session: Session, county: str) -> pd.DataFrame:
-    """Risk signals on grids with time, kind and weight."""
-    rows = session.execute(sql("risk_signals"), {"county": county}).mappings().all()
+def signals_frame(*, session: Session, county: str, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Risk signals on grids (implausible times left out) with time, kind and weight."""
+    params = {"county": county, **plausible_bounds(now)}
+    rows = session.execute(sql("risk_signals"), params).mappings().all()
     return pd.DataFrame(
         [dict(r) for r in rows], columns=["grid_id", "observed_at", "kind", "weight"]
     )
@@ -66,23 +93,25 @@ def write_risk_scores(
 ) -> int:
     """Replace the scores of ``model`` for the periods in ``scores``.
 
-    ``scores`` columns: grid_id, period_start (date), expected, score, rank, factors (list).
+    ``scores`` columns: grid_id, period_start (date), expected, score, rank, factors (list)
+    and, when known, probability (the calibrated chance of at least one dispute).
     """
     starts = sorted({pd.Timestamp(s).date() for s in scores["period_start"]})
     session.execute(
         sql("risk_clear_period"),
         {"county": county, "period": period, "starts": starts, "model": model},
     )
+    probability = scores["probability"] if "probability" in scores else [None] * len(scores)
     rows = (
         (int(r.grid_id), period, pd.Timestamp(r.period_start).date(), model, float(r.expected),
-         float(r.score), int(r.rank), r.factors)
-        for r in scores.itertuples(index=False)
+         _num(p), float(r.score), int(r.rank), r.factors)
+        for r, p in zip(scores.itertuples(index=False), probability, strict=True)
     )  # fmt: skip
     return copy_rows(
         session=session,
         table="risk_score",
-        columns=["grid_id", "period", "period_start", "model", "expected", "score", "rank",
-                 "factors"],
+        columns=["grid_id", "period", "period_start", "model", "expected", "probability",
+                 "score", "rank", "factors"],
         rows=rows,
     )  # fmt: skip
 

@@ -7,7 +7,12 @@ from itertools import pairwise
 import numpy as np
 
 from models.backtest import flagged_set, jaccard
-from models.calibration import ProbabilityCalibrator, brier_score, reliability_bins
+from models.calibration import (
+    ChanceOfAny,
+    ProbabilityCalibrator,
+    brier_score,
+    reliability_bins,
+)
 from models.stability import HysteresisForecaster, size_rank
 
 
@@ -27,6 +32,19 @@ def test_calibration_learns_the_share_with_an_event_and_stays_monotone():
     predicted = calibrator.predict(grid)
     assert np.all(np.diff(predicted) >= 0)
     np.testing.assert_allclose(predicted[[1, 5, 9]], 1 - np.exp(-grid[[1, 5, 9]]), atol=0.06)
+
+
+def test_chance_of_any_corrects_an_expectation_that_runs_low_and_needs_events_to_do_so():
+    rng = np.random.default_rng(2)
+    expected = [rng.uniform(0, 0.3, 3000) for _ in range(4)]
+    counts = [rng.poisson(2 * e) for e in expected]  # SYNTHETIC: twice what was expected
+    chance = ChanceOfAny(expected, counts)
+    assert chance.calibrated
+    probe = np.array([0.05, 0.15, 0.25])
+    np.testing.assert_allclose(chance(probe), 1 - np.exp(-2 * probe), atol=0.04)
+    few = ChanceOfAny([e[:10] for e in expected], [c[:10] for c in counts])
+    assert not few.calibrated
+    np.testing.assert_allclose(few(probe), 1 - np.exp(-probe))
 
 
 def test_hysteresis_keeps_a_flagged_unit_until_it_falls_clearly_below_the_cut():

@@ -130,3 +130,26 @@ def test_monthly_reasons_count_months_and_never_contradict_the_numbers():
         for factor in row.factors:
             assert factor["effect"] > 0
             assert "纠纷0起" not in factor["text"] and "信号0条" not in factor["text"]
+
+
+def test_each_grid_gets_a_chance_of_any_dispute_that_follows_its_expectation():
+    grids, adjacency, disputes, signals = _county()
+    result = score_county(grids, adjacency, disputes, signals, as_of=AS_OF, history=3)
+    chance = result.scores["probability"]
+    assert chance.notna().all() and chance.between(0, 1).all()
+    for _, block in result.scores.groupby("period_start"):
+        ordered = block.sort_values("expected")["probability"].to_numpy()
+        assert np.all(np.diff(ordered) >= 0)
+    # the centre's 9 grids expect 2 disputes a week (at least one: 86 %), the others 0.2 (18 %)
+    current = result.scores[result.scores["period_start"] == result.period_start]
+    centre = (abs(COL - 3) <= 1) & (abs(ROW - 3) <= 1)
+    chance = current.set_index("grid_id").loc[grids["id"], "probability"].to_numpy()
+    assert abs(chance[centre].mean() - (1 - np.exp(-2.0))) < 0.1
+    assert abs(chance[~centre].mean() - (1 - np.exp(-0.2))) < 0.06
+
+
+def test_a_young_county_gets_the_poisson_chance_of_its_smoothed_rate():
+    grids, adjacency, disputes, signals = _county()
+    young = disputes.sample(14, random_state=1)
+    scores = score_county(grids, adjacency, young, signals, as_of=AS_OF).scores
+    np.testing.assert_allclose(scores["probability"], 1 - np.exp(-scores["expected"]))

@@ -15,6 +15,7 @@ SELECT json_build_object(
         'properties', json_build_object(
             'grid_code', g.code, 'grid', g.name, 'village_code', g.village_code,
             'households', g.households, 'expected', round(r.expected::numeric, 4),
+            'probability', round(r.probability::numeric, 4),
             'score', round(r.score::numeric, 4), 'rank', r.rank, 'factors', r.factors,
             'model', r.model, 'synthetic', g.synthetic)
     ) ORDER BY r.rank), '[]'::json)
