@@ -88,12 +88,17 @@ def rank_open_disputes(
     scope_facility: str | None = None,
     limit: int = 100,
 ) -> dict:
-    """The open disputes of ``county`` in scope, highest escalation score first (``limit`` kept)."""
+    """The open disputes of ``county`` in scope, highest escalation score first (``limit`` kept);
+    ``skipped_implausible`` counts open cases left out for a reported time outside the
+    plausible window (core.dates)."""
     facts = open_case_facts(
         session=session, county=county, as_of=as_of, scope_area=scope_area,
         scope_facility=scope_facility,
     )  # fmt: skip
     ranked = score_open_cases(facts_features(facts, as_of))
+    skipped = escalation.implausible_open_cases(
+        session=session, county=county, scope_area=scope_area, scope_facility=scope_facility
+    )
     cases = facts.cases.set_index("id")
     out = []
     for row in ranked.head(limit).itertuples(index=False):
@@ -120,6 +125,7 @@ def rank_open_disputes(
         "as_of": _iso(as_of),
         "open_cases": len(facts.cases),
         "returned": len(out),
+        "skipped_implausible": skipped,
         "meaning": MEANING,
         "cases": out,
     }

@@ -57,6 +57,7 @@ def nightly(engine: Engine, county: str, now: dt.datetime) -> dict:
     counts |= {
         "grids_scored": report.grids,
         "training_rows": report.training_rows,
+        "skipped_implausible": report.skipped_implausible,
         "flagged": report.flagged,
         "review_list": len(risk.latest_flags(engine, county=county)),
     }

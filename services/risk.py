@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Engine
 from threadpoolctl import threadpool_limits
 
+from core import dates
 from geo.database.engine import transaction
 from geo.places.counties import which_county
 from geo.risk import scores
@@ -34,6 +35,21 @@ class ScoringReport:
     training_rows: int
     flagged: dict[str, int]
     note: str | None = None
+    # rows left out for a time outside core.dates' plausible window: {"disputes": n, "signals": m}
+    skipped_implausible: dict[str, int] = field(default_factory=dict)
+
+    def skipped_line(self) -> str | None:
+        """The skipped rows in words for the operator, or None when there were none."""
+        disputes = self.skipped_implausible.get("disputes", 0)
+        signals = self.skipped_implausible.get("signals", 0)
+        if not disputes and not signals:
+            return None
+        return (
+            f"跳过 {disputes} 条纠纷、{signals} 条风险信号：时间不在可信范围内（早于 "
+            f"{dates.EARLIEST:%Y-%m-%d} 或晚于现在一天以上），请核对原始记录 / skipped "
+            f"{disputes} disputes and {signals} signals dated outside the plausible window "
+            "(before that date or more than a day ahead); check those records"
+        )
 
 
 def train_and_score(
@@ -48,12 +64,13 @@ def train_and_score(
     random_state: int = 0,
 ) -> ScoringReport:
     """Train on the county's past, score period T (holding ``as_of``, default now), store the
-    scores and flagged grids. See models.county_risk for ``window``, ``history`` and
-    ``flag_share``. A county too young to train on is scored by its smoothed past rates, and
-    ``note`` says so.
+        scores and flagged grids. See models.county_risk for ``window``, ``history`` and
+        ``flag_share``. A county too young to train on is scored by its smoothed past rates, and
+        ``note`` says so. Disputes and signals dated outside the plausible window are left out and
+    counted in ``skipped_implausible``.
 
-    Runs the numeric work on one OpenMP thread: gradient boosting's threads spin while they
-    wait, and on a busy two-core server that made training ten times slower, not faster.
+        Runs the numeric work on one OpenMP thread: gradient boosting's threads spin while they
+        wait, and on a busy two-core server that made training ten times slower, not faster.
     """
     with transaction(engine) as session:
         grids = scores.grid_frame(session=session, county=county)
@@ -64,6 +81,7 @@ def train_and_score(
         )
         disputes = scores.disputes_frame(session=session, county=county)
         signals = scores.signals_frame(session=session, county=county)
+        skipped = scores.implausible_rows(session=session, county=county)
     with threadpool_limits(limits=1):
         result = score_county(
             grids, adjacency, disputes, signals, period=period,
@@ -79,7 +97,7 @@ def train_and_score(
     return ScoringReport(
         county=county, period=period, period_start=result.period_start.date(),
         grids=len(grids), training_rows=result.training_rows, flagged=result.flagged,
-        note=result.note,
+        note=result.note, skipped_implausible=skipped,
     )  # fmt: skip
 
 

@@ -42,6 +42,8 @@ def register(app: typer.Typer) -> None:
                 )
                 if report.note:
                     info(report.note)
+                if report.skipped_line():
+                    info(report.skipped_line())
             rows = risk.latest_flags(engine, county=county)
         except (WanggeError, ValueError) as exc:
             raise fail(str(exc)) from exc

@@ -40,5 +40,8 @@ class EscalationRanking(Out):
     as_of: Stamp
     open_cases: int
     returned: int
+    skipped_implausible: int = Field(
+        0, description="open cases left out: reported before 1990 or more than a day ahead"
+    )
     meaning: str = Field(description="what the score means, in words")
     cases: list[RankedCase]

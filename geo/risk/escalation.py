@@ -4,7 +4,8 @@ The open disputes in the caller's scope, earlier disputes that may count as repe
 for the parties' ID numbers and phones, and risk signals near the open disputes. The factors are
 computed from these rows by models.escalation.escalation_features, the one definition shared with
 the backtest. Parties' details never leave the database, only keys that are ranks within one
-answer.
+answer. Cases and facts dated outside the plausible window of :mod:`core.dates` are left out
+(:func:`implausible_open_cases` counts the cases).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geo.database.sqlfiles import sql
+from geo.risk.scores import plausible_bounds
 
 OPEN_CASE_COLUMNS = [
     "id", "external_id", "status", "category", "severity", "reported_at", "deadline",
@@ -39,14 +41,30 @@ def open_cases(
     scope_area: str | None = None,
     scope_facility: str | None = None,
 ) -> pd.DataFrame:
-    """Open disputes of ``county`` reported by ``now``, in the caller's scope (duplicates left
-    out): ids, category, severity, times, address and grid ids as ``address_key`` /
-    ``grid_key``, grid code and name, position (``lon``/``lat``)."""
+    """Open disputes of ``county`` reported by ``now``, in the caller's scope (duplicates and
+    implausible times left out): ids, category, severity, times, address and grid ids as
+    ``address_key`` / ``grid_key``, grid code and name, position (``lon``/``lat``)."""
     params = {
         "county": county, "now": now,
-        "scope_area": scope_area, "scope_facility": scope_facility,
+        "scope_area": scope_area, "scope_facility": scope_facility, **plausible_bounds(),
     }  # fmt: skip
     return _frame(session, "escalation_open_cases", params, OPEN_CASE_COLUMNS)
+
+
+def implausible_open_cases(
+    *,
+    session: Session,
+    county: str,
+    scope_area: str | None = None,
+    scope_facility: str | None = None,
+) -> int:
+    """How many open disputes in the caller's scope :func:`open_cases` leaves out for a
+    reported time outside the plausible window."""
+    params = {
+        "county": county, "scope_area": scope_area, "scope_facility": scope_facility,
+        **plausible_bounds(),
+    }  # fmt: skip
+    return int(session.execute(sql("escalation_implausible"), params).scalar_one())
 
 
 def party_keys(*, session: Session, case_ids: Sequence[int]) -> pd.DataFrame:
@@ -74,7 +92,7 @@ def earlier_disputes(
     params = {
         "case_ids": [int(i) for i in case_ids],
         "party_dispute_ids": [int(i) for i in party_dispute_ids],
-        "since": since, "now": now,
+        "since": since, "now": now, **plausible_bounds(),
     }  # fmt: skip
     return _frame(session, "escalation_history", params, HISTORY_COLUMNS)
 
@@ -93,6 +111,6 @@ def signals_near(
         return pd.DataFrame(columns=SIGNAL_COLUMNS)
     params = {
         "case_ids": [int(i) for i in case_ids], "since": since, "now": now,
-        "within_m": float(within_m),
+        "within_m": float(within_m), **plausible_bounds(),
     }  # fmt: skip
     return _frame(session, "escalation_signals", params, SIGNAL_COLUMNS)
