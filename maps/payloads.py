@@ -142,6 +142,12 @@ def risk_legend(levels: list, *, opacity: float = GRID_FILL_OPACITY) -> list[dic
     return legend
 
 
+def _expected_and_chance(expected: float, chance: float | None) -> str:
+    """"预计下周约0.3起，下周至少一起的概率约26%" (the chance only when it was stored)."""
+    words = risk_levels.chance_text(chance)
+    return risk_levels.expected_text(expected) + (f"，{words}" if words else "")
+
+
 def grids_payload(
     grids: gpd.GeoDataFrame | None,
     *,
@@ -151,7 +157,8 @@ def grids_payload(
     """Grids coloured by risk level (:mod:`core.risk_levels`), with what the grid popup shows.
 
     Columns: ``code`` and ``name`` (required), ``village``, ``households``, ``population``,
-    ``leader``, ``open_cases``, ``risk`` (expected disputes next week), ``risk_rank``,
+    ``leader``, ``open_cases``, ``risk`` (expected disputes next week), ``risk_probability``
+    (the calibrated chance of at least one, said after the expectation), ``risk_rank``,
     ``factors`` (list of texts or of ``{"text"|"label", ...}``), ``synthetic``.
     Without any ``risk`` the grids are drawn grey and the map says there are no scores yet.
     """
@@ -161,6 +168,7 @@ def grids_payload(
     grids = grids.reset_index(drop=True)
     expected = [clean(v) for v in pd.to_numeric(col(grids, "risk"), errors="coerce")]
     levels = risk_levels.levels_of(expected)
+    chances = [clean(v) for v in pd.to_numeric(col(grids, "risk_probability"), errors="coerce")]
     scored = sum(1 for lv in levels if lv is not None)
     notices = []
     if not scored:
@@ -184,7 +192,7 @@ def grids_payload(
             level = levels[i]
             row["cls"] = risk_levels.LEVELS.index(level) if level else None
             row["level"] = level.label if level else None
-            row["expected"] = risk_levels.expected_text(expected[i]) if level else None
+            row["expected"] = _expected_and_chance(expected[i], chances[i]) if level else None
             row["of"] = scored
             row["factors"] = factors[i]
         return rows

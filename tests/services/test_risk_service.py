@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from geo.database.engine import make_engine
+from core.principal import Principal
+from geo.database.engine import make_engine, transaction
+from geo.risk.scores import risk_collection
+from services.map_layers import layer_payload
 from services.risk import latest_flags, train_and_score
 
 
@@ -60,6 +65,29 @@ def test_training_scores_every_grid_and_flags_with_explanations(unscored_engine,
     listed = latest_flags(unscored_engine, county=demo_county.county_code)
     assert len(listed) == len(flags)
     assert all(row["explanation"] for row in listed)
+    _the_chance_of_any_dispute_reaches_the_layer_and_the_popup(unscored_engine, demo_county)
+
+
+def _the_chance_of_any_dispute_reaches_the_layer_and_the_popup(engine, demo_county):
+    """Stored beside every score, monotone in the expectation, in the layer and the popup."""
+    county = demo_county.county_code
+    with engine.connect() as conn:
+        stored = pd.read_sql(
+            text("SELECT period_start, expected, probability FROM risk_score"), conn
+        )
+    assert stored["probability"].notna().all() and stored["probability"].between(0, 1).all()
+    for _, block in stored.groupby("period_start"):
+        ordered = block.sort_values("expected")["probability"].to_numpy()
+        assert (ordered[1:] >= ordered[:-1]).all()
+    with transaction(engine) as session:
+        layer = json.loads(risk_collection(session=session, county=county, top=5))
+        popup = layer_payload(
+            "grids", session=session, county=county, gcj02=False,
+            user=Principal(username="centre", role="county_centre"),
+        )  # fmt: skip
+    assert all(0 <= f["properties"]["probability"] <= 1 for f in layer["features"])
+    sentences = [f["properties"]["expected"] for f in popup["features"]]
+    assert sentences and all("下周至少一起的概率" in s for s in sentences if s)
 
 
 def test_a_county_without_grids_is_refused_in_both_languages(demo_engine):

@@ -1,7 +1,7 @@
 -- Current grids of one county (within the caller's area scope) with what the grid popup
 -- shows: village, leader, households, open cases, and the latest risk score and factors.
 WITH latest_risk AS (
-    SELECT DISTINCT ON (r.grid_id) r.grid_id, r.score, r.rank, r.factors
+    SELECT DISTINCT ON (r.grid_id) r.grid_id, r.score, r.probability, r.rank, r.factors
     FROM risk_score r
     JOIN grid g ON g.id = r.grid_id
     WHERE g.county_code = :county AND g.valid_to IS NULL
@@ -16,7 +16,8 @@ WITH latest_risk AS (
 )
 SELECT g.id, g.code, g.name, v.short_name AS village, g.households, g.population,
        s.name AS leader, coalesce(o.n, 0) AS open_cases,
-       lr.score AS risk, lr.rank AS risk_rank, lr.factors, g.synthetic,
+       lr.score AS risk, lr.probability AS risk_probability, lr.rank AS risk_rank, lr.factors,
+       g.synthetic,
        ST_AsBinary(g.geom) AS wkb
 FROM grid g
 LEFT JOIN admin_unit v ON v.code = g.village_code
