@@ -283,10 +283,13 @@ def wall_payload(
     local = now.astimezone(BEIJING)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     monday = midnight - dt.timedelta(days=midnight.weekday())
+    first_of_month = midnight.replace(day=1)
+    next_month = (first_of_month + dt.timedelta(days=32)).replace(day=1)
+    # whole calendar windows, so that the first instant of a day is a window too
     starts = {
-        "today": ("今日 today", midnight),
-        "week": ("本周 this week", monday),
-        "month": ("本月 this month", midnight.replace(day=1)),
+        "today": ("今日 today", midnight, midnight + dt.timedelta(days=1)),
+        "week": ("本周 this week", monday, monday + dt.timedelta(weeks=1)),
+        "month": ("本月 this month", first_of_month, next_month),
     }
     flagged = len(
         layers.latest_hotspots(session=session, county=county, scope_area=user.area_prefix)
@@ -302,8 +305,8 @@ def wall_payload(
             session=session, level=level, code=code, start=start, end=end, now=now, **extra
         )
 
-    for key, (label, start) in starts.items():
-        row = figures(start)
+    for key, (label, start, end) in starts.items():
+        row = figures(start, end)
         payload["windows"].append(
             {
                 "key": key,

@@ -83,7 +83,7 @@ def test_each_case_shows_the_head_of_its_own_ranking(world):
         f["properties"]["case"]: f["properties"]["dispatch"]
         for f in _disputes_layer(world.session)["features"]
     }
-    assert shown.pop("M-0") == "已转 routed to 池沟村调委会"
+    assert shown.pop("M-0") == "已转 池沟村调委会 routed"
     for i, dispute_id in enumerate(ids[1:], start=1):
         ranked = dispatch.recommend(session=world.session, dispute_id=dispute_id)
         assert shown[f"M-{i}"] == dispatch_text(ranked["recommendations"][:3])
@@ -104,3 +104,15 @@ def test_map_settings_are_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("WANGGE_MAP_REFRESH_SECONDS", "15")
     settings = map_layers.map_settings()
     assert settings.refresh_seconds == 15 and settings.to_basemap().shift_to_gcj02
+
+
+def test_the_wall_answers_at_the_first_instant_of_a_day(demo_db):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    midnight = dt.datetime(2026, 11, 23, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+    centre = Principal(username="centre", role="county_centre")
+    wall = map_layers.wall_payload(session=demo_db, user=centre, county="623021", now=midnight)
+    windows = {w["key"]: w for w in wall["windows"]}
+    assert windows["today"]["screened"] == 0 and windows["week"]["screened"] == 0
+    assert windows["month"]["from"].startswith("2026-11-01")
