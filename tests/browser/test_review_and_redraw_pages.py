@@ -26,7 +26,7 @@ def test_hotspot_review_page_slider_side_by_side_and_popup(page, static_site, ar
     page.goto(write_page(static_site, "hotspots.html", render_page(m)))
     wait_for_map(page)
     assert page.locator(".leaflet-container").count() == 2
-    assert page.locator(".wg-legend[data-layer='review.model'] li").count() == 5
+    assert page.locator(".wg-legend[data-layer='review.model'] li").count() == 4  # 高 较高 中 低
     assert page.locator(".wg-legend[data-layer='review.gi'] li").count() == 7
     assert page.locator(".wg-legend[data-layer='review.flag'] li").count() == 2
     assert page.locator(".wg-synthetic").is_visible()
