@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from api.cli.common import engine_in_use, err_console, fail, info, progress
-from api.cli.load import EXIT_REFUSED, EXIT_USAGE, problem_line
+from api.cli.load import EXIT_REFUSED, EXIT_USAGE
 
 HELP = {
     "disputes": "Disputes (矛盾纠纷): external_id/编号, reported_at/受理时间, category/类别, "
@@ -22,6 +22,33 @@ HELP = {
     "address/地址 and/or lon/经度, lat/纬度, description/简要情况.",
 }
 SHOWN_PROBLEMS = 200
+SHOWN_IDS = 50
+
+
+def row_line(report, problem) -> str:
+    """One refused row as the clerk reads it: the row as Excel shows it, the column as the file
+    writes it, then the reason (value and what would be accepted), Chinese first."""
+    where_zh, where_en = [], []
+    if problem.row is not None:
+        where_zh.append(f"第 {problem.row} 行")
+        where_en.append(f"row {problem.row}")
+    written = report.column(problem.field)
+    if written:
+        where_zh.append(f"“{written}”列")
+        english = f" ({problem.field})" if written != problem.field else ""
+        where_en.append(f"column '{written}'{english}")
+    if not where_zh:
+        return problem.reason
+    return f"{'，'.join(where_zh)} / {', '.join(where_en)}: {problem.reason}"
+
+
+def _listed(ids: list) -> str:
+    shown = ", ".join(str(i) for i in ids[:SHOWN_IDS])
+    return shown + (f" … (+{len(ids) - SHOWN_IDS})" if len(ids) > SHOWN_IDS else "")
+
+
+def _say(text: str) -> None:
+    err_console.print(text, highlight=False, soft_wrap=True, markup=False)
 
 
 def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str | None,
@@ -47,33 +74,50 @@ def _run(kind: str, file: Path, crs: str | None, county: str | None, layer: str 
         raise fail(f"{file}: {exc}；未写入任何数据 / nothing was written", EXIT_REFUSED) from None
     finally:
         engine.dispose()
-    for problem in report.rejected[:SHOWN_PROBLEMS]:
-        err_console.print(
-            f"  拒收 / rejected: {problem_line(problem)}",
-            highlight=False, soft_wrap=True, markup=False,
-        )  # fmt: skip
-    if len(report.rejected) > SHOWN_PROBLEMS:
-        info(f"  … 另有 / and {len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")
-    for external_id in report.needs_location[:SHOWN_PROBLEMS]:
-        err_console.print(
-            f"  待定位（不在任何网格内，可能在县外）/ needs a location (on no grid, perhaps "
-            f"outside the county): {external_id}",
-            highlight=False, soft_wrap=True, markup=False,
-        )  # fmt: skip
+    _report(report)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
+        accepted, present = len(report.accepted), len(report.already_present)
+        rejected, unplaced = len(report.rejected), len(report.needs_location)
+        duplicates = len(report.flagged_duplicates)
         typer.echo(
-            f"{kind} from {file.name}: {report.received} rows; accepted {len(report.accepted)}, "
-            f"already present {len(report.already_present)}, rejected {len(report.rejected)}, "
-            f"needing a location {len(report.needs_location)}, "
-            f"flagged as likely duplicates {len(report.flagged_duplicates)}"
+            f"{file.name}：共 {report.received} 行；受理 {accepted}，已登记 {present}，"
+            f"拒收 {rejected}，待定位 {unplaced}，疑似重复 {duplicates} / "
+            f"{kind} from {file.name}: {report.received} rows; accepted {accepted}, "
+            f"already present {present}, rejected {rejected}, needing a location {unplaced}, "
+            f"flagged as likely duplicates {duplicates}"
         )
     if report.rejected:
         info("已接收的行已保存；请改正被拒收的行后重新发送（已保存的行会跳过）/ accepted rows are "
              "committed; fix the rejected rows and send the file again (rows already stored "
              "are skipped)")  # fmt: skip
         raise typer.Exit(EXIT_REFUSED)
+
+
+def _report(report) -> None:
+    """Every row that was not simply taken in, on stderr: skipped, refused, already stored,
+    without a grid, likely duplicates."""
+    from geo.disputes.intake_messages import skipped_rows
+
+    if report.skipped_rows:
+        info(skipped_rows(report.skipped_rows))
+    for problem in report.rejected[:SHOWN_PROBLEMS]:
+        _say(f"  拒收 / rejected: {row_line(report, problem)}")
+    if len(report.rejected) > SHOWN_PROBLEMS:
+        info(f"  … 另有 {len(report.rejected) - SHOWN_PROBLEMS} 行被拒收 / and "
+             f"{len(report.rejected) - SHOWN_PROBLEMS} more rejected rows")  # fmt: skip
+    if report.already_present:
+        _say(f"  已登记，未再写入 / already stored, not written again: "
+             f"{_listed(report.already_present)}")  # fmt: skip
+    for external_id in report.needs_location[:SHOWN_PROBLEMS]:
+        _say(f"  待定位（不在任何网格内，可能在县外）/ needs a location (on no grid, perhaps "
+             f"outside the county): {external_id}")  # fmt: skip
+    if report.flagged_duplicates:
+        by_case = {case_id: external_id for external_id, case_id in report.accepted.items()}
+        flagged = [by_case.get(case_id, case_id) for case_id in report.flagged_duplicates]
+        _say(f"  疑似重复（已受理，待核实）/ likely duplicates (stored, to be checked): "
+             f"{_listed(flagged)}")  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

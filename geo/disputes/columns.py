@@ -21,12 +21,12 @@ import pandas as pd
 from core import dates, vocab
 from core.crs import gcj02_to_wgs84
 from core.errors import InvalidRequest, RowProblem
+from geo.disputes import intake_messages as say
 from geo.files import normalise_header
 
 # Reported times without a zone are Beijing time (the clerk's wall clock).
 LOCAL_ZONE = "Asia/Shanghai"
 FIRST_DATA_ROW = 2
-TIME_LABELS = {"reported_at": "受理时间", "observed_at": "发现时间"}
 # Name of a frame's index holding each record's spreadsheet row number.
 ROW_INDEX = "spreadsheet_row"
 
@@ -132,16 +132,29 @@ def known_headers(kind: str | None = None) -> list[str]:
     ]  # fmt: skip
 
 
-def rename_headers(frame: pd.DataFrame, template: Template) -> pd.DataFrame:
-    """English column names for a frame whose headers may be Chinese, mixed case or spaced
-    (compared as :func:`geo.files.normalise_header` does)."""
+def _header_mapping(frame: pd.DataFrame, template: Template) -> dict:
     lookup = {normalise_header(name): name for name in FIELDS[template.kind]}
     lookup |= {normalise_header(header): name for header, name in template.headers.items()}
     mapping = {}
     for column in frame.columns:
         key = str(column).strip()
         mapping[column] = lookup.get(normalise_header(key), key.lower())
-    return frame.rename(columns=mapping)
+    return mapping
+
+
+def rename_headers(frame: pd.DataFrame, template: Template) -> pd.DataFrame:
+    """English column names for a frame whose headers may be Chinese, mixed case or spaced
+    (compared as :func:`geo.files.normalise_header` does)."""
+    return frame.rename(columns=_header_mapping(frame, template))
+
+
+def written_headers(frame: pd.DataFrame, template: Template) -> dict[str, str]:
+    """Each English field of ``frame`` (headers not yet renamed) with its column as the file
+    writes it, for messages; the first column wins when two name one field."""
+    written: dict[str, str] = {}
+    for column, english in _header_mapping(frame, template).items():
+        written.setdefault(english, str(column).strip())
+    return written
 
 
 def row_numbers(frame: pd.DataFrame) -> np.ndarray:
@@ -188,6 +201,13 @@ def _times(series: pd.Series) -> pd.Series:
     return parsed.dt.tz_convert(LOCAL_ZONE).dt.floor("us")
 
 
+def _shown(frame: pd.DataFrame, column: str) -> list:
+    """The cells of ``column`` as written (None where blank or absent), for messages."""
+    if column not in frame:
+        return [None] * len(frame)
+    return frame[column].astype(object).where(frame[column].notna(), None).tolist()
+
+
 def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(np.nan, index=frame.index)
@@ -211,9 +231,20 @@ def _parties(value) -> list[dict]:
 
 
 def check(
-    frame: pd.DataFrame, template: Template, *, crs: str | None = None, now: dt.datetime
+    frame: pd.DataFrame,
+    template: Template,
+    *,
+    crs: str | None = None,
+    now: dt.datetime,
+    written: dict[str, str] | None = None,
 ) -> Checked:
-    """Validate and normalise an intake frame (headers already renamed)."""
+    """Validate and normalise an intake frame (headers already renamed); ``written`` gives
+    the columns as the file names them (:func:`written_headers`) for the messages."""
+    written = written or {}
+
+    def as_written(name: str) -> str:
+        return written.get(name, say.FIELD_LABELS.get(name, name))
+
     problems: list[RowProblem] = []
     numbers = row_numbers(frame)
     rows = frame.reset_index(drop=True)
@@ -229,9 +260,9 @@ def check(
         bad = bad | fresh
 
     if "external_id" not in rows:
-        raise InvalidRequest("文件缺少“编号”列 / the file has no external_id (编号) column")
+        raise InvalidRequest(say.missing_column("external_id", template.headers))
     external = _text(rows["external_id"])
-    reject(external.isna(), "external_id", "external_id (编号) is empty")
+    reject(external.isna(), "external_id", say.empty_id())
     first_row = {}
     repeated = pd.Series(False, index=rows.index)
     for index, value in enumerate(external.tolist()):
@@ -244,44 +275,25 @@ def check(
     reject(
         repeated,
         "external_id",
-        lambda i: f"external_id {external.iloc[i]!r} repeats row {first_row[external.iloc[i]]}",
+        lambda i: say.repeated_id(external.iloc[i], first_row[external.iloc[i]]),
     )
 
     time_column = template.time_column
     if time_column not in rows:
-        chinese = {"reported_at": "受理时间", "observed_at": "发现时间"}[time_column]
-        raise InvalidRequest(f"文件缺少“{chinese}”列 / the file has no {time_column} column")
+        raise InvalidRequest(say.missing_column(time_column, template.headers))
     given_time = rows[time_column]
     times = _times(given_time)
-    label = TIME_LABELS[time_column]
     shown = given_time.astype(object).where(given_time.notna(), None).tolist()
     empty = pd.Series([cell is None or not str(cell).strip() for cell in shown], index=rows.index)
-    reject(
-        empty,
-        time_column,
-        f"{label}为空 / {time_column} is empty",
-    )
-    reject(
-        times.isna(),
-        time_column,
-        lambda i: f"'{shown[i]}' 不是日期时间，可写 {dates.ACCEPTED} / not a date/time: "
-        "write e.g. 2026-11-06 14:20, 2026/11/6, 2026.11.06, 2026年11月6日 14:20",
-    )
+    reject(empty, time_column, say.empty_time(time_column))
+    reject(times.isna(), time_column, lambda i: say.not_a_time(shown[i]))
     earliest, latest = dates.plausible_window(now)
     earliest_at = pd.Timestamp(earliest).tz_localize(LOCAL_ZONE)
     latest_at = pd.Timestamp(latest).tz_localize("UTC")
     reject(
-        times < earliest_at,
-        time_column,
-        lambda i: f"{label} '{shown[i]}' 早于 {earliest:%Y-%m-%d}，不可能是真实记录 / "
-        f"{time_column} before {earliest:%Y-%m-%d} is not plausible",
+        times < earliest_at, time_column, lambda i: say.too_early(time_column, shown[i], earliest)
     )
-    reject(
-        times > latest_at,
-        time_column,
-        lambda i: f"{label} '{shown[i]}' 晚于现在一天以上 / {time_column} is in the future "
-        "(more than a day after now)",
-    )
+    reject(times > latest_at, time_column, lambda i: say.in_the_future(time_column, shown[i]))
 
     coded = {}
     for column, labels in template.code_columns.items():
@@ -290,17 +302,15 @@ def check(
             if column in template.defaults:
                 coded[column] = pd.Series(template.defaults[column], index=rows.index)
                 continue
-            chinese = {"category": "类别", "kind": "类型"}.get(column, column)
-            raise InvalidRequest(f"文件缺少“{chinese}”列 / the file has no {column} column")
+            raise InvalidRequest(say.missing_column(column, template.headers))
         given = _text(rows[column])
         if column in template.defaults:
             given = given.fillna(template.defaults[column])
         values = given.map(lookup)
-        allowed = ", ".join(f"{c} ({label})" for c, label in labels.items())
         reject(
             values.isna(),
             column,
-            lambda i, g=given, c=column, a=allowed: f"unknown {c} {g.iloc[i]!r}; use one of {a}",
+            lambda i, g=given, c=column, k=labels: say.unknown_code(c, g.iloc[i], k),
         )
         coded[column] = values
 
@@ -310,26 +320,27 @@ def check(
         reject(
             given_weight.notna() & ~(weight >= 0),
             "weight",
-            lambda i: f"weight {given_weight.iloc[i]!r} is not a number >= 0",
+            lambda i: say.bad_weight(given_weight.iloc[i]),
         )
 
     lon, lat = _numbers(rows, "lon"), _numbers(rows, "lat")
     address = _text(rows["address"]) if "address" in rows else pd.Series(pd.NA, index=rows.index)
     has_point = lon.notna() & lat.notna()
+    given_lon, given_lat = _shown(rows, "lon"), _shown(rows, "lat")
     reject(
         (lon.notna() ^ lat.notna()),
         "lon" if "lon" in rows else "lat",
-        "give both lon and lat (经度, 纬度) or neither",
+        lambda i: say.half_a_point(given_lon[i], given_lat[i]),
     )
     reject(
         ~has_point & address.isna(),
         "address",
-        "no location: give the address (地址) or lon/lat (经度, 纬度)",
+        say.no_location(as_written("address"), as_written("lon"), as_written("lat")),
     )
     swapped = has_point & lon.between(-90, 90) & lat.between(70, 140)
-    reject(swapped, "lon", "lon/lat look swapped (latitude > 70, longitude < 90); swap them")
+    reject(swapped, "lon", lambda i: say.swapped(given_lon[i], given_lat[i]))
     out_of_range = has_point & ~(lon.between(-180, 180) & lat.between(-90, 90))
-    reject(out_of_range, "lon", "lon/lat out of range (-180..180, -90..90)")
+    reject(out_of_range, "lon", lambda i: say.out_of_range(given_lon[i], given_lat[i]))
 
     crs_column = _text(rows["crs"]).str.lower() if "crs" in rows else None
     datum = (
@@ -338,8 +349,9 @@ def check(
         else pd.Series(CRS_NAMES.get((crs or "").lower()), index=rows.index)
     )
     if datum.isna().all() and crs:
-        raise InvalidRequest(f"unknown crs {crs!r}; use EPSG:4326 (WGS84/CGCS2000) or gcj02")
-    reject(has_point & datum.isna(), "crs", "unknown crs; use EPSG:4326 (WGS84/CGCS2000) or gcj02")
+        raise InvalidRequest(say.unknown_crs(crs))
+    given_crs = _shown(rows, "crs")
+    reject(has_point & datum.isna(), "crs", lambda i: say.unknown_crs(given_crs[i] or crs))
 
     good = ~bad
     out = pd.DataFrame(

@@ -35,6 +35,7 @@ from geo import files
 from geo.database.engine import transaction
 from geo.database.sqlfiles import sql
 from geo.disputes import columns as cols
+from geo.disputes import intake_messages as say
 from geo.disputes import intake_scope
 from geo.disputes import intake_staging as staging
 from geo.disputes.duplicates import flag_duplicates
@@ -57,6 +58,10 @@ class IntakeReport:
     flagged_duplicates: list[int] = field(default_factory=list)
     # 位置待核实: records stored without a certain grid or with conflicting evidence
     location_unverified: list[dict] = field(default_factory=list)
+    # each English field with its column as the file writes it (for the messages)
+    columns: dict[str, str] = field(default_factory=dict)
+    # rows of the file the reader left out: row → "title", "totals" or "footer"
+    skipped_rows: dict[int, str] = field(default_factory=dict)
 
     def merge(self, other: IntakeReport) -> None:
         """Add another chunk's report to this one."""
@@ -67,6 +72,12 @@ class IntakeReport:
         self.needs_location += other.needs_location
         self.flagged_duplicates += other.flagged_duplicates
         self.location_unverified += other.location_unverified
+        self.columns = self.columns or other.columns
+        self.skipped_rows |= other.skipped_rows
+
+    def column(self, name: str | None) -> str | None:
+        """The column ``name`` (an English field) as the file writes it."""
+        return None if name is None else self.columns.get(name, name)
 
     def as_dict(self, *, limit: int | None = None) -> dict:
         """JSON-ready summary; ``limit`` caps the lists (counts stay exact)."""
@@ -90,14 +101,29 @@ class IntakeReport:
             "needs_location_ids": cap(self.needs_location),
             "location_unverified": len(self.location_unverified),
             "location_checks": cap(self.location_unverified),
+            "skipped_rows": [{"row": r, "kind": k} for r, k in sorted(self.skipped_rows.items())],
         }
+
+
+@dataclass
+class IntakeFile:
+    """A file's records as text cells by spreadsheet row, and the rows the reader left out."""
+
+    frame: pd.DataFrame
+    skipped_rows: dict[int, str] = field(default_factory=dict)
 
 
 def read_table(
     path: str | Path, *, layer: str | None = None, kind: str | None = None
 ) -> pd.DataFrame:
     """A CSV, Excel or GeoJSON/GeoPackage file as a frame of text cells, indexed by each
-    record's spreadsheet row (:data:`geo.disputes.columns.ROW_INDEX`).
+    record's spreadsheet row (:data:`geo.disputes.columns.ROW_INDEX`); see
+    :func:`read_file`."""
+    return read_file(path, layer=layer, kind=kind).frame
+
+
+def read_file(path: str | Path, *, layer: str | None = None, kind: str | None = None) -> IntakeFile:
+    """A CSV, Excel or GeoJSON/GeoPackage file for intake, with the rows its reader skipped.
 
     Spreadsheets are read by :func:`geo.files.read_table` (title rows above the header,
     totals rows and footers dropped; ``kind`` narrows the header names looked for); the
@@ -108,7 +134,7 @@ def read_table(
     if not path.exists():
         raise InvalidRequest(f"找不到文件 / no such file: {path}")
     if suffix in (".geojson", ".json", ".gpkg", ".shp"):
-        return _read_layer(path, layer)
+        return IntakeFile(_read_layer(path, layer))
     if not files.is_table(path) and suffix != ".xls":
         raise InvalidRequest(
             f"不支持的文件类型 {suffix!r} / unsupported file type {suffix!r}: "
@@ -118,7 +144,7 @@ def read_table(
         sheet = files.read_table(path, known=cols.known_headers(kind), sheet=layer)
     except ImportRejected as rejected:
         raise InvalidRequest("; ".join(p.reason for p in rejected.problems)) from None
-    return sheet.text_frame(cols.ROW_INDEX)
+    return IntakeFile(sheet.text_frame(cols.ROW_INDEX), dict(sheet.dropped))
 
 
 def _read_layer(path: Path, layer: str | None) -> pd.DataFrame:
@@ -175,12 +201,16 @@ def ingest_frame(
     ``scope`` (``Principal.scope_params()``, API intake): every record must land inside it
     (:mod:`geo.disputes.intake_scope`)."""
     if kind not in cols.TEMPLATES:
-        raise InvalidRequest(f"unknown intake kind {kind!r}: disputes or signals")
+        raise InvalidRequest(
+            f"未知的受理类型 {kind!r}：可为 disputes 或 signals / unknown intake kind {kind!r}: "
+            "disputes or signals"
+        )
     template = cols.TEMPLATES[kind]
     now = now or dt.datetime.now(dt.UTC)
     report = IntakeReport(kind=kind, received=len(frame))
+    report.columns = cols.written_headers(frame, template)
     renamed = cols.rename_headers(frame, template)
-    checked = cols.check(renamed, template, crs=crs, now=now)
+    checked = cols.check(renamed, template, crs=crs, now=now, written=report.columns)
     report.rejected = checked.problems
     rows = checked.rows
     if rows.empty:
@@ -208,9 +238,7 @@ def ingest_frame(
     where["county_code"] = where["county_code"].where(where["county_code"].notna(), fallback)
     no_county = where["county_code"].isna()
     for row in rows.loc[no_county, "row"]:
-        report.rejected.append(
-            RowProblem(int(row), "address", "cannot tell the county: no grid found; name it")
-        )
+        report.rejected.append(RowProblem(int(row), "address", say.no_county()))
     rows, where = rows[~no_county], where[~no_county]
     where["level_places"] = where["grid_id"].notna() | (where["geocode_level"] == "none")
     # Plans over a 5,000-row batch look expensive enough to trigger JIT compilation, which
@@ -249,7 +277,7 @@ def ingest_records(
     """Intake of JSON records (the API): each record is one row of the file template."""
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
     if frame.empty:
-        raise InvalidRequest("no records given")
+        raise InvalidRequest("没有记录 / no records given")
     return ingest_frame(session=session, frame=frame, kind=kind, locator=locator, **options)
 
 
@@ -265,12 +293,15 @@ def ingest_file(
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IntakeReport:
-    """Ingest a file chunk by chunk, committing each chunk; return the merged report."""
-    frame = read_table(path, layer=layer, kind=kind)
-    return ingest_dataframe(
-        engine=engine, frame=frame, kind=kind, crs=crs, county=county, actor=actor,
+    """Ingest a file chunk by chunk, committing each chunk; return the merged report (with the
+    title, totals and footer rows the reader skipped)."""
+    read = read_file(path, layer=layer, kind=kind)
+    report = ingest_dataframe(
+        engine=engine, frame=read.frame, kind=kind, crs=crs, county=county, actor=actor,
         source=f"file:{Path(path).name}", chunk_rows=chunk_rows, on_progress=on_progress,
     )  # fmt: skip
+    report.skipped_rows = read.skipped_rows
+    return report
 
 
 def ingest_dataframe(

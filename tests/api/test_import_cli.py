@@ -148,7 +148,8 @@ def test_a_ledger_with_a_title_row_is_taken_in_and_bad_times_are_named(private_u
         app, ["ingest", "disputes", str(tmp_path / "台账.xlsx"), "--county", "623021"]
     )
     assert result.exit_code == 1, result.output
-    assert "第 4 行，“reported_at”列 / row 4, field 'reported_at'" in result.stderr
+    assert "第 4 行，“受理时间”列 / row 4, column '受理时间' (reported_at)" in result.stderr
+    assert "跳过的行 / rows skipped: 1 (标题 title), 6 (合计 totals)" in result.stderr
     assert "早于 1990-01-01" in result.stderr
     assert "needs a location" in result.stderr and "JF-3" in result.stderr
     assert "accepted 2" in result.stdout
