@@ -33,6 +33,7 @@ import numpy as np
 
 from geo.redraw.compact import METRES_PER_HOUSEHOLD, send_home, tighten
 from geo.redraw.regions import UNASSIGNED, RegionState, fill_unassigned, make_contiguous
+from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes, reshape_pairs
 
 
 @dataclass
@@ -236,6 +237,8 @@ def repair_partition(
     random_state: int = 0,
     shared_m: list[np.ndarray] | None = None,
     metres_per_household: float = METRES_PER_HOUSEHOLD,
+    shapes: UnitShapes | None = None,
+    pp_per_household: float = PP_PER_HOUSEHOLD,
 ) -> Partition:
     """Repair ``initial`` (region per unit, ``-1`` = none) into ``n_regions`` balanced regions.
 
@@ -277,7 +280,10 @@ def repair_partition(
         unbalanced = _balance(state, lo, hi, max_rounds=10 * n_regions + 20)
     if not unbalanced:
         send_home(state, lo, hi)
-        if shared_m is not None:
+        if shapes is not None and (state.labels != original).any():
+            # Grids the repair did not touch are left as they are (repair, not redraw).
+            reshape_pairs(state, shapes, lo, hi, pp_per_household=pp_per_household)
+        elif shared_m is not None:
             tighten(state, shared_m, lo, hi, metres_per_household=metres_per_household)
             send_home(state, lo, hi)
     return Partition(state.labels, state.parent, state.merged, unbalanced)

@@ -16,12 +16,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.redraw.assemble import assemble_village
 from geo.redraw.blocks import make_blocks
-from geo.redraw.cells import VillageCells, build_cells
+from geo.redraw.cells import VillageCells, build_cells, geoms_to_metric
 from geo.redraw.compact import METRES_PER_HOUSEHOLD
 from geo.redraw.groups import GroupRule, majority_label
 from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
 from geo.redraw.regions import UNASSIGNED
+from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes
 from geo.redraw.shapes import settlements
 
 
@@ -34,6 +35,8 @@ class RedrawParams:
     group: GroupRule = field(default_factory=GroupRule)
     random_state: int = 0
     metres_per_household: float = METRES_PER_HOUSEHOLD
+    pp_per_household: float = PP_PER_HOUSEHOLD
+    reshape: bool = True
 
 
 @dataclass
@@ -135,10 +138,29 @@ def _next_grid_code(village_code: str, taken: set[str]) -> str:
 BLOCK_LADDER = ((1.0, 1 / 8), (0.5, 1 / 8), (0.0, 0.0))
 
 
+def unit_shapes(cells: VillageCells) -> UnitShapes:
+    """Cell area, outer boundary (on the village outline) and shared boundaries of each unit."""
+    cells_m = geoms_to_metric(cells.cells, cells.epsg)
+    shared = cells.shared_m or [np.zeros(len(n)) for n in cells.neighbours]
+    total = np.array([s.sum() for s in shared])
+    outer = np.maximum(0.0, shapely.length(cells_m) - total)
+    return UnitShapes(area=shapely.area(cells_m), outer=outer, shared=shared)
+
+
+def _block_shapes(units: UnitShapes, blocks) -> UnitShapes:
+    n = blocks.n_blocks
+    return UnitShapes(
+        area=np.bincount(blocks.block_of_unit, weights=units.area, minlength=n),
+        outer=np.bincount(blocks.block_of_unit, weights=units.outer, minlength=n),
+        shared=blocks.shared_m,
+    )
+
+
 def _partition_blocks(cells: VillageCells, initial: np.ndarray, *, k, lo, hi, params):
     """Partition the village's blocks, from whole settlements down to single units until the
     grids balance; the first balanced result (else the one with fewest grids off balance)."""
     best = None
+    shapes = unit_shapes(cells) if params.reshape else None
     for limit, inner in BLOCK_LADDER:
         blocks = make_blocks(
             xy=cells.xy,
@@ -160,6 +182,8 @@ def _partition_blocks(cells: VillageCells, initial: np.ndarray, *, k, lo, hi, pa
             random_state=params.random_state,
             shared_m=blocks.shared_m,
             metres_per_household=params.metres_per_household,
+            shapes=_block_shapes(shapes, blocks) if shapes is not None else None,
+            pp_per_household=params.pp_per_household,
         )
         if best is None or len(part.unbalanced) < len(best[0].unbalanced):
             best = (part, blocks)
@@ -182,7 +206,15 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     lo, hi, feasible = band_for(
         households=total, k=k, target=params.target, tolerance=params.tolerance
     )
-    part, blocks = _partition_blocks(cells, initial, k=k, lo=lo, hi=hi, params=params)
+    part, blocks = None, None
+    if k != with_units and with_units * lo <= total <= with_units * hi:
+        # The current count fits the band, only tightly: keep it when the grids still balance,
+        # which moves far fewer households than a split or a merge.
+        part, blocks = _partition_blocks(cells, initial, k=with_units, lo=lo, hi=hi, params=params)
+        if part.unbalanced:
+            part = None
+    if part is None:
+        part, blocks = _partition_blocks(cells, initial, k=k, lo=lo, hi=hi, params=params)
     unit_labels = part.labels[blocks.block_of_unit]
 
     code_of, parent_of = _codes_by_matching(village, cells, unit_labels, codes)
