@@ -14,7 +14,9 @@ The search starts from the current assignment (each unit's current grid) and onl
 
 5. a grid left short in a pocket no chain can reach is merged away (the heaviest grid is split
    instead); units the balancing pushed out of their original grid go back where the band
-   allows, and boundaries are shortened (:mod:`geo.redraw.compact`).
+   allows, and neighbouring grids are reshaped pair by pair for compactness
+   (:mod:`geo.redraw.reshape`; without unit shapes, boundaries are shortened by
+   :mod:`geo.redraw.compact`).
 
 The moves are what the balance needs: grids already inside the band are not touched unless they
 lie on a chain. This is the classic transfer-path repair of political districting
