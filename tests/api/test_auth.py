@@ -159,8 +159,8 @@ def test_login_gives_a_token_that_opens_the_api(client, demo_users):
     }
 
 
-def test_the_login_cookie_authorises_browser_requests(live_server, demo_users):
-    user = demo_users["viewer"]
+def test_the_login_cookie_authorises_browser_requests(live_server, demo_url, role_users):
+    user = role_users(demo_url)["viewer"]  # its own account: logging out ends its tokens
     with httpx.Client(base_url=live_server, timeout=60) as browser:
         assert login(browser, user.username, user.password).status_code == 200
         assert browser.get("/api/v1/auth/me").json()["role"] == "viewer"
