@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import MAX_CODE
 from core.principal import ROLES
 from geo.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -36,7 +37,7 @@ USERNAME_FIELD = Field(pattern=r"^[A-Za-z0-9_.@-]{2,64}$", description="login na
 PASSWORD_FIELD = Field(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)
 SCOPE_FIELD = Field(
     None,
-    max_length=64,
+    max_length=MAX_CODE,
     description="township code (township), grid code (grid_leader), facility code (partner), "
     "county code (optional for county_centre and viewer)",
 )

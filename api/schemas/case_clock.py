@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Out
+from api.schemas.common import MAX_NOTE, Out
 from core.limits import MAX_EXTENSION_DAYS
 
 
@@ -14,14 +14,14 @@ class SuspendIn(BaseModel):
     """Suspend the case while it waits on a party (挂起): the clock stops."""
 
     version: int = Field(..., ge=1, description="the version you read (optimistic lock)")
-    reason: str = Field(..., max_length=2000, description="why (e.g. 等待当事人提交鉴定结论)")
+    reason: str = Field(..., max_length=MAX_NOTE, description="why (e.g. 等待当事人提交鉴定结论)")
 
 
 class ResumeIn(BaseModel):
     """Resume a suspended case: the deadline moves on by the time suspended."""
 
     version: int = Field(..., ge=1)
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=MAX_NOTE)
 
 
 class ExtensionRequestIn(BaseModel):
@@ -29,7 +29,7 @@ class ExtensionRequestIn(BaseModel):
 
     version: int = Field(..., ge=1)
     days: int = Field(..., ge=1, le=MAX_EXTENSION_DAYS, description="days (the limit's kind)")
-    reason: str = Field(..., max_length=2000)
+    reason: str = Field(..., max_length=MAX_NOTE)
 
 
 class ExtensionDecisionIn(BaseModel):
@@ -40,7 +40,7 @@ class ExtensionDecisionIn(BaseModel):
     days: int | None = Field(
         None, ge=1, le=MAX_EXTENSION_DAYS, description="days granted (default: as asked)"
     )
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=MAX_NOTE)
 
 
 class ClockOut(Out):

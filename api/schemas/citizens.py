@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import Out
+from api.schemas.common import MAX_COMMENT, MAX_LABEL, MAX_PUBLIC_TEXT, Out
 
 PHONE = r"^\+?[0-9][0-9 \-]{5,18}[0-9]$"
 TOKEN = r"^[A-Za-z0-9_\-]{16,64}$"
@@ -24,8 +24,8 @@ class ReportIn(BaseModel):
 
     lon: float = Field(..., ge=-180, le=180)
     lat: float = Field(..., ge=-90, le=90)
-    category: str = Field(..., max_length=32, description="a code of core.vocab categories")
-    description: str = Field(..., min_length=5, max_length=1000)
+    category: str = Field(..., max_length=MAX_LABEL, description="a code of core.vocab categories")
+    description: str = Field(..., min_length=5, max_length=MAX_PUBLIC_TEXT)
     phone: str | None = Field(None, pattern=PHONE, description="seen only by case roles")
     ticket: str = Field(..., max_length=200)
     answer: str = Field(..., max_length=8)
@@ -68,7 +68,7 @@ class RatingIn(FollowIn):
     """The citizen's rating of a closed case."""
 
     satisfaction: int = Field(..., ge=1, le=5)
-    comment: str | None = Field(None, max_length=500)
+    comment: str | None = Field(None, max_length=MAX_COMMENT)
 
 
 class HistoryStep(Out):

@@ -12,6 +12,19 @@ CODE = r"^\d{6,20}$"
 COUNTY = r"^\d{6}$"
 UNIT = r"^\d{6}(\d{3})?(\d{3})?$"
 
+# The longest text, in characters, each kind of free-text field of a request may hold. Every
+# request model takes its limits from here; a longer value is refused with 422 naming the
+# field (``loc``), and the limits appear in the OpenAPI schema as ``maxLength``.
+MAX_LABEL = 32  # a word of a vocabulary: category, status, kind, post, act, crs, rating source
+MAX_CODE = 100  # a code: staff, facility, scope unit, grid (as a dict key too)
+MAX_NAME = 100  # a name
+MAX_ADDRESS = 500  # an address as written
+MAX_COMMENT = 500  # a citizen's comment on a rating
+MAX_PUBLIC_TEXT = 1_000  # a citizen's description of what happened
+MAX_NOTE = 2_000  # a note, reason or action taken on a case, a review or a clock
+MAX_DESCRIPTION = 4_000  # a description, a handover note, any cell of an intake record
+MAX_HEADER = 64  # a column name of an intake record or uploaded file
+
 
 class Out(BaseModel):
     """A JSON object returned by a route. Members not declared here are passed through

@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, PrivateAttr, model_validator
 
 from api.geojson import Feature, FeatureCollection
-from api.schemas.common import Out, RowProblemOut, Stamp
+from api.schemas.common import (
+    MAX_CODE,
+    MAX_DESCRIPTION,
+    MAX_HEADER,
+    MAX_LABEL,
+    MAX_NOTE,
+    Out,
+    RowProblemOut,
+    Stamp,
+)
 from api.schemas.roster import CentreOnDuty
 from core import vocab
 from core.errors import InvalidRequest
@@ -20,8 +29,8 @@ MAX_BATCH = 5_000
 Cell = str | int | float | bool | None
 
 
-MAX_CELL_CHARS = 4_000  # the longest text a cell may hold (a description, an address)
-MAX_KEY_CHARS = 64
+MAX_CELL_CHARS = MAX_DESCRIPTION  # the longest text a cell may hold (a description, an address)
+MAX_KEY_CHARS = MAX_HEADER
 
 
 def _check_lengths(value, where: str) -> None:
@@ -205,12 +214,51 @@ class CaseEvent(Out):
     note: str | None = None
 
 
+class RoutedCentre(Out):
+    """The 综治中心 of the unit a case was routed to, with its point."""
+
+    code: str
+    name: str | None = None
+    kind: str
+    lon: float | None = None
+    lat: float | None = None
+
+
+class RoutedGridLeader(Out):
+    """A grid leader of the unit a case was routed to; the phone only for callers who may
+    see it (else ``contact: "restricted"``)."""
+
+    code: str
+    name: str | None = None
+    grid_code: str
+    grid_name: str | None = None
+    open_workload: int
+    phone: str | None = None
+    contact: Literal["restricted"] | None = None
+
+
+class LocationCandidates(Out):
+    """Who may take a case without a certain grid (位置待核实): the village or township it
+    was routed to, its centre and its grid leaders."""
+
+    unit: str
+    unit_name: str | None = None
+    level: str
+    level_words: str
+    status: str
+    centre: RoutedCentre | None = None
+    grid_leaders: list[RoutedGridLeader]
+
+
 class CaseProperties(DisputeProperties):
     """One case in full: history, supervision and (for roles that may) the parties."""
 
     events: list[CaseEvent]
     parties: list[Party] = Field(description="empty for roles that may not see them")
     supervision: dict[str, JsonValue] | None = None
+    location_candidates: LocationCandidates | None = Field(
+        None, description="位置待核实 cases routed to a village or township: its centre and leaders"
+    )
 
 
 class CaseFeature(Feature):
@@ -223,17 +271,24 @@ class CaseFeature(Feature):
 class TransitionIn(BaseModel):
     """A move along the loop, on the version the caller read."""
 
-    to: str = Field(..., examples=["routed"], description=", ".join(vocab.DISPUTE_STATUSES))
+    to: str = Field(
+        ...,
+        max_length=MAX_LABEL,
+        examples=["routed"],
+        description=", ".join(vocab.DISPUTE_STATUSES),
+    )
     version: int = Field(..., ge=1, description="the version you read (optimistic lock)")
-    note: str | None = Field(None, max_length=2000)
-    assignee: str | None = Field(None, max_length=100, description="staff code (routing)")
-    facility: str | None = Field(None, max_length=100, description="facility code (routing)")
+    note: str | None = Field(None, max_length=MAX_NOTE)
+    assignee: str | None = Field(None, max_length=MAX_CODE, description="staff code (routing)")
+    facility: str | None = Field(None, max_length=MAX_CODE, description="facility code (routing)")
     unit: str | None = Field(
         None, max_length=20, description="grid, township or county code (routing to an area)"
     )
     satisfaction: int | None = Field(None, ge=1, le=5, description="rating (to rated)")
     rating_source: str | None = Field(
-        None, description="how the rating came (to rated): " + ", ".join(vocab.RATING_SOURCES)
+        None,
+        max_length=MAX_LABEL,
+        description="how the rating came (to rated): " + ", ".join(vocab.RATING_SOURCES),
     )
 
 
@@ -242,7 +297,7 @@ class DispatchAcceptIn(BaseModel):
 
     version: int = Field(..., ge=1, description="the version you read (optimistic lock)")
     rank: int = Field(1, ge=1, le=50, description="which recommendation (default: the first)")
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=MAX_NOTE)
 
 
 class TransitionOut(Out):
@@ -259,10 +314,14 @@ class TransitionOut(Out):
 class SupervisionIn(BaseModel):
     """A supervision act (跟踪督办): flag, remind, or escalate to township / county."""
 
-    act: str = Field(..., examples=["remind"], description="flag, remind or escalate")
+    act: str = Field(
+        ..., max_length=MAX_LABEL, examples=["remind"], description="flag, remind or escalate"
+    )
     version: int = Field(..., ge=1)
-    note: str | None = Field(None, max_length=2000)
-    escalate_to: str | None = Field(None, description="township or county (escalate)")
+    note: str | None = Field(None, max_length=MAX_NOTE)
+    escalate_to: str | None = Field(
+        None, max_length=MAX_LABEL, description="township or county (escalate)"
+    )
 
 
 class DuplicateReviewIn(BaseModel):
@@ -270,7 +329,7 @@ class DuplicateReviewIn(BaseModel):
 
     confirm: bool
     version: int = Field(..., ge=1)
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=MAX_NOTE)
 
 
 class VersionOut(Out):
@@ -328,4 +387,5 @@ class DispatchOut(Out):
     lead: str
     partners: list[str]
     recommendations: list[Recommendation]
+    location_candidates: LocationCandidates | None = None
     forces: DispatchForces | None = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field, model_validator
 
-from api.schemas.common import Out
+from api.schemas.common import MAX_ADDRESS, MAX_LABEL, Out
 from geo.geocode.gps import DEFAULT_TOLERANCE_M
 
 MAX_BATCH = 10_000
@@ -13,11 +15,13 @@ MAX_BATCH = 10_000
 class GeocodeIn(BaseModel):
     """One of: ``address``; ``addresses`` (a batch); ``lon`` + ``lat`` (+ ``crs``) for GPS."""
 
-    address: str | None = Field(None, max_length=500, examples=["城关镇西街村三组12号"])
-    addresses: list[str | None] | None = Field(None, max_length=MAX_BATCH)
+    address: str | None = Field(None, max_length=MAX_ADDRESS, examples=["城关镇西街村三组12号"])
+    addresses: list[Annotated[str, Field(max_length=MAX_ADDRESS)] | None] | None = Field(
+        None, max_length=MAX_BATCH
+    )
     lon: float | None = Field(None, examples=[103.353])
     lat: float | None = Field(None, examples=[34.693])
-    crs: str = Field("wgs84", description="CRS of lon/lat: wgs84 or gcj02")
+    crs: str = Field("wgs84", max_length=MAX_LABEL, description="CRS of lon/lat: wgs84 or gcj02")
     tolerance: float = Field(DEFAULT_TOLERANCE_M, gt=0, le=5_000, description="metres (GPS)")
 
     @model_validator(mode="after")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field, JsonValue, model_validator
 
 from api.geojson import Feature, FeatureCollection
-from api.schemas.common import UNIT, Out, Stamp
+from api.schemas.common import MAX_CODE, UNIT, Out, Stamp
 
 
 class RedrawIn(BaseModel):
@@ -126,7 +128,7 @@ class VersionIn(BaseModel):
 
     Addresses not listed keep the grid the plan gives them."""
 
-    assignment: dict[str, list[int]] = Field(
+    assignment: dict[Annotated[str, Field(max_length=MAX_CODE)], list[int]] = Field(
         description="grid code → ids of the addresses assigned to it",
         examples=[{"623021100201002": [1201, 1202]}],
     )

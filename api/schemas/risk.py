@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.geojson import Feature, FeatureCollection
-from api.schemas.common import Out, Stamp
+from api.schemas.common import MAX_NOTE, Out, Stamp
 
 
 class Factor(Out):
@@ -87,8 +87,8 @@ class ReviewIn(BaseModel):
     """The review meeting's decision on one flagged grid."""
 
     status: Literal["confirmed", "dismissed"]
-    note: str | None = Field(None, max_length=2000)
-    action_taken: str | None = Field(None, max_length=2000)
+    note: str | None = Field(None, max_length=MAX_NOTE)
+    action_taken: str | None = Field(None, max_length=MAX_NOTE)
 
 
 class ReviewOut(Out):

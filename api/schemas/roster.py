@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Out, Stamp
+from api.schemas.common import MAX_CODE, MAX_DESCRIPTION, MAX_LABEL, Out, Stamp
 from geo.database.schema_staff import DUTY_POSTS
 
 CENTRE = r"^[0-9A-Za-z_\-]{6,64}$"
@@ -97,8 +97,8 @@ class ShiftIn(BaseModel):
     """A person put on duty at a centre over ``[from, to)``."""
 
     centre: str = Field(..., pattern=CENTRE, examples=["623021100"])
-    staff: str = Field(..., max_length=64, description="staff code")
-    post: str = Field("officer", description=", ".join(DUTY_POSTS))
+    staff: str = Field(..., max_length=MAX_CODE, description="staff code")
+    post: str = Field("officer", max_length=MAX_LABEL, description=", ".join(DUTY_POSTS))
     start: dt.datetime = Field(..., alias="from")
     end: dt.datetime = Field(..., alias="to")
 
@@ -117,7 +117,7 @@ class ShiftOut(Out):
 class HandoverIn(BaseModel):
     """The handover note (交班记录) of a shift."""
 
-    note: str = Field(..., min_length=1, max_length=4000)
+    note: str = Field(..., min_length=1, max_length=MAX_DESCRIPTION)
 
 
 class HandoverOut(Out):
