@@ -20,7 +20,7 @@ def test_the_cli_runs_the_sweep_and_the_centre_reads_the_record(
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["outcome"] == "ok" and outcome["county"] == LINTAN
-    assert set(outcome["counts"]) == {"escalated_township", "escalated_county"}
+    assert {"escalated_township", "escalated_county"} <= set(outcome["counts"])
 
     base = start_server(fresh_demo_url)
     accounts = role_users(fresh_demo_url)
