@@ -34,7 +34,15 @@ from api.schemas.disputes import (
 )
 from core import permissions, vocab
 from core.errors import NotFound
-from geo.disputes import dispatch, duplicates, listing, parties, supervision, workflow
+from geo.disputes import (
+    dispatch,
+    duplicates,
+    listing,
+    parties,
+    routed,
+    supervision,
+    workflow,
+)
 
 router = APIRouter(tags=["disputes"])
 
@@ -107,7 +115,7 @@ def _checked(session, user, dispute_id: int) -> dict:
     except NotFound:
         raise missing from None
     if not user.may_see_case(
-        grid_code=scope["grid_code"],
+        grid_code=scope["grid_code"] or scope["location_unit"],
         county_code=scope["county_code"],
         facility_code=scope["facility_code"],
     ):
@@ -120,10 +128,13 @@ def get_dispute(
     dispute_id: int, request: Request, session: SessionDep, user: CaseReader
 ) -> GeoJSONResponse:
     """One dispute with its history and supervision; the parties when the role allows."""
-    _checked(session, user, dispute_id)
+    scope = _checked(session, user, dispute_id)
     feature = json.loads(listing.dispute_feature(session=session, dispute_id=dispute_id))
     feature["properties"]["parties"] = parties.party_details(
         session=session, dispute_id=dispute_id, role=user.role, scope=user.scope_code
+    )
+    feature["properties"]["location_candidates"] = routed.routed_candidates(
+        session=session, unit_code=scope["location_unit"], role=user.role, scope=user.scope_code
     )
     audit_case(session, user, request, "read", dispute_id)
     return GeoJSONResponse(json.dumps(feature, ensure_ascii=False, default=str))
@@ -187,7 +198,9 @@ def recommend_dispatch(
 ) -> dict:
     """Who should take the case: ranked, with reasons, jurisdiction, distance, workload."""
     _checked(session, user, dispute_id)
-    return dispatch.recommend(session=session, dispute_id=dispute_id)
+    return dispatch.recommend(
+        session=session, dispute_id=dispute_id, caller_role=user.role, caller_scope=user.scope_code
+    )
 
 
 @router.post("/disputes/{dispute_id}/supervision", response_model=VersionOut)

@@ -18,6 +18,11 @@ ten-household group leader comes from the dispute's standard address (its group)
 group covering its point. Every entry carries its current open workload: open disputes
 assigned to that person (``dispute.assignee`` = staff code) or unit.
 
+A case intake could not put on one grid (位置待核实) has no grid leader; the village or
+township it was routed to stands in as its jurisdiction, so its centre leads, and
+:func:`recommend` lists that unit's centre and grid leaders under ``location_candidates``
+(:func:`geo.disputes.routed.routed_candidates`).
+
 :func:`recommend` ranks one case (three queries); :func:`top_suggestions` gives the head of
 the same ranking for many cases in one query (``disputes_dispatch_open.sql``, fed the role
 order built here, so the rules stay in this module).
@@ -32,6 +37,7 @@ from sqlalchemy.orm import Session
 from core import vocab
 from core.errors import NotFound
 from geo.database.sqlfiles import sql
+from geo.disputes.routed import routed_candidates
 from geo.staff.forces import forces_for_dispute
 
 LEAD_BY_SEVERITY = {
@@ -124,12 +130,20 @@ def _best(facilities: list[dict], kinds: tuple[str, ...]) -> dict | None:
     )
 
 
-def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) -> dict:
+def recommend(
+    *,
+    session: Session,
+    dispute_id: int,
+    with_forces: bool = True,
+    caller_role: str | None = None,
+    caller_scope: str | None = None,
+) -> dict:
     """The ranked dispatch recommendation for one dispute (rules in the module docstring).
 
     With ``with_forces`` it also names who is on duty and the nearest forces
     (:func:`geo.staff.forces.forces_for_dispute`); map layers that show only the ranking
-    leave it out.
+    leave it out. ``caller_role``/``caller_scope`` decide whether the routed
+    unit's grid leaders come with phones.
     """
     ctx = session.execute(sql("disputes_dispatch_context"), {"id": dispute_id}).mappings().first()
     if ctx is None:
@@ -204,6 +218,8 @@ def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) ->
             reason += f"; leads {vocab.DISPUTE_SEVERITIES[ctx['severity']]} cases"
         if entry["jurisdiction"] in ("village", "township", "county"):
             reason += f"; jurisdiction: the case's {entry['jurisdiction']}"
+            if ctx["location_unit"] and entry["unit"] == ctx["location_unit"]:
+                reason += " (位置待核实: routed here for lack of a certain grid)"
         elif entry["jurisdiction"] == "nearest":
             reason += "; nearest of its kind (no unit in the case's jurisdiction)"
         ranked.append({"rank": len(ranked) + 1, **entry, "reason": reason})
@@ -218,6 +234,13 @@ def recommend(*, session: Session, dispute_id: int, with_forces: bool = True) ->
         "partners": partners,
         "recommendations": ranked,
     }
+    if ctx["location_unit"]:
+        result["location_candidates"] = routed_candidates(
+            session=session,
+            unit_code=ctx["location_unit"],
+            role=caller_role,
+            scope=caller_scope,
+        )
     if with_forces:
         # on duty now at the case's centres, and the nearest forces of the kinds it needs
         result["forces"] = forces_for_dispute(session=session, dispute=ctx, partners=partners)

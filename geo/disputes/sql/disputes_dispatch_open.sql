@@ -28,11 +28,17 @@ cases AS MATERIALIZED (
     SELECT d.id, d.category, d.severity, d.county_code, d.geom,
            EXISTS (SELECT 1 FROM unnest(CAST(:violence_words AS text[])) AS w(word)
                    WHERE strpos(d.description, w.word) > 0) AS violent,
-           g.village_code, g.township_code,
+           coalesce(g.village_code, CASE WHEN lu.level = 'village' THEN lu.code END)
+               AS village_code,
+           coalesce(g.township_code, CASE lu.level WHEN 'village' THEN lu.parent_code
+                                                   WHEN 'township' THEN lu.code END)
+               AS township_code,
            gl.code AS grid_leader_code, gl.name AS grid_leader_name,
            hl.code AS group_leader_code, hl.name AS group_leader_name
     FROM dispute d
     LEFT JOIN grid g ON g.id = d.grid_id
+    -- no grid: the village or township intake routed the case to (位置待核实)
+    LEFT JOIN admin_unit lu ON lu.code = d.location_admin_code AND d.grid_id IS NULL
     LEFT JOIN staff gl ON gl.id = g.leader_id
     LEFT JOIN address a ON a.id = d.address_id
     LEFT JOIN LATERAL (
@@ -40,8 +46,8 @@ cases AS MATERIALIZED (
         FROM household_group h
         WHERE h.valid_to IS NULL
           AND (h.id = a.household_group_id
-               OR (a.household_group_id IS NULL AND d.geom IS NOT NULL
-                   AND ST_Covers(h.geom, d.geom)))
+               OR (a.household_group_id IS NULL AND d.grid_id IS NOT NULL
+                   AND d.geom IS NOT NULL AND ST_Covers(h.geom, d.geom)))
         ORDER BY (h.id = a.household_group_id) DESC NULLS LAST, h.code
         LIMIT 1
     ) hg ON true
