@@ -22,9 +22,16 @@ from maps.features import (
     feature_collection,
     is_synthetic,
     local_text,
+    location_note,
     records,
 )
-from maps.styles import STATUS_COLOURS, status_label
+from maps.styles import (
+    STATUS_COLOURS,
+    UNVERIFIED_COLOUR,
+    UNVERIFIED_GLYPH,
+    UNVERIFIED_LABEL,
+    status_label,
+)
 
 # Below this zoom the open cases are drawn as one bubble per grid, from it on as points; a
 # handful of cases (fewer than the minimum) stays points at every zoom, being no clutter.
@@ -92,7 +99,9 @@ def disputes_payload(
     ``category``, ``severity``, ``reported_at``, ``deadline``, ``location_text``,
     ``grid_code``, ``grid_name``, ``grid_lon`` and ``grid_lat`` (a point inside the grid),
     ``leader`` (the grid leader), ``assignee``, ``dispatch`` (the dispatch recommendation as
-    text), ``synthetic``. Overdue: open and past the deadline at ``now``
+    text), ``synthetic``, ``location_check`` and ``location_unit_name`` (a case without a
+    certain grid or with conflicting evidence is marked 位置待核实 with its flags in words).
+    Overdue: open and past the deadline at ``now``
     (:func:`core.cases.is_open_past_deadline`). The meta's ``grid_bubbles`` count the cases
     per grid (:func:`grid_bubbles`), drawn below zoom ``bubble_zoom`` when the layer holds at
     least ``bubble_min_cases`` cases.
@@ -130,6 +139,18 @@ def disputes_payload(
     if case_ids.isna().all():
         case_ids = col(located, "id")
 
+    # frames without the location columns (older callers) mark no case 位置待核实
+    knows_location = "location_check" in located.columns
+    notes = [
+        location_note(check, has_grid=clean(grid) is not None or not knows_location, unit_name=unit)
+        for check, grid, unit in zip(
+            col(located, "location_check"),
+            col(located, "grid_code"),
+            col(located, "location_unit_name"),
+            strict=True,
+        )
+    ]
+
     def properties(frame: pd.DataFrame) -> list[dict]:
         rows = records(
             frame,
@@ -156,8 +177,12 @@ def disputes_payload(
             row["deadline"] = local_text(col(frame, "deadline").iloc[i], "%Y-%m-%d %H:%M")
             row["overdue"] = bool(late[i])
             row["days_overdue"] = days_late.iloc[i] if late[i] else None
-            row["glyph"] = "!" if late[i] else ""
+            row.update(notes[i])
+            row["unverified"] = row["location_status"] is not None
+            row["glyph"] = "!" if late[i] else UNVERIFIED_GLYPH if row["unverified"] else ""
             row["title"] = f"{row['case']} {row['status_label']}"
+            if row["unverified"]:
+                row["title"] += f" · {UNVERIFIED_LABEL}"
         return rows
 
     legend = [
@@ -166,6 +191,15 @@ def disputes_payload(
     legend.append(
         {"colour": "#f43f5e", "label": f"逾期 overdue ({int(late.sum())})", "shape": "line"}
     )
+    unverified = sum(note["location_status"] is not None for note in notes)
+    if unverified:
+        legend.append(
+            {
+                "colour": UNVERIFIED_COLOUR,
+                "label": f"{UNVERIFIED_LABEL} ({unverified})",
+                "shape": "line",
+            }
+        )
     return feature_collection(
         located,
         properties,

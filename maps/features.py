@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from maps.display import display_geometries, to_wgs84
+from maps.styles import LOCATION_CONFLICT_WORDS, UNVERIFIED_LABEL
 
 NO_DATA = "暂无数据 / no data yet"
 NO_RECOMMENDATION = "暂无建议 / no recommendation"
@@ -200,3 +201,24 @@ def reason_texts(value: object) -> list[str]:
     if clean(value) is None:
         return []
     return reason_texts(str(value))
+
+
+def location_note(check: object, *, has_grid: bool, unit_name: object = None) -> dict:
+    """What a case popup says about an uncertain place: ``location_status`` (位置待核实 when
+    there is no grid or the evidence conflicts, else None), ``location_flags`` (each conflict
+    in words: its kind, then its message) and ``location_unit`` (the village or township
+    the case was routed to)."""
+    check = check if isinstance(check, dict) else {}
+    flags = []
+    for conflict in check.get("conflicts") or []:
+        if not isinstance(conflict, dict):
+            continue
+        words = LOCATION_CONFLICT_WORDS.get(conflict.get("kind"), "位置冲突 location conflict")
+        message = clean(conflict.get("message"))
+        flags.append(f"{words}：{message}" if message else words)
+    unverified = not has_grid or bool(check)
+    return {
+        "location_status": UNVERIFIED_LABEL if unverified else None,
+        "location_flags": flags,
+        "location_unit": clean(unit_name) if not has_grid else None,
+    }

@@ -29,6 +29,16 @@ STATUS_WORDS = {
     "archived": "archived",
     "followed_up": "followed up",
 }
+# Open cases whose place is not certain (位置待核实: no grid, or text against the unit or the
+# GPS): a dashed amber ring and "?" on the marker (overdue keeps its "!"), and words, never
+# the stored conflict codes, in the popup.
+UNVERIFIED_LABEL = "位置待核实 location to verify"
+UNVERIFIED_COLOUR = "#f59e0b"
+UNVERIFIED_GLYPH = "?"
+LOCATION_CONFLICT_WORDS = {
+    "admin": "地址与所属乡镇不符 text names another township",
+    "gps": "地址与 GPS 位置不符 text and GPS disagree",
+}
 FACILITY_STYLE = {  # kind -> (colour, glyph)
     "county_centre": ("#e03131", "县"),
     "township_centre": ("#f76707", "镇"),

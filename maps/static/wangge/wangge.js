@@ -171,6 +171,13 @@
   }
   function fmt(x, digits) { return x === null || x === undefined ? null : Number(x).toFixed(digits); }
 
+  /* 位置待核实: the unit a case without a certain grid went to, and its conflicts in words. */
+  function locationCheck(p) {
+    if (!p.location_status) return "";
+    var unit = p.location_unit ? '<p>已转至 routed to ' + esc(p.location_unit) + "</p>" : "";
+    return '<div class="wg-location-check"><b>' + esc(p.location_status) + "</b>" + unit + reasonList(p.location_flags) + "</div>";
+  }
+
   W.popups = {
     grid: function (p) {
       var factors = (p.factors || []).map(function (f) { return "<li>" + esc(f) + "</li>"; }).join("");
@@ -188,7 +195,7 @@
                row("受理 reported", p.reported), row("时限 deadline", p.deadline), row("地点 location", p.location),
                row("网格 grid", p.grid_name ? p.grid_name + " (" + p.grid + ")" : p.grid),
                row("网格长 grid leader", p.leader || "未登记 / not recorded"),
-               row("承办 assignee", p.assignee)]) +
+               row("承办 assignee", p.assignee)]) + locationCheck(p) +
         '<div class="wg-dispatch"><b>派单建议 dispatch</b><p>' + esc(p.dispatch || "暂无建议 / no recommendation yet") + "</p></div></div>";
     },
     facility: function (p) {
@@ -340,7 +347,7 @@
           return dot;
         }
         var icon = L.divIcon({
-          className: "wg-pt wg-pt-" + esc(o.role || key) + (p.overdue ? " wg-overdue" : ""),
+          className: "wg-pt wg-pt-" + esc(o.role || key) + (p.overdue ? " wg-overdue" : "") + (p.unverified ? " wg-unverified" : ""),
           html: '<span style="background:' + esc(colourOf(p, meta)) + '">' + esc(p.glyph || "") + "</span>",
           iconSize: [size, size],
         });
