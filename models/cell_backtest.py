@@ -29,6 +29,7 @@ from models.baselines import (
 )
 from models.candidates import empirical_bayes_forecaster, sepp_forecaster
 from models.forecast import RiskForecaster
+from models.parallel_scores import fill_scores
 from models.selector import Remembered, SelectingForecaster
 from models.spatial import grid_adjacency, row_normalise
 from models.stability import HysteresisForecaster
@@ -147,11 +148,13 @@ def compare_methods(
     progress: Callable[[str, int], None] | None = None,
     random_state: int = 0,
     hysteresis: float | None = None,
+    workers: int = 1,
 ) -> dict[str, object]:
     """Rolling-origin backtest of the chosen methods; returns ``methods``, ``stability``
     (week-to-week Jaccard), ``calibration`` (Brier and reliability bins of the probability of at
     least one event, fitted on the year before the test window) and ``selection`` (how often
-    the model chose each candidate, per share)."""
+    the model chose each candidate, per share). With ``workers`` > 1 the candidates' scores are
+    computed on that many threads first (models.parallel_scores; the same figures)."""
     forecasters = cell_forecasters(
         col=col,
         row=row,
@@ -164,12 +167,25 @@ def compare_methods(
     )
     names = [*methods, *(["model_hysteresis"] if hysteresis is not None else [])]
     chosen = {name: forecasters[name] for name in names}
+    fitting = calibration_periods(test_periods, period)
+    first = min([*fitting, *test_periods])
+    selecting = any(n in ("model", "model_hysteresis") for n in names)
+    if selecting:
+        first = max(1, first - PER_YEAR[period])  # the selector's validation year
+    used = set(CANDIDATES) if selecting else set()
+    used |= {n for n in names if n in CANDIDATES}
+    fill_scores(
+        {n: forecasters[n] for n in CANDIDATES if n in used},  # type: ignore[misc]
+        counts,
+        range(first, max(test_periods) + 1),
+        workers=workers,
+    )
     result = rolling_origin_backtest(
         counts,
         test_periods,
         chosen,
         shares=shares,
-        calibration_periods=calibration_periods(test_periods, period),
+        calibration_periods=fitting,
         progress=progress,
     )
     summary = summarise(result)
