@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import SessionDep, current_user, optional_user, resolve_county
+from api.deps import SessionDep, audit_list, current_user, optional_user, resolve_county
 from api.geojson import GeoJSONResponse
 from api.schemas.common import ERROR_RESPONSES
 from api.schemas.maps import LayerPayload, WallOut
@@ -37,6 +37,8 @@ Layer = Literal[
     "on_duty",
 ]  # fmt: skip
 MapSettingsDep = Annotated[MapSettings, Depends(map_settings)]
+# layers holding cases or personal data (handover notes): each read writes one audit row
+AUDITED_LAYERS = frozenset({"disputes", "safety", "on_duty"})
 
 
 def page_user(request: Request) -> Principal | None:
@@ -66,6 +68,7 @@ def _login_redirect(request: Request) -> RedirectResponse:
 )
 def map_layer(
     layer: Layer,
+    request: Request,
     session: SessionDep,
     settings: MapSettingsDep,
     user: Annotated[Principal, Depends(current_user)],
@@ -77,6 +80,8 @@ def map_layer(
     payload = map_layers.layer_payload(
         layer, session=session, user=user, county=county, gcj02=gcj02
     )
+    if layer in AUDITED_LAYERS and user.sees_cases:
+        audit_list(session, user, request, f"map:{layer}", len(payload.get("features") or ()))
     # Returned as a response: the model documents the body, the payload is not re-validated
     # (a county's grids are 0.6 MB, validated again on every refresh of every wall screen).
     return GeoJSONResponse(payload)
@@ -116,6 +121,8 @@ def command_room_view(
         session=session, user=user, county=county, gcj02=basemap.shift_to_gcj02
     )
     built["wall"] = map_layers.wall_payload(session=session, user=user, county=county)
+    if user.sees_cases:
+        audit_list(session, user, request, "map:command-room", None)
     m = command_room.command_room_page(
         built,
         title=f"{map_layers.county_name(session=session, county=county)} 综治中心 网格态势",
