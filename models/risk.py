@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 
+from core.vocab import DISPUTE_CATEGORIES
+
 __all__ = ["FACTOR_GROUPS", "Factor", "RiskModel", "factor_group"]
 
 ID_COLUMNS = ("period", "unit")
@@ -125,7 +127,8 @@ def _phrase(group: str, row: pd.Series, ranked: dict[str, np.ndarray], period_wo
         ]
         if cats:
             best = max(cats, key=lambda c: row[c])
-            return f"近13{period_word}{best[4:-6]}类纠纷{int(row[best])}起"
+            label = DISPUTE_CATEGORIES.get(best[4:-6], "其他").removesuffix("纠纷")
+            return f"近13{period_word}{label}类纠纷{int(row[best])}起"
         return "纠纷类别构成"
     if group == "signals":
         return f"近4{period_word}周边风险信号{int(row.get('sig_lag4', 0))}条"
