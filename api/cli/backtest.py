@@ -19,7 +19,7 @@ from api.cli.common import err_console, fail, info, progress
 from core.crs import looks_swapped
 
 DEFAULT_TEST_PERIODS = 104
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 1
 
 
 class InputError(ValueError):
@@ -190,7 +190,11 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="also test a stable list: flagged cells stay within 5 % + this"),
         ] = None,
         workers: Annotated[
-            int, typer.Option(help="threads computing the candidates side by side")
+            int,
+            typer.Option(
+                help="threads computing the candidates side by side (on a busy two-core "
+                "machine 2 was slower than 1)"
+            ),
         ] = DEFAULT_WORKERS,
     ) -> None:
         """Rolling-origin backtest of the risk model against five baselines on square cells."""
