@@ -4,7 +4,7 @@
 (services/risk.py, models/calibration.py); rows scored before this revision have none.
 
 Revision ID: 0015_risk_probability
-Revises: 0018_citizen_reports
+Revises: 0019_notification_delivery
 Create Date: 2026-12-08 12:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_risk_probability"
-down_revision = "0018_citizen_reports"
+down_revision = "0019_notification_delivery"
 branch_labels = None
 depends_on = None
 
