@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Engine
 
+from core.schedule import BEIJING
 from geo.database.engine import make_engine, transaction
 from geo.disputes.supervision import escalate_overdue
 from geo.jobs import runs
@@ -45,23 +46,39 @@ class JobOutcome:
         return asdict(self)
 
 
+SCORED_PERIOD = dt.timedelta(days=7)  # the nightly scores the weekly model
+
+
 def nightly(engine: Engine, county: str, now: dt.datetime) -> dict:
     """The night's work for one county: place events that have a certain position but no grid
-    yet, train and score the risk model for the current week (model, Gi* and emerging classes),
-    and count the grids on the Monday review list."""
+    yet; once per week (when the week holding ``now`` has not been scored yet), train and score
+    the risk model (model, Gi* and emerging classes); and count the grids on the Monday review
+    list. ``wangge hotspots --rescore`` scores again at any time."""
     from services import risk
 
     with transaction(engine) as session:
         counts = runs.place_unplaced_events(session=session, county=county)
-    report = risk.train_and_score(engine, county=county, as_of=now)
-    counts |= {
-        "grids_scored": report.grids,
-        "training_rows": report.training_rows,
-        "skipped_implausible": report.skipped_implausible,
-        "flagged": report.flagged,
-        "review_list": len(risk.latest_flags(engine, county=county)),
-    }
+        scored = runs.last_scored_period(session=session, county=county)
+    if scored and _holds(scored, now):
+        counts |= {"period_start": scored, "scored": False}
+    else:
+        report = risk.train_and_score(engine, county=county, as_of=now)
+        counts |= {
+            "period_start": report.period_start.isoformat(),
+            "scored": True,
+            "grids_scored": report.grids,
+            "training_rows": report.training_rows,
+            "skipped_implausible": report.skipped_implausible,
+            "flagged": report.flagged,
+        }
+    counts["review_list"] = len(risk.latest_flags(engine, county=county))
     return counts
+
+
+def _holds(period_start: str, now: dt.datetime) -> bool:
+    """Whether the scored week starting on ``period_start`` holds ``now`` (Beijing days)."""
+    first = dt.date.fromisoformat(period_start)
+    return first <= now.astimezone(BEIJING).date() < first + SCORED_PERIOD
 
 
 def notify(

@@ -64,6 +64,11 @@ def recent_runs(
     return [dict(row) for row in rows]
 
 
+def last_scored_period(*, session: Session, county: str) -> str | None:
+    """The first day (ISO) of the period the latest successful nightly run scored, if any."""
+    return session.execute(sql("jobs_last_scored_period"), {"county": county}).scalar()
+
+
 def place_unplaced_events(*, session: Session, county: str) -> dict[str, int]:
     """Put the county's cases and signals with a certain position but no grid onto the grid
     now covering them; return how many of each were placed."""

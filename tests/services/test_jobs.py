@@ -122,3 +122,20 @@ def test_the_worker_runs_a_job_when_its_time_comes(province_url):
     assert sorted(o.county for o in done) == jobs.counties_in(province_url)
     assert {o.job for o in done} == {"sweep"}
     assert all(1.0 <= s <= 60.0 for s in slept)
+
+
+def test_the_nightly_scores_once_a_week_and_places_events_every_night(province_url):
+    county = jobs.counties_in(province_url)[1]
+    tuesday = dt.datetime(2026, 11, 17, 18, 30, tzinfo=dt.UTC)  # 02:30 Wednesday in Beijing
+    first = jobs.run_job(province_url, "nightly", county, tuesday)
+    again = jobs.run_job(province_url, "nightly", county, tuesday + dt.timedelta(days=1))
+    next_week = jobs.run_job(province_url, "nightly", county, tuesday + dt.timedelta(days=6))
+    assert first.outcome == again.outcome == next_week.outcome == "ok"
+    assert first.counts["scored"] and "grids_scored" in first.counts
+    assert again.counts["scored"] is False
+    assert again.counts["period_start"] == first.counts["period_start"]
+    assert "disputes_placed" in again.counts and "review_list" in again.counts
+    assert (
+        next_week.counts["scored"]
+        and next_week.counts["period_start"] > first.counts["period_start"]
+    )
