@@ -10,7 +10,7 @@ demo: setup
 	uv run --frozen wangge demo
 
 test: setup
-	uv run --frozen pytest
+	uv run --frozen pytest -n 2 --dist loadfile
 
 lint:
 	uv run --frozen ruff check . && uv run --frozen ruff format --check .

@@ -55,7 +55,7 @@ def _evidence_items(rows: pd.DataFrame) -> list[dict]:
                 "id": int(row.id),
                 "external_id": row.external_id,
                 "at": None if at is None or pd.isna(at) else pd.Timestamp(at).isoformat(),
-                "grid": row.grid_code,
+                "grid": None if pd.isna(row.grid_code) else row.grid_code,
                 "reason": row.reason,
             }
         )

@@ -1,9 +1,17 @@
 -- Everything that breaks a safety-creation title in one county and year [:from, :to), read
 -- as it stood at :cutoff (the year's end, or now for the current year). One row per piece of
--- evidence: which rule, the case or signal, where (by its grid) and why.
+-- evidence: which rule, the case or signal, where (by its grid, else the unit it was routed to)
+-- and why.
 WITH cases AS (
     SELECT d.id, d.external_id, d.reported_at, d.category, d.severity, d.deadline,
-           d.description, d.resolved_at, g.code AS grid_code, g.township_code, g.village_code,
+           d.description, d.resolved_at, g.code AS grid_code,
+           -- a case without a certain grid counts against the village or township it was
+           -- routed to (位置待核实)
+           coalesce(g.township_code, CASE routed.level WHEN 'township' THEN routed.code
+                                                       WHEN 'village' THEN routed.parent_code END)
+               AS township_code,
+           coalesce(g.village_code, CASE WHEN routed.level = 'village' THEN routed.code END)
+               AS village_code,
            f.kind AS facility_kind,
            coalesce((SELECT e.to_status FROM dispute_event e
                      WHERE e.dispute_id = d.id AND e.action = 'transition'
@@ -18,6 +26,7 @@ WITH cases AS (
                      AND e.note ~ CAST(:lawsuit_pattern AS text)) AS lawsuit_noted
     FROM dispute d
     LEFT JOIN grid g ON g.id = d.grid_id
+    LEFT JOIN admin_unit routed ON routed.code = d.location_admin_code
     LEFT JOIN facility f ON f.id = d.assigned_facility_id
     WHERE d.county_code = CAST(:county AS text) AND d.duplicate_of IS NULL
       AND d.reported_at >= CAST(:from AS timestamptz)

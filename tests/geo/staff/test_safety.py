@@ -182,3 +182,20 @@ def test_the_rule_on_its_own():
     assert [e["external_id"] for e in result["unplaced"]] == ["Y"]
     empty = safety_status(units, pd.DataFrame(), year=2026, provisional=True)
     assert all(u["qualifies"] for u in empty["units"]) and empty["provisional"]
+
+
+def test_a_case_routed_to_its_village_without_a_grid_counts_against_it(county):
+    routed = county.execute(
+        text("SELECT id FROM dispute WHERE external_id = 'SF-minor'")
+    ).scalar_one()
+    county.execute(
+        text(
+            "UPDATE dispute SET grid_id = NULL, location_admin_code = :village, "
+            "description = '打架致人死亡' WHERE id = :id"
+        ),
+        {"village": CHIGOU, "id": routed},
+    )
+    result = status(session=county, county=COUNTY, year=2026, now=AFTER_2026)
+    assert ("homicide", "SF-minor") in evidence(result, YELIGUAN, "zero_homicide")
+    assert ("homicide", "SF-minor") in evidence(result, CHIGOU, "safe")
+    assert result["unplaced"] == []
