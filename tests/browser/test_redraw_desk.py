@@ -15,7 +15,7 @@ from geo.database.engine import make_engine
 from tests.api.accounts import token_for
 
 pytestmark = pytest.mark.browser
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "redraw"
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts"  # kept out of git
 
 # Units and the grid each may (or may not) move to, as the page's own check judges them, with
 # the page pixel of the unit's centre where the unit itself is the topmost thing.
@@ -82,8 +82,8 @@ def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
     page.wait_for_function("() => window.wangge && wangge.desk && wangge.desk.ready")
     page.wait_for_timeout(400)
     assert "方案 plan #" in page.locator("#wg-desk-plan").inner_text()
-    DOCS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS / "desk-before.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "desk-before.png"))
 
     legal = page.evaluate(_MOVES, {"legal": True, "reason": ""})
     assert legal is not None
@@ -96,7 +96,7 @@ def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
     moved = round(legal["households"])
     assert abs(_households(page, legal["from"]) - (before_from - moved)) <= 1
     assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
-    page.screenshot(path=str(DOCS / "desk-after.png"))
+    page.screenshot(path=str(SHOTS / "desk-after.png"))
 
     # a move that would cut a grid in two is refused and changes nothing
     illegal = page.evaluate(_MOVES, {"legal": False, "reason": "连通"})
