@@ -143,7 +143,8 @@ def risk_legend(levels: list, *, opacity: float = GRID_FILL_OPACITY) -> list[dic
 
 
 def _expected_and_chance(expected: float, chance: float | None) -> str:
-    """"预计下周约0.3起，下周至少一起的概率约26%" (the chance only when it was stored)."""
+    """The expected count in words, e.g. "预计下周约0.3起，下周至少一起的概率约26%" (the chance only
+    when it was stored)."""
     words = risk_levels.chance_text(chance)
     return risk_levels.expected_text(expected) + (f"，{words}" if words else "")
 

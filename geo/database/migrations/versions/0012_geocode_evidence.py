@@ -60,9 +60,7 @@ def upgrade() -> None:
             nullable=True,
         ),
     )
-    op.add_column(
-        "dispute", sa.Column("location_check", postgresql.JSONB(), nullable=True)
-    )
+    op.add_column("dispute", sa.Column("location_check", postgresql.JSONB(), nullable=True))
     _levels(NEW_LEVELS)
 
 
