@@ -64,6 +64,22 @@ OPEN = f"coalesce(status IN ({_quoted(cases.OPEN_STATUSES)}), false)"
 OPEN_PAST_DEADLINE = f"{OPEN} AND coalesce(deadline < at, false)"
 RESOLVED_LATE = "coalesce(resolved_at < at AND resolved_at > deadline, false)"
 SUSPENDED = f"{OPEN} AND coalesce(suspended_at <= at, false)"
+# The unit keys (core.permissions.unit_key: "role:scope") of the accounts that hold a case: its
+# assigned unit is a facility (a partner, a township or county centre) or an area code (a grid,
+# a township, a county).
+HOLDERS = (
+    "array_remove(ARRAY["
+    "CASE WHEN facility_code IS NOT NULL THEN 'partner:' || facility_code END, "
+    "CASE WHEN facility_kind = 'township_centre' THEN 'township:' || facility_admin_code END, "
+    "CASE WHEN facility_kind = 'county_centre' THEN 'county_centre:' || facility_county_code END, "
+    "CASE WHEN facility_code IS NULL AND length(assignee_unit) > 12"
+    " THEN 'grid_leader:' || assignee_unit END, "
+    "CASE WHEN facility_code IS NULL AND length(assignee_unit) = 9"
+    " THEN 'township:' || assignee_unit END, "
+    "CASE WHEN facility_code IS NULL AND length(assignee_unit) = 6"
+    " THEN 'county_centre:' || assignee_unit END"
+    "], NULL)"
+)
 
 FUNCTIONS: tuple[SqlFunction, ...] = (
     SqlFunction("wangge_is_open", (("status", "text"),), "boolean", OPEN),
@@ -95,6 +111,18 @@ FUNCTIONS: tuple[SqlFunction, ...] = (
         (("status", "text"), ("suspended_at", "timestamptz"), ("at", "timestamptz")),
         "boolean",
         SUSPENDED,
+    ),
+    SqlFunction(
+        "wangge_case_holders",
+        (
+            ("assignee_unit", "text"),
+            ("facility_code", "text"),
+            ("facility_kind", "text"),
+            ("facility_admin_code", "text"),
+            ("facility_county_code", "text"),
+        ),
+        "text[]",
+        HOLDERS,
     ),
     SqlFunction(
         "wangge_covers_area",
