@@ -9,18 +9,14 @@ here due ten days from now.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 
 from core.principal import ROLES
-from geo.database import migrate
-from geo.database.engine import make_engine, transaction
-from tests.api.conftest import make_role_users
+from geo.database.engine import transaction
+from tests.api.small_county import small_county_fixtures
 from tests.api.test_case_permissions_api import SCOPES, bilingual, make_case, post
-from tests.conftest import LiveServer
-from tests.geo.disputes.disputes_factories import CHIGOU, address_point, build_world
 
 CENTRES = {"county_centre", "township"}
 ALLOWED = {
@@ -37,37 +33,7 @@ BODY = {
 }
 
 
-@pytest.fixture(scope="module")
-def county_url(new_database) -> str:
-    url = new_database(kind="clock")
-    migrate.upgrade(url)
-    engine = make_engine(url, pool_size=1)
-    try:
-        with transaction(engine) as session:
-            world = build_world(session)
-            lon, lat = address_point(CHIGOU, 1, 1)
-            world.one(external_id="P-TEMPLATE", lon=lon, lat=lat)
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def server(county_url) -> Iterator[str]:
-    with LiveServer(county_url) as live:
-        yield live.base_url
-
-
-@pytest.fixture(scope="module")
-def users(county_url):
-    return make_role_users(county_url, scopes=SCOPES)
-
-
-@pytest.fixture(scope="module")
-def engine(county_url):
-    eng = make_engine(county_url, pool_size=1)
-    yield eng
-    eng.dispose()
+county_url, server, users, engine = small_county_fixtures("clock", SCOPES)
 
 
 def clock_case(engine, act: str) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,11 +18,9 @@ from sqlalchemy import text
 
 from core import cases
 from core.principal import ROLES
-from geo.database import migrate
-from geo.database.engine import make_engine, transaction
-from tests.api.conftest import make_role_users
-from tests.conftest import LiveServer
-from tests.geo.disputes.disputes_factories import CHIGOU, GRID, YELIGUAN, address_point, build_world
+from geo.database.engine import transaction
+from tests.api.small_county import small_county_fixtures
+from tests.geo.disputes.disputes_factories import CHIGOU, GRID, YELIGUAN
 
 SCOPES = {
     "county_centre": None,
@@ -59,38 +56,7 @@ PAYLOAD = {
 _serial = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def county_url(new_database) -> str:
-    """A database holding the small county, committed (the server reads it)."""
-    url = new_database(kind="perm")
-    migrate.upgrade(url)
-    engine = make_engine(url, pool_size=1)
-    try:
-        with transaction(engine) as session:
-            world = build_world(session)
-            lon, lat = address_point(CHIGOU, 1, 1)
-            world.one(external_id="P-TEMPLATE", lon=lon, lat=lat)
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def server(county_url) -> Iterator[str]:
-    with LiveServer(county_url) as live:
-        yield live.base_url
-
-
-@pytest.fixture(scope="module")
-def users(county_url):
-    return make_role_users(county_url, scopes=SCOPES)
-
-
-@pytest.fixture(scope="module")
-def engine(county_url):
-    eng = make_engine(county_url, pool_size=1)
-    yield eng
-    eng.dispose()
+county_url, server, users, engine = small_county_fixtures("perm", SCOPES)
 
 
 def make_case(engine, status: str, *, unit: str = "ps-y", routed_by: str | None = None) -> int:
