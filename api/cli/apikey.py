@@ -9,21 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli.common import engine_in_use, fail, info
-
-
-def _in_transaction(change) -> None:
-    from core.errors import WanggeError
-    from geo.database.engine import transaction
-
-    engine = engine_in_use()
-    try:
-        with transaction(engine) as session:
-            change(session)
-    except WanggeError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+from api.cli.common import in_transaction, info
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +23,7 @@ def register(app: typer.Typer) -> None:
     def add(name: str = typer.Argument(..., help="partner name (letters, digits, _ . @ -)")):
         """Issue a key for a partner; the key is printed once, on stdout."""
         issued: list[str] = []
-        _in_transaction(lambda s: issued.append(apikeys.add_key(session=s, name=name)[1]))
+        in_transaction(lambda s: issued.append(apikeys.add_key(session=s, name=name)[1]))
         info(f"key for {name} issued; it is shown only now, keep it safe 密钥只显示这一次")
         typer.echo(issued[0])
 
@@ -45,7 +31,7 @@ def register(app: typer.Typer) -> None:
     def list_() -> None:
         """Every key: name, prefix, issued, last used, state."""
         rows: list[dict] = []
-        _in_transaction(lambda s: rows.extend(apikeys.list_keys(session=s)))
+        in_transaction(lambda s: rows.extend(apikeys.list_keys(session=s)))
         for row in rows:
             state = "revoked" if row["revoked_at"] else "active"
             used = row["last_used_at"].isoformat(timespec="minutes") if row["last_used_at"] else "-"
@@ -55,5 +41,5 @@ def register(app: typer.Typer) -> None:
     @key_app.command("revoke")
     def revoke(name: str = typer.Argument(..., help="the partner whose key to revoke")):
         """Revoke a partner's key: it stops working on the next request."""
-        _in_transaction(lambda s: apikeys.revoke_key(session=s, name=name))
+        in_transaction(lambda s: apikeys.revoke_key(session=s, name=name))
         info(f"key of {name} revoked")

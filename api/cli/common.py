@@ -43,3 +43,19 @@ def engine_in_use():
     from geo.database.engine import database_url, make_engine
 
     return make_engine(database_url())
+
+
+def in_transaction(change) -> None:
+    """Run ``change(session)`` in one transaction on the database in use; a domain error ends
+    the command with its message."""
+    from core.errors import WanggeError
+    from geo.database.engine import transaction
+
+    engine = engine_in_use()
+    try:
+        with transaction(engine) as session:
+            change(session)
+    except WanggeError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()

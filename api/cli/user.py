@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable
 
 import typer
 
-from api.cli.common import engine_in_use, fail, info
+from api.cli.common import fail, in_transaction, info
 from geo.accounts.passwords import MIN_PASSWORD_LENGTH
 
 ROLE_HELP = "county_centre | township | grid_leader | partner | viewer"
@@ -49,21 +48,6 @@ def _new_password(*, from_stdin: bool) -> str:
             f"password too short: at least {MIN_PASSWORD_LENGTH} characters"
         )
     return password
-
-
-def _in_transaction(change: Callable) -> None:
-    """Run ``change(session)`` in one transaction; a domain error ends the command."""
-    from core.errors import WanggeError
-    from geo.database.engine import transaction
-
-    engine = engine_in_use()
-    try:
-        with transaction(engine) as session:
-            change(session)
-    except WanggeError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
 
 
 def register(app: typer.Typer) -> None:
@@ -107,14 +91,14 @@ def register(app: typer.Typer) -> None:
                 scope_code=scope,
             )
 
-        _in_transaction(create)
+        in_transaction(create)
         info(f"user {name} added: role {role}" + (f", scope {scope}" if scope else ""))
 
     @user_app.command("list")
     def list_() -> None:
         """Every account: name, role, scope, whether it may log in."""
         found: list[dict] = []
-        _in_transaction(lambda session: found.extend(users.list_users(session=session)))
+        in_transaction(lambda session: found.extend(users.list_users(session=session)))
         for row in found:
             state = "active" if row["active"] else "disabled"
             typer.echo(f"{row['username']}\t{row['role']}\t{row['scope_code'] or '-'}\t{state}")
@@ -122,13 +106,13 @@ def register(app: typer.Typer) -> None:
     @user_app.command("disable")
     def disable(name: str = typer.Argument(..., help="login name")) -> None:
         """Stop an account from logging in; its sessions end at once."""
-        _in_transaction(lambda s: users.set_active(session=s, username=name, active=False))
+        in_transaction(lambda s: users.set_active(session=s, username=name, active=False))
         info(f"user {name} disabled; its tokens no longer work")
 
     @user_app.command("enable")
     def enable(name: str = typer.Argument(..., help="login name")) -> None:
         """Let a disabled account log in again."""
-        _in_transaction(lambda s: users.set_active(session=s, username=name, active=True))
+        in_transaction(lambda s: users.set_active(session=s, username=name, active=True))
         info(f"user {name} enabled")
 
     @user_app.command("reset-password")
@@ -140,7 +124,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Set a new password; the account's sessions end at once."""
         password_hash = hash_password(_new_password(from_stdin=password_stdin))
-        _in_transaction(
+        in_transaction(
             lambda s: users.reset_password(session=s, username=name, password_hash=password_hash)
         )
         info(f"password of {name} reset; its tokens no longer work")
@@ -148,7 +132,7 @@ def register(app: typer.Typer) -> None:
     @user_app.command("remove")
     def remove(name: str = typer.Argument(..., help="login name")) -> None:
         """Delete an account (its audit rows stay); its sessions end at once."""
-        _in_transaction(lambda s: users.remove_user(session=s, username=name))
+        in_transaction(lambda s: users.remove_user(session=s, username=name))
         info(f"user {name} removed")
 
     @user_app.command("set-role")
@@ -158,7 +142,7 @@ def register(app: typer.Typer) -> None:
         scope: str | None = typer.Option(None, help=SCOPE_HELP),
     ) -> None:
         """Give an account another role and scope; its sessions end at once."""
-        _in_transaction(
+        in_transaction(
             lambda s: users.set_role(session=s, username=name, role=role, scope_code=scope)
         )
         info(f"user {name} is now {role}" + (f", scope {scope}" if scope else ""))
