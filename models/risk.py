@@ -196,8 +196,9 @@ class RiskModel:
         """Fit on panel rows (feature columns; ``period``/``unit`` are ignored) and counts ``y``."""
         X = self._features(panel)
         y = np.asarray(y, dtype=np.float64)
-        weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+        weight = None if sample_weight is None else np.asarray(sample_weight, float)
         if self.zero_keep < 1.0:
+            weight = np.ones(len(y)) if weight is None else weight
             rng = np.random.default_rng(self.random_state)
             keep = (y > 0) | (rng.random(len(y)) < self.zero_keep)
             weight = np.where(y > 0, weight, weight / self.zero_keep)[keep]
@@ -212,6 +213,8 @@ class RiskModel:
             early_stopping=self.early_stopping,
             random_state=self.random_state,
         )
+        # No weights rather than unit weights: the trees come out the same, but given weights
+        # the binning takes a weighted percentile per threshold, a third of the fitting time.
         self.estimator_.fit(X, y, sample_weight=weight)
         self.feature_names_ = list(X.columns)
         self.reference_ = X.median(axis=0)

@@ -68,3 +68,15 @@ def test_factor_groups():
     assert factor_group("spring_festival") == "season"
     assert factor_group("lag4") == "recent_count"
     assert factor_group("lag52") == "long_run"
+
+
+def test_unit_weights_fit_the_same_trees_as_no_weights():
+    inputs = _synthetic_panel()
+    train, y = build_features(inputs, range(20, 69))
+    features = train.drop(columns=[c for c in ("period", "unit") if c in train.columns])
+    # at least one column is binned at percentiles (more distinct values than bins)
+    assert features.nunique().max() > 255
+    latest, _ = build_features(inputs, [69])
+    plain = RiskModel(max_iter=60, random_state=0).fit(train, y).predict(latest)
+    ones = RiskModel(max_iter=60, random_state=0).fit(train, y, np.ones(len(y))).predict(latest)
+    np.testing.assert_allclose(ones, plain, rtol=1e-9, atol=1e-12)
