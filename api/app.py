@@ -57,6 +57,7 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
         check_accounts(settings=settings, sessions=app.state.sessions)
+        app.state.login_throttle = LoginThrottle(app.state.engine)
         app.state.versions = VersionBoard(url).start()
         try:
             yield
@@ -73,7 +74,6 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.login_throttle = LoginThrottle()
     app.state.tile_cache = TileCache(max_bytes=settings.tile_cache_mb * 1024 * 1024)
     errors.install(app)
     for module in (

@@ -2,7 +2,8 @@
 
 - **Rate limits** count requests in a sliding window, per client address (read with
   :func:`api.ratelimit.client_address`: forwarded headers only from trusted proxies) and per
-  partner key. Counts live in memory, per server process, like the login throttle.
+  partner key. Counts live in the database (:mod:`geo.accounts.throttle_store`), shared by
+  every server process and machine, like the login throttle.
 - **Body size**: a public body larger than ``WANGGE_CITIZEN_MAX_BODY_BYTES`` is a 413 before
   it is parsed.
 - **Challenge**: a small sum in Chinese (“3 加 5 等于几？”), checked offline: the ticket is
@@ -14,7 +15,6 @@ Also the intake locator the public doors share with the staff intake (:func:`int
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import hmac
 import secrets
@@ -22,39 +22,45 @@ import threading
 import time
 
 from fastapi import HTTPException, Request
+from sqlalchemy import Engine
 
-from api.ratelimit import client_address
+from api.ratelimit import SWEEP_SECONDS, client_address, moment
+from geo.accounts import throttle_store
 
 CHALLENGE_SECONDS = 600
 _DIGITS = "零一二三四五六七八九十"
 
 
 class SlidingWindow:
-    """At most ``limit`` hits per ``seconds`` for each key; ``hit`` answers the wait."""
+    """At most ``limit`` hits per ``seconds`` for each key; ``hit`` answers the wait.
 
-    def __init__(self, *, clock=time.monotonic) -> None:
+    The hits are counted in the database that ``engine`` opens, so every server process
+    shares them. Keys idle for ``keep`` seconds are swept away (at most once a minute per
+    process), so no window may be longer than ``keep``.
+    """
+
+    def __init__(self, engine: Engine, *, clock=time.time, keep: float = 86_400.0) -> None:
+        self.engine = engine
+        self.keep = keep
         self._clock = clock
-        self._hits: dict[str, collections.deque[float]] = {}
-        self._lock = threading.Lock()
+        self._next_sweep = float("-inf")
 
     def hit(self, key: str, *, limit: int, seconds: float) -> float:
         """Count one hit for ``key``; return 0 when allowed, else the seconds to wait (the
         refused hit is not counted)."""
+        if not 0 < seconds <= self.keep:
+            raise ValueError(f"a rate window must last 0 < seconds <= {self.keep}, not {seconds}")
         now = self._clock()
-        with self._lock:
-            hits = self._hits.setdefault(key, collections.deque())
-            while hits and hits[0] <= now - seconds:
-                hits.popleft()
-            if len(hits) >= limit:
-                return max(1.0, hits[0] + seconds - now)
-            hits.append(now)
-            if len(self._hits) > 50_000:
-                self._forget(now - seconds)
+        with self.engine.begin() as conn:
+            answer = throttle_store.rate_hit(
+                conn, key=key, limit=limit, seconds=seconds, now=moment(now)
+            )
+            if now >= self._next_sweep:
+                self._next_sweep = now + SWEEP_SECONDS
+                throttle_store.forget_rate_keys(conn, before=moment(now - self.keep))
+        if answer.admitted:
             return 0.0
-
-    def _forget(self, before: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= before]:
-            del self._hits[key]
+        return max(1.0, answer.oldest.timestamp() + seconds - now)
 
 
 def too_many(wait: float) -> HTTPException:
@@ -70,7 +76,7 @@ def limiter(request: Request) -> SlidingWindow:
     """The app's sliding-window counter for the public doors (made on first use)."""
     window = getattr(request.app.state, "public_limits", None)
     if window is None:
-        window = request.app.state.public_limits = SlidingWindow()
+        window = request.app.state.public_limits = SlidingWindow(request.app.state.engine)
     return window
 
 

@@ -10,31 +10,38 @@ Per client (any account): after ``client_limit`` failures the address backs off 
 government NAT address, and one of them guessing must never lock the others out for long.
 
 A success clears the account's count. Counts are forgotten ``window`` seconds after their last
-failure. They are kept in memory, so the limits hold per server process (``wangge serve`` runs
-one).
+failure. They are kept in the database (:mod:`geo.accounts.throttle_store`), so every server
+process and machine counts together: ``wangge serve --workers N`` gives no more attempts than
+one process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
-import threading
 import time
-from dataclasses import dataclass
 
+from sqlalchemy import Engine
 from starlette.requests import Request
 
+from geo.accounts import throttle_store
+from geo.accounts.throttle_store import Failures
 
-@dataclass
-class _Failures:
-    count: int
-    last: float
+SWEEP_SECONDS = 60.0
+
+
+def moment(seconds: float) -> dt.datetime:
+    """The clock's reading (seconds since the epoch) as the UTC time the store keeps."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 class LoginThrottle:
-    """Exponential back-off on failed logins, per account and per client."""
+    """Exponential back-off on failed logins, per account and per client, counted in the
+    database that ``engine`` opens."""
 
     def __init__(
         self,
+        engine: Engine,
         *,
         account_limit: int = 5,
         client_limit: int = 30,
@@ -43,8 +50,9 @@ class LoginThrottle:
         account_cap: float = 900.0,
         client_cap: float = 60.0,
         window: float = 900.0,
-        clock=time.monotonic,
+        clock=time.time,
     ) -> None:
+        self.engine = engine
         self.account_limit = account_limit
         self.client_limit = client_limit
         self.account_wait = account_wait
@@ -53,64 +61,46 @@ class LoginThrottle:
         self.client_cap = client_cap
         self.window = window
         self._clock = clock
-        self._accounts: dict[str, _Failures] = {}
-        self._clients: dict[str, _Failures] = {}
-        self._lock = threading.Lock()
+        self._next_sweep = float("-inf")
 
-    def _wait(
-        self,
-        table: dict[str, _Failures],
-        key: str,
-        limit: int,
-        first: float,
-        cap: float,
-        now: float,
-    ) -> float:
-        failures = table.get(key)
-        if failures is None:
+    @staticmethod
+    def _wait(found: Failures | None, limit: int, first: float, cap: float, now: float) -> float:
+        if found is None or found.count < limit:
             return 0.0
-        if now - failures.last >= self.window:
-            del table[key]
-            return 0.0
-        if failures.count < limit:
-            return 0.0
-        backoff = min(cap, first * 2 ** (failures.count - limit))
-        return max(0.0, failures.last + backoff - now)
+        backoff = min(cap, first * 2 ** min(found.count - limit, 32))
+        return max(0.0, found.last.timestamp() + backoff - now)
 
     def retry_after(self, *, username: str, client: str) -> float:
         """Seconds to wait before this name may be tried from this client (0: now)."""
         now = self._clock()
-        with self._lock:
-            return max(
-                self._wait(
-                    self._accounts,
-                    username.lower(),
-                    self.account_limit,
-                    self.account_wait,
-                    self.account_cap,
-                    now,
-                ),
-                self._wait(
-                    self._clients, client, self.client_limit, self.client_wait, self.client_cap, now
-                ),
+        with self.engine.begin() as conn:
+            found = throttle_store.login_failures(
+                conn, account=username.lower(), client=client, now=moment(now), window=self.window
             )
+        return max(
+            self._wait(
+                found.get("account"), self.account_limit, self.account_wait, self.account_cap, now
+            ),
+            self._wait(
+                found.get("client"), self.client_limit, self.client_wait, self.client_cap, now
+            ),
+        )
 
     def failed(self, *, username: str, client: str) -> None:
         """Count one failed attempt against the account and the client."""
         now = self._clock()
-        with self._lock:
-            for table, key in ((self._accounts, username.lower()), (self._clients, client)):
-                failures = table.get(key)
-                if failures is None or now - failures.last >= self.window:
-                    table[key] = _Failures(count=1, last=now)
-                else:
-                    failures.count += 1
-                    failures.last = now
+        with self.engine.begin() as conn:
+            throttle_store.count_login_failure(
+                conn, account=username.lower(), client=client, now=moment(now), window=self.window
+            )
+            if now >= self._next_sweep:
+                self._next_sweep = now + SWEEP_SECONDS
+                throttle_store.forget_login_failures(conn, before=moment(now - self.window))
 
     def succeeded(self, *, username: str, client: str) -> None:
         """Forget the account's failures (the client's stay: a guesser may own an account)."""
-        with self._lock:
-            self._accounts.pop(username.lower(), None)
+        with self.engine.begin() as conn:
+            throttle_store.clear_account(conn, account=username.lower())
 
 
 def client_address(request: Request, trusted_proxies) -> str:

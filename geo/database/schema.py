@@ -457,4 +457,5 @@ from geo.database import (  # noqa: E402, F401
     schema_notifications,
     schema_redraw,
     schema_staff,
+    schema_throttle,
 )

@@ -3,6 +3,8 @@ account and per client, the client being the peer unless a configured proxy vouc
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from starlette.requests import Request
@@ -71,32 +73,46 @@ def test_forwarded_headers_count_only_from_configured_proxies():
         ApiSettings(secret_key="k" * 40, trusted_proxies="not-an-address")
 
 
-def test_account_back_off_grows_and_success_clears():
-    now = [0.0]
-    throttle = LoginThrottle(
-        account_limit=3, account_wait=1, client_limit=100, clock=lambda: now[0]
-    )
-    for client in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        throttle.failed(username="Li", client=client)
-    assert throttle.retry_after(username="li", client="10.0.0.9") == pytest.approx(1)
+def _throttle(engine, now: list[float], **policy) -> LoginThrottle:
+    return LoginThrottle(engine, clock=lambda: now[0], **policy)
+
+
+def test_account_back_off_grows_and_success_clears(engine):
+    now, tag = [0.0], uuid.uuid4().hex[:8]
+    throttle = _throttle(engine, now, account_limit=3, account_wait=1, client_limit=100)
+    name, clients = f"Li{tag}", [f"10.0.0.{n}-{tag}" for n in range(10)]
+    for client in clients[1:4]:
+        throttle.failed(username=name, client=client)
+    assert throttle.retry_after(username=name.lower(), client=clients[9]) == pytest.approx(1)
     now[0] = 1.0
-    throttle.failed(username="li", client="10.0.0.4")
-    assert throttle.retry_after(username="li", client="10.0.0.9") == pytest.approx(2)
-    assert throttle.retry_after(username="wang", client="10.0.0.4") == 0
-    throttle.succeeded(username="li", client="10.0.0.9")
-    assert throttle.retry_after(username="li", client="10.0.0.4") == 0
+    throttle.failed(username=name.lower(), client=clients[4])
+    assert throttle.retry_after(username=name.lower(), client=clients[9]) == pytest.approx(2)
+    assert throttle.retry_after(username=f"wang{tag}", client=clients[4]) == 0
+    throttle.succeeded(username=name.lower(), client=clients[9])
+    assert throttle.retry_after(username=name.lower(), client=clients[4]) == 0
 
 
-def test_one_address_never_locks_out_everyone_behind_it():
-    now = [0.0]
-    throttle = LoginThrottle(clock=lambda: now[0])
+def test_one_address_never_locks_out_everyone_behind_it(engine):
+    now, tag = [0.0], uuid.uuid4().hex[:8]
+    throttle = _throttle(engine, now)
+    nat, other = f"10.0.0.1-{tag}", f"10.0.0.2-{tag}"
     for attempt in range(200):
-        throttle.failed(username=f"guess{attempt}", client="10.0.0.1")
-    wait = throttle.retry_after(username="colleague", client="10.0.0.1")
+        throttle.failed(username=f"guess{attempt}-{tag}", client=nat)
+    wait = throttle.retry_after(username=f"colleague{tag}", client=nat)
     assert 0 < wait <= throttle.client_cap
     now[0] += wait
-    assert throttle.retry_after(username="colleague", client="10.0.0.1") == 0
-    assert throttle.retry_after(username="colleague", client="10.0.0.2") == 0
+    assert throttle.retry_after(username=f"colleague{tag}", client=nat) == 0
+    assert throttle.retry_after(username=f"colleague{tag}", client=other) == 0
+
+
+def test_counts_are_forgotten_after_the_window(engine):
+    now, tag = [0.0], uuid.uuid4().hex[:8]
+    throttle = _throttle(engine, now, account_limit=2, account_wait=600, window=900)
+    for _ in range(3):
+        throttle.failed(username=f"zhao{tag}", client=f"c-{tag}")
+    assert throttle.retry_after(username=f"zhao{tag}", client=f"c-{tag}") > 0
+    now[0] = 900.0
+    assert throttle.retry_after(username=f"zhao{tag}", client=f"c-{tag}") == 0
 
 
 def _login(http, username, password, address):
@@ -107,8 +123,8 @@ def _login(http, username, password, address):
     )
 
 
-def test_spoofed_forwarded_for_does_not_escape_the_throttle(demo_url, demo_users, start_server):
-    user = demo_users["township"]
+def test_spoofed_forwarded_for_does_not_escape_the_throttle(demo_url, role_users, start_server):
+    user = role_users(demo_url)["township"]  # its own account: the lock-out is shared
     with httpx.Client(base_url=start_server(demo_url), timeout=60) as http:
         for attempt in range(5):
             answer = _login(http, user.username, "wrong-password", f"198.51.100.{attempt}")
@@ -117,9 +133,10 @@ def test_spoofed_forwarded_for_does_not_escape_the_throttle(demo_url, demo_users
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
 
 
-def test_failures_from_one_address_do_not_lock_another_account(demo_url, demo_users, start_server):
+def test_failures_from_one_address_do_not_lock_another_account(demo_url, role_users, start_server):
     settings = ApiSettings(trusted_proxies="127.0.0.1")
-    victim, colleague = demo_users["partner"], demo_users["viewer"]
+    accounts = role_users(demo_url)
+    victim, colleague = accounts["partner"], accounts["viewer"]
     with httpx.Client(base_url=start_server(demo_url, settings=settings), timeout=60) as http:
         for _ in range(6):
             assert _login(http, victim.username, "wrong", "10.1.1.1").status_code in (401, 429)

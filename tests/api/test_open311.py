@@ -12,6 +12,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.settings import ApiSettings
 from geo.database.engine import make_engine
 from tests.conftest import LiveServer
 
@@ -27,9 +28,12 @@ REQUEST_FIELDS = {
 class GeoReportClient:
     """A GeoReport v2 client as the spec describes the calls."""
 
-    def __init__(self, endpoint: str, api_key: str | None = None) -> None:
+    def __init__(
+        self, endpoint: str, api_key: str | None = None, headers: dict | None = None
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.api_key = api_key
+        self.headers = headers or {}
 
     def services(self, fmt: str = "json") -> httpx.Response:
         return httpx.get(f"{self.endpoint}/services.{fmt}", timeout=120)
@@ -39,6 +43,7 @@ class GeoReportClient:
         return httpx.post(
             f"{self.endpoint}/requests.{fmt}",
             data={k: v for k, v in data.items() if v is not None},
+            headers=self.headers,
             timeout=120,
         )
 
@@ -189,9 +194,15 @@ def test_a_revoked_key_stops_at_once(open311_url, endpoint, spot):
 
 def test_posts_are_limited_per_key(open311_url, spot, start_server, monkeypatch):
     monkeypatch.setenv("WANGGE_CITIZEN_KEY_POSTS_PER_HOUR", "1")
-    base = start_server(open311_url)
-    partner = GeoReportClient(base + "/open311/v2", issue_key(open311_url, "busy_partner"))
+    # counts are shared by every server on the database: each post comes from an address of
+    # its own (through a trusted proxy), so only the key's count can refuse the second
+    base = start_server(open311_url, settings=ApiSettings(trusted_proxies="127.0.0.1"))
+    key = issue_key(open311_url, "busy_partner")
+    office, branch = (
+        GeoReportClient(base + "/open311/v2", key, headers={"X-Forwarded-For": address})
+        for address in ("198.51.100.31", "198.51.100.32")
+    )
     fields = {"service_code": "other", "lat": spot.lat, "long": spot.lon, "description": "第一条"}
-    assert partner.post(**fields).status_code in (200, 201)
-    limited = partner.post(**fields)
+    assert office.post(**fields).status_code in (200, 201)
+    limited = branch.post(**fields)
     assert limited.status_code == 429 and limited.json()[0]["code"] == 429
