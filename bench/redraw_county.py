@@ -19,7 +19,7 @@ import numpy as np
 
 from geo.redraw.cells import geoms_to_metric
 from geo.redraw.frames import inputs_from_frames
-from geo.redraw.shapes import settlements_split, thinnest_strip
+from geo.redraw.shapes import MIN_STRIP_WIDTH_M, settlements_split, thinnest_strip
 from geo.redraw.village import RedrawParams, current_metrics, propose_village
 
 
@@ -33,13 +33,19 @@ def frame_targets(county) -> dict[str, float]:
     return out
 
 
-def shape_figures(village, plan, geoms, unit_grid) -> dict:
-    """Thinnest strip per grid and settlements split for one labelling of one village."""
+def shape_figures(village, plan, geoms, unit_grid, grids=None) -> dict:
+    """Thinnest strip per grid and settlements split for one labelling of one village; with
+    ``grids`` (the proposal's), which thin strips the repair reports as forced, and why."""
     cells = plan.cells
     village_m = geoms_to_metric(np.array([cells.village]), cells.epsg)[0]
     strips = [thinnest_strip(g, village_m) for g in geoms_to_metric(geoms, cells.epsg)]
     split, forced = settlements_split(plan.settlement, unit_grid, cells.weight, plan.target)
-    return {"strips": strips, "split": split, "forced": forced}
+    reasons = []
+    for strip, grid in zip(strips, grids or [], strict=False):
+        notes = [e for e in grid.get("shape_exceptions", []) if e["rule"] == "min_width"]
+        if strip < MIN_STRIP_WIDTH_M and notes:
+            reasons.append(notes[0]["reason"])
+    return {"strips": strips, "split": split, "forced": forced, "thin_forced": reasons}
 
 
 def summarise(name: str, rows: list[dict], tolerance: float, total: float) -> None:
@@ -48,9 +54,15 @@ def summarise(name: str, rows: list[dict], tolerance: float, total: float) -> No
     dev = np.concatenate([r["dev"] for r in rows])
     strips = np.concatenate([r["strips"] for r in rows])
     moved = sum(r["moved"] for r in rows)
+    thin_forced = [x for r in rows for x in r.get("thin_forced", [])]
+    forced_note = ""
+    if thin_forced:
+        why = ", ".join(f"{k} {thin_forced.count(k)}" for k in sorted(set(thin_forced)))
+        forced_note = f", forced {len(thin_forced)}: {why}"
     print(
         f"{name:10} grids {len(pp):4}  PP mean {pp.mean():.3f} min {pp.min():.3f}  "
-        f"thinnest {strips.min():5.0f} m (grids < 100 m: {(strips < 100).sum():3})  "
+        f"thinnest {strips.min():5.0f} m (grids < {MIN_STRIP_WIDTH_M:.0f} m: "
+        f"{(strips < MIN_STRIP_WIDTH_M).sum():3}{forced_note})  "
         f"settlements split {sum(r['split'] for r in rows):3} "
         f"(forced {sum(r['forced'] for r in rows):3})  "
         f"within ±{tolerance:.0%} {(np.abs(dev) <= tolerance + 1e-9).mean():.1%}  "
@@ -102,7 +114,7 @@ def main() -> None:
                 "pp": m["polsby_popper"],
                 "dev": m["deviation"],
                 "moved": m["households_moved"],
-                **shape_figures(village, plan, geoms, plan.unit_grid),
+                **shape_figures(village, plan, geoms, plan.unit_grid, plan.grids),
             }
         )
         cur = current_metrics(village, plan, target=target)

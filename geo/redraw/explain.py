@@ -1,5 +1,7 @@
 """A plan in a few Chinese sentences: what it keeps, splits, merges and opens, how many
-households change grid, and its three worst deviations with the reason for each."""
+households change grid, its three worst deviations with the reason for each, and the shape
+rules it leaves broken (strips thinner than the minimum, settlements split that a grid could
+hold) with the reason for each."""
 
 from __future__ import annotations
 
@@ -18,6 +20,37 @@ def _reason(village: dict, households: float, target: float, tolerance: float) -
             f"{tolerance:.0%}内 (no grid count fits the target)"
         )
     return f"{name}的聚居点不可拆分或地形所限 (settlements kept whole)"
+
+
+# Why the shape repair (geo/redraw/repair.py) left a rule broken, in Chinese with English beside.
+SHAPE_REASONS = {
+    "village": "村域本身在此过窄 (the village itself is narrow there)",
+    "balance": "调整会使网格户数超出允许范围 (no move keeps the grids in band)",
+    "connected": "调整会使网格不连通 (any move cuts a grid in two)",
+    "settlement": "调整会拆分聚居点 (any move splits a settlement)",
+    "cell": "单个地址的单元本身狭长 (the units' own cells are narrow there)",
+    "strip": "合并会产生过窄的狭长部分 (rejoining leaves a thin strip)",
+}
+# Shape exceptions named one by one in the summary; the rest are counted.
+SHAPE_LISTED = 5
+
+
+def shape_exceptions(villages: list[dict]) -> list[str]:
+    """One Chinese phrase per shape rule a plan leaves broken, from the ``shape_exceptions`` of
+    its grids (``rule`` min_width or settlement, ``reason``, for a settlement its ``grids`` and
+    ``households``)."""
+    out = []
+    for v in villages:
+        names = {g["code"]: g.get("name") or g["code"] for g in v["grids"]}
+        for g in v["grids"]:
+            for e in g.get("shape_exceptions", []):
+                why = SHAPE_REASONS.get(e["reason"], e["reason"])
+                if e["rule"] == "min_width":
+                    out.append(f"{names[g['code']]}有宽不足100米的狭长部分，{why}")
+                else:
+                    held = "、".join(names.get(c, c) for c in e.get("grids", []))
+                    out.append(f"一个{e.get('households', '')}户的聚居点分属{held}，{why}")
+    return out
 
 
 def worst_deviations(villages: list[dict], tolerance: float, top: int = 3) -> list[dict]:
@@ -69,4 +102,9 @@ def plan_summary(total: dict, villages: list[dict], tolerance: float) -> str:
         parts.append(f"偏差最大：{listed}。")
     else:
         parts.append("所有网格均在允许偏差内。")
+    shapes = shape_exceptions(villages)
+    if shapes:
+        listed = "；".join(shapes[:SHAPE_LISTED])
+        more = f"；另有{len(shapes) - SHAPE_LISTED}处" if len(shapes) > SHAPE_LISTED else ""
+        parts.append(f"形状例外{len(shapes)}处：{listed}{more}。")
     return "".join(parts)

@@ -22,6 +22,7 @@ from geo.redraw.groups import GroupRule, majority_label
 from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
 from geo.redraw.regions import UNASSIGNED
+from geo.redraw.repair import ShapeRepair, repair_shapes
 from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes
 from geo.redraw.shapes import settlements
 
@@ -37,6 +38,7 @@ class RedrawParams:
     metres_per_household: float = METRES_PER_HOUSEHOLD
     pp_per_household: float = PP_PER_HOUSEHOLD
     reshape: bool = True
+    repair_shapes: bool = True
 
 
 @dataclass
@@ -216,12 +218,24 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     if part is None:
         part, blocks = _partition_blocks(cells, initial, k=k, lo=lo, hi=hi, params=params)
     unit_labels = part.labels[blocks.block_of_unit]
+    repaired = None
+    if params.repair_shapes:
+        repaired = repair_shapes(
+            cells=cells,
+            labels=unit_labels,
+            initial=initial,
+            settlement=settlement,
+            lo=lo,
+            hi=hi,
+            limit=params.target,
+        )
+        unit_labels = repaired.labels
 
     code_of, parent_of = _codes_by_matching(village, cells, unit_labels, codes)
     regions = sorted(code_of, key=code_of.get)
     index_of = {r: i for i, r in enumerate(regions)}
     unit_grid = np.array([index_of[int(r)] for r in unit_labels], dtype=np.int64)
-    return assemble_village(
+    plan = assemble_village(
         village=village,
         params=params,
         cells=cells,
@@ -234,6 +248,28 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
         settlement=settlement,
         unbalanced=len(part.unbalanced),
     )
+    if repaired is not None:
+        _note_exceptions(plan, repaired, code_of, cells.weight)
+    return plan
+
+
+def _note_exceptions(
+    plan: VillagePlan, repaired: ShapeRepair, code_of: dict[int, str], weight: np.ndarray
+) -> None:
+    """Name on each grid the shape rules the repair had to leave broken, and count them."""
+    by_code = {g["code"]: g for g in plan.grids}
+    for r, reason in repaired.thin.items():
+        by_code[code_of[r]].setdefault("shape_exceptions", []).append(
+            {"rule": "min_width", "reason": reason}
+        )
+    for s, (grids, reason) in repaired.split.items():
+        load = float(weight[plan.settlement == s].sum())
+        codes = sorted(code_of[r] for r in grids)
+        by_code[codes[0]].setdefault("shape_exceptions", []).append(
+            {"rule": "settlement", "reason": reason, "grids": codes, "households": round(load)}
+        )
+    plan.metrics["thin_strips_forced"] = len(repaired.thin)
+    plan.metrics["settlements_split_left"] = len(repaired.split)
 
 
 def address_grid_of(cells: VillageCells, unit_grid: np.ndarray, grids: list[dict]) -> np.ndarray:
