@@ -8,7 +8,9 @@
   it is parsed.
 - **Challenge**: a small sum in Chinese (“3 加 5 等于几？”), checked offline: the ticket is
   ``nonce.expiry.HMAC(secret, nonce, expiry, answer)``, so the server keeps no state but the
-  nonces already used; each ticket is good for one try within ten minutes.
+  nonces already tried; each ticket is good for one try within ten minutes. The tried nonces
+  live in the database (:mod:`geo.citizens.challenge_store`), so the one try holds for every
+  server process and machine, not once per process.
 
 Also the intake locator the public doors share with the staff intake (:func:`intake_locator`).
 """
@@ -18,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
 
 from fastapi import HTTPException, Request
@@ -26,8 +27,11 @@ from sqlalchemy import Engine
 
 from api.ratelimit import SWEEP_SECONDS, client_address, moment
 from geo.accounts import throttle_store
+from geo.citizens import challenge_store
 
 CHALLENGE_SECONDS = 600
+# how far the clocks of the machines sharing a database may differ
+CLOCK_SLACK_SECONDS = 60
 _DIGITS = "零一二三四五六七八九十"
 
 
@@ -115,11 +119,11 @@ async def check_body_size(request: Request, max_bytes: int) -> None:
 class Challenge:
     """Issue and check the offline sum challenge (module docstring)."""
 
-    def __init__(self, secret: str, *, clock=time.time) -> None:
+    def __init__(self, secret: str, engine: Engine, *, clock=time.time) -> None:
         self._key = hashlib.sha256(("citizen-challenge:" + secret).encode()).digest()
+        self.engine = engine
         self._clock = clock
-        self._used: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._next_sweep = float("-inf")
 
     def _sign(self, nonce: str, expiry: int, answer: int) -> str:
         message = f"{nonce}.{expiry}.{answer}".encode()
@@ -150,21 +154,24 @@ class Challenge:
         now = self._clock()
         if expiry < now:
             return False
-        with self._lock:
-            if nonce in self._used:
-                return False
-            self._used[nonce] = expiry
-            if len(self._used) > 100_000:
-                self._used = {n: e for n, e in self._used.items() if e >= now}
-        return hmac.compare_digest(signature, self._sign(nonce, expiry, given))
+        if expiry > now + CHALLENGE_SECONDS + CLOCK_SLACK_SECONDS:
+            return False  # no ticket is issued for that long: forged, and not worth storing
+        with self.engine.begin() as conn:
+            first = challenge_store.spend(conn, nonce=nonce, expires_at=moment(expiry))
+            if now >= self._next_sweep:
+                self._next_sweep = now + SWEEP_SECONDS
+                # kept a little past expiry for machines whose clock runs behind
+                challenge_store.forget_expired(conn, before=moment(now - CLOCK_SLACK_SECONDS))
+        return first and hmac.compare_digest(signature, self._sign(nonce, expiry, given))
 
 
 def challenge(request: Request) -> Challenge:
-    """The app's challenge (keyed by the instance's secret; made on first use)."""
+    """The app's challenge (keyed by the instance's secret, tickets spent in the app's
+    database; made on first use)."""
     found = getattr(request.app.state, "citizen_challenge", None)
     if found is None:
         found = request.app.state.citizen_challenge = Challenge(
-            request.app.state.settings.secret_key
+            request.app.state.settings.secret_key, request.app.state.engine
         )
     return found
 

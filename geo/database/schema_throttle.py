@@ -1,8 +1,9 @@
-"""Shared counters of the login throttle and the public rate limits (UNLOGGED tables).
+"""Shared counters of the login throttle and the public rate limits, and the citizens'
+challenge tickets already used (UNLOGGED tables).
 
-Written only through :mod:`geo.accounts.throttle_store` (one atomic statement per check);
-declared here so that the schema tests and autogenerate know them. Migration
-``0021_shared_throttle`` explains the columns.
+Written only through :mod:`geo.accounts.throttle_store` and :mod:`geo.citizens.challenge_store`
+(one atomic statement per check); declared here so that the schema tests and autogenerate know
+them. Migrations ``0021_shared_throttle`` and ``0022_used_challenge`` explain the columns.
 """
 
 from __future__ import annotations
@@ -43,3 +44,13 @@ class RateWindow(Base):
     hits: Mapped[list[dt.datetime]] = mapped_column(ARRAY(DateTime(timezone=True)))
     admitted: Mapped[bool] = mapped_column(Boolean)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UsedChallenge(Base):
+    """A citizens' challenge ticket already tried (its nonce), kept until the ticket expires."""
+
+    __tablename__ = "used_challenge"
+    __table_args__ = (Index("used_challenge_expired", "expires_at"), {"prefixes": ["UNLOGGED"]})
+
+    nonce: Mapped[str] = mapped_column(Text, primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
