@@ -33,7 +33,9 @@ from itertools import pairwise
 
 import numpy as np
 
+from geo.redraw.balance import flow_balance
 from geo.redraw.compact import METRES_PER_HOUSEHOLD, send_home, tighten
+from geo.redraw.recount import merge_cheapest, split_cheapest
 from geo.redraw.regions import UNASSIGNED, RegionState, fill_unassigned, make_contiguous
 from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes, reshape_pairs
 
@@ -241,6 +243,7 @@ def repair_partition(
     metres_per_household: float = METRES_PER_HOUSEHOLD,
     shapes: UnitShapes | None = None,
     pp_per_household: float = PP_PER_HOUSEHOLD,
+    fewest_moved: bool = False,
 ) -> Partition:
     """Repair ``initial`` (region per unit, ``-1`` = none) into ``n_regions`` balanced regions.
 
@@ -248,7 +251,11 @@ def repair_partition(
     wherever the search could reach that, and differ from ``initial`` as little as it could
     manage. With no initial labels at all the start is a weighted k-means of ``xy``. With
     ``shared_m`` (boundary metres between neighbours) the balanced regions are tightened
-    (:func:`geo.redraw.compact.tighten`).
+    (:func:`geo.redraw.compact.tighten`). With ``fewest_moved`` a changing count of regions
+    tries several splits and merges and keeps the one that moves fewest households
+    (:mod:`geo.redraw.recount`), and the balance follows a min-cost flow of households between
+    neighbouring regions (:mod:`geo.redraw.balance`) before the chain search repairs what is
+    left; without it the heaviest region is split, the lightest merged, and chains balance.
     """
     weights = np.asarray(weights, dtype=float)
     initial = np.asarray(initial, dtype=np.int64)
@@ -262,11 +269,19 @@ def repair_partition(
         original = initial.copy()
     state = RegionState(labels.copy(), weights, neighbours, xy, original)
     make_contiguous(state)
-    while len(state.members) > n_regions:
-        _merge_lightest(state)
     mean = weights.sum() / n_regions if weights.sum() > 0 else 1.0
+    while len(state.members) > n_regions:
+        if fewest_moved:
+            state = merge_cheapest(state, lo, hi)
+        else:
+            _merge_lightest(state)
     while len(state.members) < n_regions:
-        _split_heaviest(state, mean)
+        if fewest_moved:
+            state = split_cheapest(state, lo, hi)
+        else:
+            _split_heaviest(state, mean)
+    if fewest_moved:
+        flow_balance(state, lo, hi, shapes)
     unbalanced = _balance(state, lo, hi, max_rounds=30 * n_regions + 50)
     for _ in range(3):
         # A region left short in a pocket no transfer can reach (its neighbours would fall

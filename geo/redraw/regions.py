@@ -36,6 +36,17 @@ class RegionState:
             np.int64
         )
 
+    def copy(self) -> RegionState:
+        """An independent copy (labels, members, loads, parents), sharing the graph."""
+        other = object.__new__(RegionState)
+        other.__dict__.update(self.__dict__)
+        other.labels = self.labels.copy()
+        other.members = {r: set(m) for r, m in self.members.items()}
+        other.load = dict(self.load)
+        other.parent = dict(self.parent)
+        other.merged = dict(self.merged)
+        return other
+
     def move(self, u: int, to: int) -> None:
         src = int(self.labels[u])
         self.members[src].discard(u)
