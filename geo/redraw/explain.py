@@ -8,8 +8,19 @@ from __future__ import annotations
 import math
 
 
-def _reason(village: dict, households: float, target: float, tolerance: float) -> str:
+# Why a shape rule took a grid out of the band, in Chinese with English beside.
+BAND_REASONS = {
+    "settlement": "居民点不可拆分 (settlements are kept whole)",
+    "min_width": "网格不得有宽不足100米的狭长部分 (no strip thinner than 100 m)",
+}
+
+
+def _reason(
+    village: dict, households: float, target: float, tolerance: float, grid: dict | None = None
+) -> str:
     name = village.get("name") or village["code"]
+    if grid is not None and grid.get("band_exception") in BAND_REASONS:
+        return BAND_REASONS[grid["band_exception"]]
     total = round(sum(village["households_list"]))
     if not village.get("balance_feasible", True):
         if total < target * (1 - tolerance):
@@ -53,6 +64,23 @@ def shape_exceptions(villages: list[dict]) -> list[str]:
     return out
 
 
+def band_exceptions(villages: list[dict], tolerance: float) -> list[str]:
+    """One Chinese phrase per shape rule that took grids out of the band: the grids (named up to
+    ``SHAPE_LISTED``) whose ``band_exception`` names the rule."""
+    by_rule: dict[str, list[str]] = {}
+    for v in villages:
+        for g in v["grids"]:
+            rule = g.get("band_exception")
+            if rule in BAND_REASONS:
+                by_rule.setdefault(rule, []).append(g.get("name") or g["code"])
+    out = []
+    for rule in sorted(by_rule):
+        names = by_rule[rule]
+        listed = "、".join(names[:SHAPE_LISTED]) + ("等" if len(names) > SHAPE_LISTED else "")
+        out.append(f"{len(names)}个网格超出±{tolerance:.0%}：{BAND_REASONS[rule]}（{listed}）")
+    return out
+
+
 def worst_deviations(villages: list[dict], tolerance: float, top: int = 3) -> list[dict]:
     """The ``top`` grids furthest from their target: name, households, deviation, reason.
 
@@ -76,7 +104,7 @@ def worst_deviations(villages: list[dict], tolerance: float, top: int = 3) -> li
                 "name": g.get("name") or g["code"],
                 "households": g["households"],
                 "deviation": round(deviation, 4),
-                "reason": _reason(village, g["households"], target, tolerance),
+                "reason": _reason(village, g["households"], target, tolerance, g),
             }
         )
     return out
@@ -91,7 +119,13 @@ def plan_summary(total: dict, villages: list[dict], tolerance: float) -> str:
         f"个，拆分{total.get('grids_split', 0)}个，合并{total.get('grids_merged', 0)}个，"
         f"新增{total.get('grids_new', 0)}个；调整{moved}户（{share:.1%}）。",
         f"{math.floor(total.get('grids_within_tolerance_share', 0) * 100)}%的网格户数在目标±"
-        f"{tolerance:.0%}内。",
+        f"{tolerance:.0%}内"
+        + (
+            f"（不计形状规则所限的{total['grids_out_of_band_by_shape']}个网格为"
+            f"{math.floor(total.get('grids_within_tolerance_share_allowed', 0) * 100)}%）。"
+            if total.get("grids_out_of_band_by_shape")
+            else "。"
+        ),
     ]
     worst = worst_deviations(villages, tolerance)
     if worst:
@@ -102,6 +136,9 @@ def plan_summary(total: dict, villages: list[dict], tolerance: float) -> str:
         parts.append(f"偏差最大：{listed}。")
     else:
         parts.append("所有网格均在允许偏差内。")
+    pushed = band_exceptions(villages, tolerance)
+    if pushed:
+        parts.append("；".join(pushed) + "。")
     shapes = shape_exceptions(villages)
     if shapes:
         listed = "；".join(shapes[:SHAPE_LISTED])

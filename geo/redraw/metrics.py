@@ -128,8 +128,20 @@ def combine(per_village: list[dict], *, target_of: list[float]) -> dict:
     }
     tolerance = per_village[0].get("tolerance") if per_village else None
     if tolerance is not None and len(deviation):
-        out["grids_within_tolerance_share"] = round(
-            float((np.abs(deviation) <= tolerance + 1e-9).mean()), 4
+        within = np.abs(deviation) <= tolerance + 1e-9
+        out["grids_within_tolerance_share"] = round(float(within.mean()), 4)
+        # Grids the shape rules (whole settlements, minimum width) took out of the band are
+        # where the village does not allow the band; the share over the others.
+        pushed = np.concatenate(
+            [
+                np.asarray(m.get("out_of_band_by_shape") or [False] * len(m["deviation"]), bool)
+                for m in per_village
+            ]
+        )
+        out["grids_out_of_band_by_shape"] = int(pushed.sum())
+        allowed = ~pushed
+        out["grids_within_tolerance_share_allowed"] = round(
+            float(within[allowed].mean()) if allowed.any() else 1.0, 4
         )
     for key in (
         "households_moved",

@@ -44,12 +44,15 @@ class ShapeRepair:
     """The repaired labels and what could not be repaired.
 
     ``thin``: per grid label left with a thin strip, the reason. ``split``: per settlement that
-    fits a grid but stays split, ``(grids, reason)``. ``moved``: units that changed grid."""
+    fits a grid but stays split, ``(grids, reason)``. ``moved``: units that changed grid.
+    ``pushed``: per grid label the shape rules took out of the band (or further out of it),
+    the rule (``settlement`` or ``min_width``)."""
 
     labels: np.ndarray
     thin: dict[int, str] = field(default_factory=dict)
     split: dict[int, tuple[list[int], str]] = field(default_factory=dict)
     moved: int = 0
+    pushed: dict[int, str] = field(default_factory=dict)
 
 
 class _Village:
@@ -81,6 +84,8 @@ class _Village:
         self.village_loss = {w: village_loss(self.village_m, w) for w in self.widths}
         self._pieces: dict[int, list] = {}
         self.notes: dict[int, set[str]] = {}
+        # Per grid, the last rule whose move took it further out of the band.
+        self.pushed: dict[int, str] = {}
 
     # --- geometry -------------------------------------------------------------------------
     def pieces(self, r: int) -> list:
@@ -131,6 +136,24 @@ class _Village:
     # --- moves ----------------------------------------------------------------------------
     def _dist(self, load: float) -> float:
         return max(self.lo - load, 0.0, load - self.hi)
+
+    def excess(self, delta: dict[int, float] | None = None) -> float:
+        """The village's worst distance (households) of a grid's load outside the band, were
+        the loads changed by ``delta``."""
+        load, delta = self.state.load, delta or {}
+        return max((self._dist(load[r] + delta.get(r, 0.0)) for r in self.state.members), default=0)
+
+    def spread(self, delta: dict[int, float] | None = None) -> float:
+        """The village's worst distance of a grid's load from the middle of the band."""
+        load, delta, mid = self.state.load, delta or {}, (self.lo + self.hi) / 2
+        return max((abs(load[r] + delta.get(r, 0.0) - mid) for r in self.state.members), default=0)
+
+    def note_pushed(self, delta: dict[int, float], rule: str) -> None:
+        """Remember ``rule`` on the grids that ``delta`` takes further out of the band."""
+        load = self.state.load
+        for r, d in delta.items():
+            if self._dist(load[r] + d) > self._dist(load[r]) + 1e-9:
+                self.pushed[r] = rule
 
     def loads_ok(self, delta: dict[int, float]) -> bool:
         """Whether changing loads by ``delta`` keeps each grid in the band or brings it closer."""
@@ -195,15 +218,22 @@ class _Village:
         out = {int(labels[v]) for u in units for v in self.state.nb[u].tolist()}
         return out - own
 
-    def rebalance(self, moves: dict[int, int], prefer: int | None = None) -> dict[int, int] | None:
+    def rebalance(
+        self, moves: dict[int, int], prefer: int | None = None, relaxed: bool = False
+    ) -> dict[int, int] | None:
         """``moves`` plus blocks exchanged between neighbouring grids until every grid's load is
         acceptable again (:meth:`loads_ok`), the moved units staying where ``moves`` put them;
-        ``None`` when no such blocks are found. Blocks to or from ``prefer`` come first."""
+        ``None`` when no such blocks are found. Blocks to or from ``prefer`` come first.
+        ``relaxed``: when the band cannot be kept, the exchanges that bring the village's worst
+        excess (:meth:`excess`) lowest instead, never ``None``."""
         plan = dict(moves)
         frozen = set(moves)
         load = self.state.load
+        best_relaxed = (self.excess(self._delta(plan)), plan)
         for _ in range(MAX_EXCHANGE):
             delta = self._delta(plan)
+            if relaxed and self.excess(delta) < best_relaxed[0] - 1e-9:
+                best_relaxed = (self.excess(delta), plan)
             bad = [g for g, d in delta.items() if self._dist(load[g] + d) > self._dist(load[g])]
             if not bad:
                 return plan
@@ -219,7 +249,11 @@ class _Village:
                         continue
                     trial = {**plan, **{u: dst for u in block}}
                     d = self._delta(trial)
-                    if self._dist(load[h] + d.get(h, 0.0)) > self._dist(load[h]) + 1e-9:
+                    h_after = self._dist(load[h] + d.get(h, 0.0))
+                    if relaxed:
+                        if max(h_after, self._dist(load[g] + d.get(g, 0.0))) >= self._dist(now):
+                            continue
+                    elif h_after > self._dist(load[h]) + 1e-9:
                         continue
                     w = float(self.state.w[list(block)].sum())
                     home = sum(self.state.w[u] for u in block if self.state.orig[u] == dst)
@@ -229,9 +263,13 @@ class _Village:
                     if self.connected_after(trial):
                         best = (key, trial)
             if best is None:
-                return None
+                return best_relaxed[1] if relaxed else None
             plan = best[1]
-        return plan if self.loads_ok(self._delta(plan)) else None
+        if self.loads_ok(self._delta(plan)):
+            return plan
+        if relaxed and self.excess(self._delta(plan)) < best_relaxed[0] - 1e-9:
+            return plan
+        return best_relaxed[1] if relaxed else None
 
     def _grids_touching(self, plan: dict[int, int], grid: int) -> set[int]:
         labels = self.state.labels
@@ -289,6 +327,7 @@ def repair_shapes(
     (the target), ``initial`` each unit's current grid (moves home are preferred)."""
     village = _Village(cells, labels, initial, settlement, lo, hi, limit)
     start = village.state.labels.copy()
+    start_load = dict(village.state.load)
     split: dict[int, tuple[list[int], str]] = {}
     for _ in range(MAX_ROUNDS):
         joined, split = rejoin_settlements(village)
@@ -301,4 +340,10 @@ def repair_shapes(
         thin=thin_exceptions(village),
         split=split,
         moved=int((village.state.labels != start).sum()),
+        pushed={
+            r: rule
+            for r, rule in village.pushed.items()
+            if r in village.state.members
+            and village._dist(village.state.load[r]) > village._dist(start_load.get(r, 0.0)) + 1e-9
+        },
     )

@@ -14,7 +14,6 @@ REASON_BALANCE = "balance"  # every move that would fix it leaves a grid outside
 REASON_CONNECTED = "connected"  # every move that would fix it cuts a grid in two
 REASON_SETTLEMENT = "settlement"  # every move that would fix it splits a settlement
 REASON_CELL = "cell"  # no move of whole units removes it: the units' own cells are narrow there
-REASON_STRIP = "strip"  # rejoining would leave a grid with a strip thinner than the minimum
 
 # Thin area (m²) a strip move must remove, net over both grids, to count as helping.
 MIN_GAIN_M2 = 1.0
@@ -22,6 +21,12 @@ MIN_GAIN_M2 = 1.0
 VILLAGE_TOUCH_M = 2.0
 # Strip moves tried per grid and round.
 MAX_STRIP_MOVES = 6
+# Units touching a thin piece tried one by one.
+MAX_SINGLE = 12
+
+# The rules that may take a grid out of the band (the summary names them).
+RULE_SETTLEMENT = "settlement"
+RULE_MIN_WIDTH = "min_width"
 
 
 def _moved_delta(village, moves: dict[int, int]) -> float:
@@ -39,9 +44,11 @@ def _thin_count(village, grids) -> int:
 
 
 def rejoin_settlements(village) -> tuple[bool, dict[int, tuple[list[int], str]]]:
-    """Move every split settlement that fits a grid whole into one grid where the band,
-    contiguity and the strip rule allow; ``(changed, {settlement: (grids, reason)})`` for those
-    left split."""
+    """Move every split settlement that fits a grid whole into one grid; ``(changed,
+    {settlement: (grids, reason)})`` for those left split (only when every way cuts a grid in
+    two). The band gives way: among the ways (into each grid holding part of it or touching it,
+    with exchanges), the one leaving no new thin strip, then the smallest worst excess over the
+    band in the village, then fewest households moved."""
     state = village.state
     changed = False
     left: dict[int, tuple[list[int], str]] = {}
@@ -57,45 +64,36 @@ def rejoin_settlements(village) -> tuple[bool, dict[int, tuple[list[int], str]]]
             continue
         receivers = sorted(parts, key=lambda r: (-parts[r], r))
         receivers += sorted(village.neighbours_of(units) - set(parts))
-        options = []
-        for r in receivers:
-            moves = {u: r for u in units if int(state.labels[u]) != r}
-            options.append((_moved_delta(village, moves), receivers.index(r), r, moves))
-        options.sort(key=lambda o: o[:2])
-        reasons = []
-        for _, _, r, moves in options:
-            reason = _try_rejoin(village, moves, r, parts)
-            if reason is None:
-                changed = True
-                break
-            reasons.append(reason)
-        else:
-            left[s] = (sorted(parts), _first_reason(reasons))
+        best = None
+        for i, r in enumerate(receivers):
+            key_plan = _rejoin_option(village, {u: r for u in units if int(state.labels[u]) != r})
+            if key_plan is not None and (best is None or (*key_plan[0], i) < best[0]):
+                best = ((*key_plan[0], i), key_plan[1])
+        if best is None:
+            left[s] = (sorted(parts), REASON_CONNECTED)
+            continue
+        village.note_pushed(village._delta(best[1]), RULE_SETTLEMENT)
+        village.apply(best[1])
+        changed = True
     return changed, left
 
 
-def _try_rejoin(village, moves: dict[int, int], r: int, parts: dict[int, float]) -> str | None:
+def _rejoin_option(village, moves: dict[int, int]):
+    """``((new strip, worst excess, households moved), plan)`` for rejoining by ``moves``
+    (with the exchanges the band asks for, or the least bad ones), ``None`` when it cuts a grid
+    in two."""
     if not village.connected_after(moves):
-        return REASON_CONNECTED
+        return None
+    plan = moves
     if not village.loads_ok(village._delta(moves)):
-        plan = village.rebalance(moves)
-        if plan is None:
-            return REASON_BALANCE
-        moves = plan
-    touched = {r, *parts, *moves.values(), *(int(village.state.labels[u]) for u in moves)}
+        plan = village.rebalance(moves) or village.rebalance(moves, relaxed=True)
+    touched = {*plan.values(), *(int(village.state.labels[u]) for u in plan)}
     before = _thin_count(village, touched)
-    back = village.apply(moves)
-    if _thin_count(village, touched) > before:
-        village.apply(back)
-        return REASON_STRIP
-    return None
-
-
-def _first_reason(reasons: list[str]) -> str:
-    for reason in (REASON_BALANCE, REASON_STRIP, REASON_CONNECTED):
-        if reason in reasons:
-            return reason
-    return REASON_CONNECTED
+    back = village.apply(plan)
+    strip = _thin_count(village, touched) > before
+    village.apply(back)
+    excess = round(village.excess(village._delta(plan)), 6)
+    return (strip, excess, _moved_delta(village, plan)), plan
 
 
 def remove_strips(village) -> bool:
@@ -107,29 +105,29 @@ def remove_strips(village) -> bool:
             if r not in village.state.members or not village.pieces(r):
                 break
             village.notes[r] = set()
-            if not any(
-                _try_piece(village, r, piece)
-                for piece in sorted(village.pieces(r), key=lambda p: -p.area)
+            pieces = sorted(village.pieces(r), key=lambda p: -p.area)
+            if not any(_try_piece(village, r, piece) for piece in pieces) and not any(
+                _try_relaxed(village, r, piece) for piece in pieces
             ):
                 break
             changed = True
     return changed
 
 
-def _try_piece(village, r: int, piece) -> bool:
-    """Make the first allowed move that lessens ``piece``: the units lying in it to each
-    neighbouring grid (longest shared boundary first), else the neighbours' units beside it
-    into ``r`` (widening the strip)."""
+def _candidates(village, r: int, piece) -> list[tuple[dict[int, int], int]]:
+    """Moves that may lessen ``piece`` of grid ``r``, as ``(unit → grid, other grid)``: the
+    units lying in it to each neighbouring grid (longest shared boundary first), else the
+    neighbours' units beside it into ``r`` (widening the strip), then single units either way
+    (a strip one cell's spike wide)."""
     state = village.state
+    out = []
     for units in village.units_in(r, piece):
         if len(units) >= len(state.members[r]):
             continue
         targets = sorted(
             village.neighbours_of(units), key=lambda g: (-village.shared_with(units, g), g)
         )
-        for g in targets:
-            if _attempt(village, r, {u: g for u in units}, g):
-                return True
+        out.extend(({u: g for u in units}, g) for g in targets)
     beside = village.tree.query(piece.buffer(village.widths[-1] / 2), predicate="intersects")
     by_grid: dict[int, set[int]] = {}
     for u in beside.tolist():
@@ -137,11 +135,21 @@ def _try_piece(village, r: int, piece) -> bool:
         if g != r:
             by_grid.setdefault(g, set()).add(u)
     for g in sorted(by_grid, key=lambda g: (-len(by_grid[g]), g)):
-        if len(by_grid[g]) < len(state.members[g]) and _attempt(
-            village, r, {u: r for u in by_grid[g]}, g
-        ):
-            return True
-    return False
+        if len(by_grid[g]) < len(state.members[g]):
+            out.append(({u: r for u in by_grid[g]}, g))
+    touching = village.tree.query(piece, predicate="intersects").tolist()
+    for u in sorted(touching)[:MAX_SINGLE]:
+        here = int(state.labels[u])
+        if here == r and len(state.members[r]) > 1:
+            out.extend(({u: g}, g) for g in sorted(village.neighbours_of({u})))
+        elif here != r and len(state.members[here]) > 1:
+            out.append(({u: r}, here))
+    return out
+
+
+def _try_piece(village, r: int, piece) -> bool:
+    """Make the first move of :func:`_candidates` that keeps the band and lessens ``piece``."""
+    return any(_attempt(village, r, moves, g) for moves, g in _candidates(village, r, piece))
 
 
 def _attempt(village, r: int, moves: dict[int, int], g: int) -> bool:
@@ -156,19 +164,56 @@ def _attempt(village, r: int, moves: dict[int, int], g: int) -> bool:
             blocked = REASON_BALANCE
         else:
             moves = plan
+    helps, splits = _measure(village, r, g, moves)
+    if helps and blocked is None and splits:
+        blocked = REASON_SETTLEMENT
+    if helps and blocked is None:
+        village.apply(moves)
+        return True
+    if helps:
+        village.notes[r].add(blocked)
+    return False
+
+
+def _measure(village, r: int, g: int, moves: dict[int, int]) -> tuple[bool, bool]:
+    """Whether ``moves`` would lessen the thin area of the grids they touch, and whether they
+    would split a settlement that fits a grid (the state is left as it was)."""
     splits = village.unforced_splits(moves)
     touched = {r, g, *moves.values(), *(int(village.state.labels[u]) for u in moves)}
     before = sum(village.thin_area(x) for x in touched)
     back = village.apply(moves)
     helps = sum(village.thin_area(x) for x in touched) < before - MIN_GAIN_M2
-    if helps and blocked is None and village.unforced_splits(moves) > splits:
-        blocked = REASON_SETTLEMENT
-    if helps and blocked is None:
-        return True
+    more_split = village.unforced_splits(moves) > splits
     village.apply(back)
-    if helps:
-        village.notes[r].add(blocked)
-    return False
+    return helps, more_split
+
+
+def _try_relaxed(village, r: int, piece) -> bool:
+    """When only the band stopped every move, make the one that lessens ``piece`` with the
+    smallest worst excess over the band in the village, then fewest households moved."""
+    if REASON_BALANCE not in village.notes.get(r, set()):
+        return False
+    best = None
+    notes = village.notes[r]
+    for moves, g in _candidates(village, r, piece):
+        if not village.connected_after(moves):
+            continue
+        prefer = r if g in moves.values() else g
+        for plan in (village.rebalance(moves, prefer=prefer, relaxed=True), moves):
+            helps, splits = _measure(village, r, g, plan)
+            if helps and splits:
+                notes.add(REASON_SETTLEMENT)
+            if not helps or splits:
+                continue
+            key = (round(village.excess(village._delta(plan)), 6), _moved_delta(village, plan))
+            if best is None or key < best[0]:
+                best = (key, plan)
+    notes.discard(REASON_BALANCE)
+    if best is None:
+        return False
+    village.note_pushed(village._delta(best[1]), RULE_MIN_WIDTH)
+    village.apply(best[1])
+    return True
 
 
 def thin_exceptions(village) -> dict[int, str]:

@@ -256,7 +256,8 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
 def _note_exceptions(
     plan: VillagePlan, repaired: ShapeRepair, code_of: dict[int, str], weight: np.ndarray
 ) -> None:
-    """Name on each grid the shape rules the repair had to leave broken, and count them."""
+    """Name on each grid the shape rules the repair had to leave broken and the rule that took
+    it out of the band (``band_exception``), and count them."""
     by_code = {g["code"]: g for g in plan.grids}
     for r, reason in repaired.thin.items():
         by_code[code_of[r]].setdefault("shape_exceptions", []).append(
@@ -268,8 +269,12 @@ def _note_exceptions(
         by_code[codes[0]].setdefault("shape_exceptions", []).append(
             {"rule": "settlement", "reason": reason, "grids": codes, "households": round(load)}
         )
+    for r, rule in repaired.pushed.items():
+        by_code[code_of[r]]["band_exception"] = rule
     plan.metrics["thin_strips_forced"] = len(repaired.thin)
     plan.metrics["settlements_split_left"] = len(repaired.split)
+    plan.metrics["grids_out_of_band_by_shape"] = len(repaired.pushed)
+    plan.metrics["out_of_band_by_shape"] = [bool(g.get("band_exception")) for g in plan.grids]
 
 
 def address_grid_of(cells: VillageCells, unit_grid: np.ndarray, grids: list[dict]) -> np.ndarray:
