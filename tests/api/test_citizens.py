@@ -16,6 +16,7 @@ from api.settings import ApiSettings
 from geo.database.engine import make_engine
 from tests.api.conftest import make_role_users
 from tests.conftest import LiveServer
+from tests.served_workers import point_in_first_grid
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")}
@@ -76,17 +77,7 @@ def server(citizens_url):
 
 @pytest.fixture(scope="module")
 def spot(citizens_url):
-    engine = make_engine(citizens_url, pool_size=1)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT code, ST_X(ST_PointOnSurface(geom)) AS lon,"
-                " ST_Y(ST_PointOnSurface(geom)) AS lat FROM grid WHERE valid_to IS NULL"
-                " ORDER BY township_code, code LIMIT 1"
-            )
-        ).one()
-    engine.dispose()
-    return row
+    return point_in_first_grid(citizens_url)
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.settings import ApiSettings
-from geo.database.engine import make_engine
 from tests.conftest import LiveServer
+from tests.served_workers import point_in_first_grid
 
 PHONE = "13812345678"
 PRIVATE = "李四家门口的下水道"
@@ -72,16 +71,7 @@ def endpoint(open311_url):
 
 @pytest.fixture(scope="module")
 def spot(open311_url):
-    engine = make_engine(open311_url, pool_size=1)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat"
-                " FROM grid WHERE valid_to IS NULL ORDER BY code LIMIT 1"
-            )
-        ).one()
-    engine.dispose()
-    return row
+    return point_in_first_grid(open311_url)
 
 
 def issue_key(url: str, name: str) -> str:

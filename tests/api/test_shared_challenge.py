@@ -5,8 +5,6 @@ real ``wangge serve --workers 2`` a replayed ticket is refused whichever worker 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import subprocess
 from contextlib import ExitStack
 
 import httpx
@@ -19,7 +17,7 @@ from api.public_guard import CHALLENGE_SECONDS, Challenge
 from geo.citizens import challenge_store
 from geo.database.engine import make_engine
 from tests.api.test_citizens import solve
-from tests.api.test_shared_throttle import _serve_with_workers
+from tests.served_workers import point_in_first_grid, wangge_with_workers, worker_pids
 
 T = 1_800_000_000.0
 REFUSED = "小问题答错了或已过期"
@@ -108,15 +106,7 @@ def challenge_url(new_database, demo_template) -> str:
 
 @pytest.fixture(scope="module")
 def spot(challenge_url):
-    engine = make_engine(challenge_url, pool_size=1)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat"
-                " FROM grid WHERE valid_to IS NULL ORDER BY code LIMIT 1"
-            )
-        ).one()
-    engine.dispose()
+    row = point_in_first_grid(challenge_url)
     return {"lon": row.lon, "lat": row.lat, "category": "neighbour",
             "description": "楼下夜市太吵，影响休息"}  # fmt: skip
 
@@ -148,8 +138,7 @@ def test_wangge_serve_with_two_workers_takes_a_ticket_once(
     challenge_url, spot, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("WANGGE_CITIZEN_REPORTS_PER_HOUR", "1000")
-    proc, base = _serve_with_workers(challenge_url, 2, tmp_path / "serve.log")
-    try:
+    with wangge_with_workers(challenge_url, 2, tmp_path / "serve.log") as base:
         # a new connection per request, so the kernel hands them to either worker
         def post(ticket: str, answer: str) -> int:
             body = {**spot, "ticket": ticket, "answer": answer}
@@ -160,12 +149,4 @@ def test_wangge_serve_with_two_workers_takes_a_ticket_once(
         missed = httpx.get(f"{base}/api/v1/citizen/challenge", timeout=60).json()
         assert post(missed["ticket"], "99") == 422
         assert [post(missed["ticket"], _answer(missed)) for _ in range(8)] == [422] * 8
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    started = re.findall(r"Started server process \[(\d+)\]", (tmp_path / "serve.log").read_text())
-    assert len(set(started)) == 2
+    assert len(worker_pids(tmp_path / "serve.log")) == 2

@@ -5,12 +5,6 @@ and without the database the login and the public doors answer 503."""
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -19,6 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app
+from tests.served_workers import free_port, wangge_with_workers, worker_pids
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -84,14 +79,8 @@ def test_the_citizens_read_limit_counts_hits_on_both_workers(two_workers, monkey
     assert elsewhere.get("/api/v1/citizen/challenge").status_code == 200
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_without_the_database_login_and_public_reads_answer_503():
-    nowhere = f"postgresql+psycopg://wangge@127.0.0.1:{_closed_port()}/nowhere"
+    nowhere = f"postgresql+psycopg://wangge@127.0.0.1:{free_port()}/nowhere"
     with TestClient(create_app(database_url=nowhere)) as client:
         login = _login(client, "anyone", "anything")
         assert login.status_code == 503 and login.headers["retry-after"]
@@ -100,32 +89,11 @@ def test_without_the_database_login_and_public_reads_answer_503():
         assert read.status_code == 503 and read.headers["retry-after"]
 
 
-def _serve_with_workers(url: str, workers: int, log: Path) -> tuple[subprocess.Popen, str]:
-    """``wangge serve --workers N`` on a free port; waits until every worker has started."""
-    port = _closed_port()
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-               "--workers", str(workers), "--no-access-log"]  # fmt: skip
-    proc = subprocess.Popen(
-        command, env={**os.environ, "DATABASE_URL": url}, stdout=log.open("w"),
-        stderr=subprocess.STDOUT, cwd=REPO,
-    )  # fmt: skip
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"wangge serve exited with {proc.returncode}: {log.read_text()}")
-        if len(re.findall("Application startup complete", log.read_text())) >= workers:
-            return proc, f"http://127.0.0.1:{port}"
-        time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError(f"wangge serve did not start {workers} workers: {log.read_text()}")
-
-
 def test_wangge_serve_with_two_workers_locks_the_account_out_on_both(
     demo_url, role_users, tmp_path
 ):
     user = role_users(demo_url)["partner"]
-    proc, base = _serve_with_workers(demo_url, 2, tmp_path / "serve.log")
-    try:
+    with wangge_with_workers(demo_url, 2, tmp_path / "serve.log") as base:
         # a new connection per request, so the kernel hands them to either worker
         for _ in range(5):
             wrong = httpx.post(
@@ -144,12 +112,4 @@ def test_wangge_serve_with_two_workers_locks_the_account_out_on_both(
         ]
         assert [a.status_code for a in answers] == [429] * 8
         assert all(int(a.headers["retry-after"]) > 0 for a in answers)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    started = re.findall(r"Started server process \[(\d+)\]", (tmp_path / "serve.log").read_text())
-    assert len(set(started)) == 2
+    assert len(worker_pids(tmp_path / "serve.log")) == 2

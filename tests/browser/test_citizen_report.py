@@ -17,6 +17,7 @@ from geo.database.engine import make_engine
 from tests.api.conftest import make_role_users
 from tests.browser.conftest import LOOPBACK
 from tests.conftest import LiveServer
+from tests.served_workers import point_in_first_grid
 
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts"  # kept out of git
 NUMBERS = {c: n for n, c in enumerate("零一二三四五六七八九十")}
@@ -37,16 +38,7 @@ def site(new_database, demo_template):
 
 @pytest.fixture(scope="module")
 def spot(site):
-    engine = make_engine(site[0], pool_size=1)
-    with engine.connect() as conn:
-        row = conn.execute(
-            text(
-                "SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat"
-                " FROM grid WHERE valid_to IS NULL ORDER BY township_code, code LIMIT 1"
-            )
-        ).one()
-    engine.dispose()
-    return row
+    return point_in_first_grid(site[0])
 
 
 @pytest.fixture
