@@ -7,6 +7,7 @@ split (and how many of those splits the grid size forces), share of grids within
 (over all grids, and over those the shape rules did not take out of the band), households moved.
 
     uv run --frozen python bench/redraw_county.py [--seed 623021] [--tolerance 0.15]
+        [--keep-households]
 """
 
 from __future__ import annotations
@@ -85,6 +86,9 @@ def main() -> None:
     parser.add_argument(
         "--metres-per-household", type=float, default=None, help="the tightening's exchange rate"
     )
+    parser.add_argument(
+        "--keep-households", action="store_true", help="balance by the fewest households moved"
+    )
     args = parser.parse_args()
     from demo.pipeline import generate
 
@@ -108,7 +112,9 @@ def main() -> None:
     for village in inputs:
         target = targets["urban" if village.code in urban else "rural"]
         t0 = time.perf_counter()
-        params = RedrawParams(target=target, tolerance=args.tolerance)
+        params = RedrawParams(
+            target=target, tolerance=args.tolerance, keep_households=args.keep_households
+        )
         if args.metres_per_household is not None:
             params = replace(params, metres_per_household=args.metres_per_household)
         plan = propose_village(village, params)

@@ -1,4 +1,4 @@
-"""``wangge redraw --village CODE | --township CODE [--target N] [--json]``."""
+"""``wangge redraw --village CODE | --township CODE [--target N] [--keep-households] [--json]``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ SUMMARY_KEYS = (
     "max_deviation",
     "max_deviation_where_feasible",
     "grids_within_tolerance_share",
+    "grids_within_tolerance_share_allowed",
+    "grids_out_of_band_by_shape",
     "contiguous",
     "within_village",
     "households_moved",
@@ -42,6 +44,11 @@ def register(app: typer.Typer) -> None:
             None, "--target", help="households per grid (default: the county's median grid)"
         ),
         tolerance: float = typer.Option(0.15, "--tolerance", help="allowed deviation, fraction"),
+        keep_households: bool = typer.Option(
+            False,
+            "--keep-households",
+            help="balance by the fewest households moved (grids a little less compact)",
+        ),
         as_json: bool = typer.Option(False, "--json", help="one JSON object on stdout"),
         apply: int | None = typer.Option(
             None, "--apply", help="apply the stored plan with this id instead of proposing"
@@ -72,6 +79,7 @@ def register(app: typer.Typer) -> None:
                         scope=scopes[0],
                         target=target,
                         tolerance=tolerance,
+                        keep_households=keep_households,
                         created_by="cli",
                     )
         except WanggeError as exc:

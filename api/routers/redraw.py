@@ -35,6 +35,7 @@ def create_plan(body: RedrawIn, session: SessionDep, user: Manager) -> dict:
         scope=body.scope,
         target=body.target,
         tolerance=body.tolerance,
+        keep_households=body.keep_households,
         group_rule=GroupRule(size=body.group_size, lo=body.group_min, hi=body.group_max),
         created_by=user.username,
     )

@@ -20,6 +20,9 @@ class RedrawIn(BaseModel):
         None, gt=0, le=100_000, description="households per grid (default: the county's median)"
     )
     tolerance: float = Field(0.15, gt=0, lt=1, description="allowed deviation from the target")
+    keep_households: bool = Field(
+        False, description="balance by the fewest households moved (grids a little less compact)"
+    )
     group_size: float = Field(10, gt=0, le=1000, description="households per ten-household group")
     group_min: float = Field(5, ge=0, le=1000)
     group_max: float = Field(15, gt=0, le=1000)
@@ -50,6 +53,12 @@ class PlanMetrics(Out):
     households_max: int | None = None
     max_deviation: float | None = None
     grids_within_tolerance_share: float | None = None
+    grids_within_tolerance_share_allowed: float | None = Field(
+        None, description="share within the tolerance of the grids the shape rules left in band"
+    )
+    grids_out_of_band_by_shape: int | None = Field(
+        None, description="grids whole settlements or the minimum width took out of the band"
+    )
     polsby_popper_mean: float | None = None
     polsby_popper_min: float | None = None
     contiguous: bool | None = None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 
-
 # Why a shape rule took a grid out of the band, in Chinese with English beside.
 BAND_REASONS = {
     "settlement": "居民点不可拆分 (settlements are kept whole)",

@@ -117,8 +117,11 @@ def propose(
     tolerance: float = 0.15,
     group_rule: GroupRule | None = None,
     created_by: str | None = None,
+    keep_households: bool = False,
 ) -> dict:
     """Make and store a redraw proposal for ``scope``; return its id and metrics.
+
+    ``keep_households``: balance by the fewest households moved (see :class:`RedrawParams`).
 
     Without ``target`` each village gets the county's median households per grid of its kind
     (urban community or rural village), see :func:`default_targets`.
@@ -143,13 +146,19 @@ def propose(
         village_target = (
             target if target is not None else targets["urban" if kinds[village.code] else "rural"]
         )
-        params = RedrawParams(target=float(village_target), tolerance=tolerance, group=rule)
+        params = RedrawParams(
+            target=float(village_target),
+            tolerance=tolerance,
+            group=rule,
+            keep_households=keep_households,
+        )
         plans.append(propose_village(village, params))
     codes = [v.code for v in inputs]
     params_json = {
         "target": target,
         "targets": targets,
         "tolerance": tolerance,
+        "keep_households": keep_households,
         "group": {"size": rule.size, "lo": rule.lo, "hi": rule.hi},
     }
     return store_plan(

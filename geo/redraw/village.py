@@ -29,7 +29,12 @@ from geo.redraw.shapes import settlements
 
 @dataclass(frozen=True)
 class RedrawParams:
-    """Households per grid (``target`` ± ``tolerance`` as a fraction) and per group."""
+    """Households per grid (``target`` ± ``tolerance`` as a fraction) and per group.
+
+    ``keep_households``: balance by the fewest households moved (a min-cost flow between grids,
+    the cheapest split or merge; :mod:`geo.redraw.balance`, :mod:`geo.redraw.recount`) rather
+    than by chains from the heaviest and lightest grids; fewer households change grid, the grids
+    come out a little less compact."""
 
     target: float
     tolerance: float = 0.15
@@ -39,6 +44,7 @@ class RedrawParams:
     pp_per_household: float = PP_PER_HOUSEHOLD
     reshape: bool = True
     repair_shapes: bool = True
+    keep_households: bool = False
 
 
 @dataclass
@@ -186,6 +192,7 @@ def _partition_blocks(cells: VillageCells, initial: np.ndarray, *, k, lo, hi, pa
             metres_per_household=params.metres_per_household,
             shapes=_block_shapes(shapes, blocks) if shapes is not None else None,
             pp_per_household=params.pp_per_household,
+            fewest_moved=params.keep_households,
         )
         if best is None or len(part.unbalanced) < len(best[0].unbalanced):
             best = (part, blocks)

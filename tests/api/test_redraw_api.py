@@ -53,6 +53,27 @@ def test_redraw_command_prints_one_json_object(fresh_demo_url, monkeypatch):
     assert json.loads(applied.stdout)["grids_opened"] == body["grids"]
 
 
+def _plan_params(url: str, plan: int) -> dict:
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("SELECT params FROM grid_plan WHERE id = :id"), {"id": plan}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_keep_households_reaches_the_proposal_from_the_command(fresh_demo_url, monkeypatch):
+    from api.cli import app as cli
+
+    monkeypatch.setenv("DATABASE_URL", fresh_demo_url)
+    village = _smallest_village(fresh_demo_url)
+    done = CliRunner().invoke(cli, ["redraw", "--village", village, "--keep-households", "--json"])
+    assert done.exit_code == 0, done.output
+    assert _plan_params(fresh_demo_url, json.loads(done.stdout)["plan"])["keep_households"] is True
+
+
 def test_redraw_command_refuses_an_unknown_village(fresh_demo_url, monkeypatch):
     from api.cli import app as cli
 
@@ -71,6 +92,14 @@ def test_propose_review_apply_over_http(fresh_demo_url, start_server, role_users
         made = http.post("/api/v1/redraw", json={"village": village, "target": 60}, headers=centre)
         assert made.status_code == 200, made.text
         plan = made.json()["plan"]
+        assert _plan_params(fresh_demo_url, plan)["keep_households"] is False
+        kept = http.post(
+            "/api/v1/redraw",
+            json={"village": village, "target": 60, "keep_households": True},
+            headers=centre,
+        )
+        assert kept.status_code == 200, kept.text
+        assert _plan_params(fresh_demo_url, kept.json()["plan"])["keep_households"] is True
         shown = http.get(f"/api/v1/redraw/{plan}", headers=centre, params={"groups": True})
         assert shown.status_code == 200
         body = shown.json()
