@@ -5,10 +5,22 @@ Settlements (自然村落) are clusters of addresses whose neighbouring units li
 is connected). A grid boundary never runs through a settlement unless the settlement alone holds
 more households than a grid may; then its units are placed one by one.
 
-A grid has a strip thinner than ``w`` where a disc of diameter ``w`` cannot reach: the part of
-the grid that its morphological opening at radius ``w/2`` removes. Pieces smaller than ``w²``
-are corners, not strips; pieces the village itself has (a narrow valley) are not the grid's
-fault and do not count.
+The width rule, as a township would check it on the map: **no grid has a part narrower than
+``MIN_STRIP_WIDTH_M`` (100 m) between two of its boundaries — with other grids or with the
+village edge — where the village itself is wider.** Precisely, for a grid ``G`` in village
+``V`` and a width ``w``:
+
+* the part of ``G`` that a disc of diameter ``w`` lying inside ``G`` cannot reach is what the
+  morphological opening of ``G`` at radius ``w/2`` removes;
+* what the opening of ``V`` itself removes (within 1 m) is left out: there the village is
+  narrower than ``w`` and no grid boundary could do better;
+* a connected piece of what is left is a strip when it is longer than it is wide (area > ``w²``);
+  smaller pieces are corners where two boundaries meet at an angle.
+
+A grid breaks the rule when it has a strip at some ``w`` ≤ 100 m (tested at 25, 50, 75 and
+100 m, ``WIDTH_STEPS_M``); its thinnest strip is the largest tested width below which it has
+none. The grid's own dissolved outline is measured, not its units' cells, so a unit whose cell
+is itself narrow counts only where that narrow part lies between the grid's boundaries.
 """
 
 from __future__ import annotations
