@@ -4,18 +4,20 @@ Runs on a balanced labelling of a village's units (:func:`repair_shapes`). Two p
 until neither changes anything:
 
 * **Settlements rejoined.** A settlement that the target could hold in one grid but that lies in
-  several is moved whole into one of them (or into a neighbour): first into the grid whose
-  households it takes from fewest other grids. When the band forbids it, blocks of the
-  receiving grid that split no settlement go the other way in exchange.
-* **Thin strips removed.** The parts of a grid narrower than ``MIN_STRIP_WIDTH_M`` (what its
-  morphological opening removes, the village's own narrow parts aside) are found; the units
-  lying in such a part move to the neighbouring grid that shares the longest boundary with them,
-  when that lessens the thin area of both grids together, with an exchange when the band needs
-  it.
+  several is moved whole into one grid: each grid holding part of it or touching it is tried,
+  with blocks that split no settlement exchanged back when the band needs it. The way leaving no
+  new thin strip, then with the smallest worst excess over the band, then moving fewest
+  households from their current grid, is taken, even out of the band.
+* **Thin strips removed.** The parts of a grid narrower than ``MIN_STRIP_WIDTH_M`` (the rule of
+  :mod:`geo.redraw.shapes`) are found; the units lying in such a part move to a neighbouring
+  grid, or the neighbours' units beside it move in, when that lessens the thin area of the grids
+  involved: first a move that keeps the band (a grid already outside it may only come closer),
+  else the one with the smallest worst excess.
 
-Every move keeps every grid connected and inside the household band (a grid already outside it
-may only come closer), and never splits a settlement that a grid could hold. What is left is
-returned as exceptions with a reason (:class:`ShapeRepair`).
+The shape rules are must-haves and the band a goal, so the band gives way; the grids a rule took
+out of it are returned (``pushed``). Every move keeps every grid connected and never splits a
+settlement that a grid could hold. What is left is returned as exceptions with a reason
+(:class:`ShapeRepair`).
 """
 
 from __future__ import annotations

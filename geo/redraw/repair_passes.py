@@ -2,15 +2,16 @@
 
 Each pass works on the repair's village state: grids' units, loads, thin pieces and settlements.
 A candidate move is first tried for its shape alone (applied, measured, undone), so that a rule
-left broken is blamed on what actually stopped the fix: the band, contiguity, a settlement, or
-nothing at all (no move of whole units removes the strip).
+left broken is blamed on what actually stopped the fix: contiguity, a settlement, or nothing at
+all (no move of whole units removes the strip). The band never stops a fix: when only the band
+stands in the way, the move with the smallest worst excess over it is made instead.
 """
 
 from __future__ import annotations
 
 # Reasons a shape rule is left broken; the plan's summary names them.
 REASON_VILLAGE = "village"  # the village itself is narrower than the minimum there
-REASON_BALANCE = "balance"  # every move that would fix it leaves a grid outside the band
+REASON_BALANCE = "balance"  # a band-keeping move was refused (noted, then tried out of band)
 REASON_CONNECTED = "connected"  # every move that would fix it cuts a grid in two
 REASON_SETTLEMENT = "settlement"  # every move that would fix it splits a settlement
 REASON_CELL = "cell"  # no move of whole units removes it: the units' own cells are narrow there
