@@ -1,5 +1,9 @@
 """A village's plan from a unit-to-grid assignment: grid shapes, statuses, groups and metrics.
 
+A grid's outline is its units' cells dissolved, then drawn through empty land
+(:mod:`geo.redraw.draw`): thin parts holding none of its addresses go to a neighbour, and the
+metrics (Polsby–Popper included) measure the drawn outlines.
+
 Both the redraw (:func:`geo.redraw.village.propose_village`) and a hand edit at the redraw desk
 (:mod:`geo.redraw.desk`) end here, so an edited plan is measured exactly as a proposal is.
 """
@@ -10,6 +14,7 @@ import numpy as np
 import shapely
 
 from geo.redraw.cells import VillageCells, dissolve
+from geo.redraw.draw import draw_grids, redraw_groups
 from geo.redraw.groups import propose_groups
 from geo.redraw.metrics import grid_metrics
 
@@ -37,6 +42,10 @@ def assemble_village(
 
     k = len(grid_codes)
     geoms = np.array([dissolve(cells.cells[unit_grid == i]) for i in range(k)], dtype=object)
+    drawn = draw_grids(
+        geoms, village=cells.village, epsg=cells.epsg, unit_xy=cells.xy, unit_grid=unit_grid
+    )
+    geoms = drawn.geoms
     households = np.bincount(unit_grid, weights=cells.weight, minlength=k)
     kept_codes = set(current_codes)
     split_parents = {p for c, p in parent_of.items() if c not in kept_codes}
@@ -54,6 +63,8 @@ def assemble_village(
                 "geometry": geoms[i],
             }
         )
+    for i, reason in drawn.thin.items():
+        grids[i]["shape_exceptions"] = [{"rule": "min_width", "reason": reason}]
     address_grid = np.array(grid_codes, dtype=object)[unit_grid[cells.unit_of_address]]
     houses = np.asarray(village.houses, dtype=float)
     old = np.asarray(village.grid_codes, dtype=object)
@@ -76,6 +87,7 @@ def assemble_village(
         rule=params.group,
         random_state=params.random_state,
     )
+    redraw_groups(groups, list(grid_codes), drawn)
     metrics = grid_metrics(
         geoms=geoms,
         households=households,
@@ -103,6 +115,8 @@ def assemble_village(
         groups_households_min=min((g["households"] for g in groups), default=0),
         groups_households_max=max((g["households"] for g in groups), default=0),
         unbalanced_grids=unbalanced,
+        thin_strips_forced=len(drawn.thin),
+        outline_pieces_given=len(drawn.transfers),
     )
     return VillagePlan(
         code=village.code,

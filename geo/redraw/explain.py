@@ -40,6 +40,8 @@ SHAPE_REASONS = {
     "settlement": "调整会拆分聚居点 (any move splits a settlement)",
     "cell": "单个地址的单元本身狭长 (the units' own cells are narrow there)",
     "strip": "合并会产生过窄的狭长部分 (rejoining leaves a thin strip)",
+    "address": "狭长部分内有住户 (households live in the thin part)",
+    "neighbour": "相邻网格接收后会出现狭长部分 (no neighbouring grid can take the thin part)",
 }
 # Shape exceptions named one by one in the summary; the rest are counted.
 SHAPE_LISTED = 5

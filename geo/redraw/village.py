@@ -18,6 +18,7 @@ from geo.redraw.assemble import assemble_village
 from geo.redraw.blocks import make_blocks
 from geo.redraw.cells import VillageCells, build_cells, geoms_to_metric
 from geo.redraw.compact import METRES_PER_HOUSEHOLD
+from geo.redraw.draw import REASON_ADDRESS
 from geo.redraw.groups import GroupRule, majority_label
 from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
@@ -264,12 +265,18 @@ def _note_exceptions(
     plan: VillagePlan, repaired: ShapeRepair, code_of: dict[int, str], weight: np.ndarray
 ) -> None:
     """Name on each grid the shape rules the repair had to leave broken and the rule that took
-    it out of the band (``band_exception``), and count them."""
+    it out of the band (``band_exception``), and count them.
+
+    A thin strip counts only where the drawn outline still has one (the drawing names those,
+    :mod:`geo.redraw.draw`); there the repair's reason why no unit could move is kept, unless
+    households live in the thin part, which says more."""
     by_code = {g["code"]: g for g in plan.grids}
     for r, reason in repaired.thin.items():
-        by_code[code_of[r]].setdefault("shape_exceptions", []).append(
-            {"rule": "min_width", "reason": reason}
-        )
+        notes = [
+            e for e in by_code[code_of[r]].get("shape_exceptions", []) if e["rule"] == "min_width"
+        ]
+        if notes and notes[0]["reason"] != REASON_ADDRESS:
+            notes[0]["reason"] = reason
     for s, (grids, reason) in repaired.split.items():
         load = float(weight[plan.settlement == s].sum())
         codes = sorted(code_of[r] for r in grids)
@@ -278,7 +285,9 @@ def _note_exceptions(
         )
     for r, rule in repaired.pushed.items():
         by_code[code_of[r]]["band_exception"] = rule
-    plan.metrics["thin_strips_forced"] = len(repaired.thin)
+    plan.metrics["thin_strips_forced"] = sum(
+        any(e["rule"] == "min_width" for e in g.get("shape_exceptions", [])) for g in plan.grids
+    )
     plan.metrics["settlements_split_left"] = len(repaired.split)
     plan.metrics["grids_out_of_band_by_shape"] = len(repaired.pushed)
     plan.metrics["out_of_band_by_shape"] = [bool(g.get("band_exception")) for g in plan.grids]
