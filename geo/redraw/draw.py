@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.redraw.cells import MIN_SHARED_EDGE_DEG, geoms_to_lonlat, geoms_to_metric
+from geo.redraw.metrics import polsby_popper
 from geo.redraw.shapes import MIN_STRIP_WIDTH_M, WIDTH_STEPS_M, thin_pieces, village_loss
 
 # Rounds over all grids before giving up (each accepted move shrinks the total thin area).
@@ -31,8 +32,14 @@ MAX_ROUNDS = 6
 CUT_DEG = 1e-7
 # Boundaries within this distance (metres) count as shared.
 EDGE_M = 0.05
-# Thin area (m²) a move must remove, net over both grids, to count as helping.
+# Thin area (m²) a strip's move must remove, net over both grids, to count as helping (and
+# the most it may add to the receiving grid).
 MIN_GAIN_M2 = 1.0
+# Notches (what the opening removes from a grid that keeps the width rule) smaller than this
+# (m²) stay: the gain is a rounding of corners, not worth the overlays.
+NOTCH_MIN_M2 = 400.0
+# Sum of both grids' Polsby–Popper a notch's move must add.
+PP_GAIN = 0.002
 
 # Why a grid keeps a thin part after drawing; the plan's summary names them.
 REASON_ADDRESS = "address"  # households live in the thin part
@@ -101,27 +108,32 @@ class _Drawing:
         found = self.thin(geom_m)
         return float(shapely.union_all(found).area) if found else 0.0
 
-    def pieces(self, i: int) -> list[BaseGeometry]:
-        """What the opening at the minimum width removes from grid ``i`` where it holds a thin
-        piece: the parts it may give away (metres)."""
+    def pieces(self, i: int) -> tuple[list[BaseGeometry], bool]:
+        """What the opening at the minimum width removes from grid ``i`` and it may give away
+        (metres), and whether those are thin strips: where the grid breaks the width rule, the
+        parts holding its thin pieces; else its notches larger than ``NOTCH_MIN_M2``."""
         geom_m = self.geoms_m[i]
         found = self.thin(geom_m)
-        if not found:
-            return []
         r = MIN_STRIP_WIDTH_M / 2
         opened = geom_m.buffer(-r, quad_segs=4).buffer(r, quad_segs=4)
-        loss = geom_m.difference(opened).difference(self.wide_loss)
+        loss = shapely.get_parts(geom_m.difference(opened).difference(self.wide_loss))
+        if not found:
+            return [p for p in loss if p.area > NOTCH_MIN_M2], False
         thin = shapely.union_all(found)
-        return [p for p in shapely.get_parts(loss) if p.intersects(thin) and p.area > 0]
+        return [p for p in loss if p.intersects(thin) and p.area > 0], True
 
     def holds_address(self, i: int, piece_m: BaseGeometry) -> bool:
         """Whether ``piece_m`` holds one of grid ``i``'s address points."""
         return self.homes[i] is not None and piece_m.intersects(self.homes[i])
 
-    def give(self, i: int, piece_m: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry, int] | None:
+    def give(
+        self, i: int, piece_m: BaseGeometry, strip: bool
+    ) -> tuple[BaseGeometry, BaseGeometry, int] | None:
         """Give ``piece_m`` of grid ``i`` to the neighbour sharing most boundary with it that
-        keeps both grids in one piece and shrinks their thin area: grid ``i`` before and after,
-        and the neighbour; ``None`` when no neighbour can (the reason noted in ``blocked``).
+        keeps both grids in one piece and grows no thin part; a thin ``strip`` must shrink the
+        thin area of both together, a notch raise their Polsby–Popper by ``PP_GAIN``. Returns
+        grid ``i`` before and after and the neighbour; ``None`` when no neighbour can (for a
+        strip, the reason noted in ``blocked``).
 
         Both new outlines derive from one cut (grid ``i`` minus the piece grown by
         ``CUT_DEG``, so nothing of it lingers along the grid's edges; the neighbour takes the
@@ -136,32 +148,44 @@ class _Drawing:
         parts_m = geoms_to_metric(parts, self.epsg)
         kept = np.array([self.holds_address(i, p) for p in parts_m])
         if kept.sum() > shapely.get_num_geometries(before) or not kept.any():
-            self.blocked[i] = REASON_CONNECTED
+            if strip:
+                self.blocked[i] = REASON_CONNECTED
             return None
         rest = parts[kept][0] if kept.sum() == 1 else _polygonal(shapely.union_all(parts[kept]))
         rest_m = geoms_to_metric(np.array([rest]), self.epsg)[0]
         given_m = _polygonal(shapely.difference(self.geoms_m[i], rest_m))
-        old_src = self.thin_area(self.geoms_m[i])
-        new_src = self.thin_area(rest_m)
         edge = given_m.boundary
         shared = {
             j: float(shapely.intersection(edge, self.geoms_m[j].boundary.buffer(EDGE_M)).length)
             for j in range(len(self.geoms))
             if j != i and shapely.dwithin(self.geoms_m[j], given_m, EDGE_M)
         }
+        old_src = self.thin_area(self.geoms_m[i]) if strip else 0.0
+        new_src = None
         for j in sorted((j for j in shared if shared[j] > 2 * EDGE_M), key=lambda j: -shared[j]):
             grown = _polygonal(shapely.difference(shapely.union(self.geoms[j], before), rest))
             if shapely.get_num_geometries(grown) > shapely.get_num_geometries(self.geoms[j]):
                 continue
             grown_m = geoms_to_metric(np.array([grown]), self.epsg)[0]
+            if not strip:
+                pp = polsby_popper(np.array([self.geoms_m[i], self.geoms_m[j], rest_m, grown_m]))
+                if pp[2] + pp[3] < pp[0] + pp[1] + PP_GAIN:
+                    continue
+            if new_src is None:
+                new_src = self.thin_area(rest_m)
+                if not strip and new_src > 0:
+                    return None
             old_dst = self.thin_area(self.geoms_m[j])
             new_dst = self.thin_area(grown_m)
-            if old_src + old_dst - new_src - new_dst < MIN_GAIN_M2 or new_dst > old_dst + 1.0:
+            if new_dst > old_dst + MIN_GAIN_M2:
+                continue
+            if strip and old_src + old_dst - new_src - new_dst < MIN_GAIN_M2:
                 continue
             self.geoms[i], self.geoms_m[i] = rest, rest_m
             self.geoms[j], self.geoms_m[j] = grown, grown_m
             return before, rest, j
-        self.blocked.setdefault(i, REASON_NEIGHBOUR)
+        if strip:
+            self.blocked.setdefault(i, REASON_NEIGHBOUR)
         return None
 
 
@@ -182,10 +206,15 @@ def draw_grids(
     for _ in range(max_rounds):
         changed = False
         for i in range(len(d.geoms)):
-            for piece in d.pieces(i):
+            pieces, strip = d.pieces(i)
+            for piece in pieces:
                 if d.holds_address(i, piece):
                     continue
-                given = d.give(i, piece)
+                try:
+                    given = d.give(i, piece, strip)
+                except shapely.errors.GEOSException:
+                    # An outline the overlay cannot node is not drawn: the cells' union stays.
+                    given = None
                 if given is not None:
                     transfers.append(Transfer(i, given[2], given[0], given[1]))
                     changed = True
@@ -194,8 +223,8 @@ def draw_grids(
             break
     thin = {}
     for i in range(len(d.geoms)):
-        pieces = d.pieces(i)
-        if not pieces:
+        pieces, strip = d.pieces(i)
+        if not strip:
             continue
         if any(d.holds_address(i, p) for p in pieces):
             thin[i] = REASON_ADDRESS
