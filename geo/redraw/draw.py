@@ -6,9 +6,11 @@ usually holds no house. Once the units are assigned, each grid's parts that the 
 opening removes (what a disc of ``MIN_STRIP_WIDTH_M`` inside the grid cannot reach, the
 village's own narrow parts aside: :mod:`geo.redraw.shapes`) and that hold none of the grid's
 address points are given to the neighbouring grid sharing the longest boundary with them. A
-piece is given only when the grid stays in one piece, the neighbour stays in one piece, and the
-thin area of both together shrinks (so rounds end: at most ``MAX_ROUNDS``). Households never
-move, so balance and households moved are untouched; only the outlines change.
+piece is given only when the grid stays in one piece, the neighbour stays in one piece and
+grows no thin part, and either the thin area of both together shrinks (a strip of a grid that
+breaks the width rule) or their Polsby–Popper rises (a notch of one that keeps it); rounds
+repeat until nothing changes, ``MAX_ROUNDS`` at most. Households never move, so balance and
+households moved are untouched; only the outlines change.
 
 A thin part holding an address stays: that grid is a true exception (``REASON_ADDRESS``).
 """
