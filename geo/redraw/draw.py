@@ -25,7 +25,13 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.redraw.cells import MIN_SHARED_EDGE_DEG, geoms_to_lonlat, geoms_to_metric
 from geo.redraw.metrics import polsby_popper
-from geo.redraw.shapes import MIN_STRIP_WIDTH_M, WIDTH_STEPS_M, thin_pieces, village_loss
+from geo.redraw.shapes import (
+    MIN_STRIP_WIDTH_M,
+    WIDTH_STEPS_M,
+    opening_loss,
+    thin_pieces,
+    village_loss,
+)
 
 # Rounds over all grids before giving up (each accepted move shrinks the total thin area).
 MAX_ROUNDS = 6
@@ -116,9 +122,7 @@ class _Drawing:
         parts holding its thin pieces; else its notches larger than ``NOTCH_MIN_M2``."""
         geom_m = self.geoms_m[i]
         found = self.thin(geom_m)
-        r = MIN_STRIP_WIDTH_M / 2
-        opened = geom_m.buffer(-r, quad_segs=4).buffer(r, quad_segs=4)
-        loss = shapely.get_parts(geom_m.difference(opened).difference(self.wide_loss))
+        loss = shapely.get_parts(opening_loss(geom_m, MIN_STRIP_WIDTH_M).difference(self.wide_loss))
         if not found:
             return [p for p in loss if p.area > NOTCH_MIN_M2], False
         thin = shapely.union_all(found)

@@ -26,7 +26,6 @@ political districting", EJOR 144) restricted to feasibility repair.
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -35,7 +34,7 @@ import numpy as np
 
 from geo.redraw.balance import flow_balance
 from geo.redraw.compact import METRES_PER_HOUSEHOLD, send_home, tighten
-from geo.redraw.recount import merge_cheapest, split_cheapest
+from geo.redraw.recount import carve, merge_cheapest, split_cheapest
 from geo.redraw.regions import UNASSIGNED, RegionState, fill_unassigned, make_contiguous
 from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes, reshape_pairs
 
@@ -75,30 +74,7 @@ def _split_heaviest(state: RegionState, mean: float) -> None:
         key=lambda k: (state.load[k], k),
     )
     parts = max(2, round(state.load[r] / mean))
-    share = state.load[r] / parts
-    idx = np.fromiter(state.members[r], dtype=np.int64)
-    pts = state.xy[idx] - state.xy[idx].mean(0)
-    wts = state.w[idx] + 1e-3
-    cov = (pts * wts[:, None]).T @ pts
-    axis = np.linalg.eigh(cov)[1][:, -1]
-    proj = dict(zip(idx.tolist(), (pts @ axis).tolist(), strict=True))
-    new = state.next_id
-    state.next_id += 1
-    start = min(proj, key=proj.get)
-    heap = [(proj[start], start)]
-    queued = {start}
-    taken = 0.0
-    while heap and (taken < share or taken == 0) and len(state.members[r]) > 1:
-        _, u = heapq.heappop(heap)
-        state.move(u, new)
-        taken += state.w[u]
-        for v in state.nb[u]:
-            v = int(v)
-            if v not in queued and state.labels[v] == r:
-                queued.add(v)
-                heapq.heappush(heap, (proj[v], v))
-    state.parent[new] = r
-    make_contiguous(state)
+    carve(state, r, state.load[r] / parts)
 
 
 def _transfer(

@@ -66,7 +66,10 @@ def settlements_split(
     return len(split), forced
 
 
-def _opening_loss(geom_m: BaseGeometry, radius: float) -> BaseGeometry:
+def opening_loss(geom_m: BaseGeometry, width: float) -> BaseGeometry:
+    """What a morphological opening at ``width`` removes from ``geom_m`` (metric CRS): every
+    part narrower than ``width``, thin strips and notches alike."""
+    radius = width / 2
     opened = geom_m.buffer(-radius, quad_segs=4).buffer(radius, quad_segs=4)
     return geom_m.difference(opened)
 
@@ -76,7 +79,7 @@ def thin_pieces(
 ) -> list[BaseGeometry]:
     """Parts of ``geom_m`` (metric CRS) narrower than ``width`` and larger than ``width²``,
     leaving out what ``village_loss`` (the village's own narrow parts) covers."""
-    loss = _opening_loss(geom_m, width / 2)
+    loss = opening_loss(geom_m, width)
     if village_loss is not None and not village_loss.is_empty:
         loss = loss.difference(village_loss.buffer(1.0))
     return [p for p in shapely.get_parts(loss) if p.area > width * width]
@@ -84,7 +87,7 @@ def thin_pieces(
 
 def village_loss(village_m: BaseGeometry, width: float) -> BaseGeometry:
     """The village's own parts narrower than ``width`` (metric CRS)."""
-    return _opening_loss(village_m, width / 2)
+    return opening_loss(village_m, width)
 
 
 def thinnest_strip(
