@@ -57,7 +57,7 @@ class ShapeRepair:
     pushed: dict[int, str] = field(default_factory=dict)
 
 
-class _Village:
+class RepairVillage:
     """A labelling of one village's units with its grids' geometry, loads and settlements."""
 
     def __init__(self, cells, labels, initial, settlement, lo, hi, limit):
@@ -231,9 +231,9 @@ class _Village:
         plan = dict(moves)
         frozen = set(moves)
         load = self.state.load
-        best_relaxed = (self.excess(self._delta(plan)), plan)
+        best_relaxed = (self.excess(self.delta_of(plan)), plan)
         for _ in range(MAX_EXCHANGE):
-            delta = self._delta(plan)
+            delta = self.delta_of(plan)
             if relaxed and self.excess(delta) < best_relaxed[0] - 1e-9:
                 best_relaxed = (self.excess(delta), plan)
             bad = [g for g, d in delta.items() if self._dist(load[g] + d) > self._dist(load[g])]
@@ -250,7 +250,7 @@ class _Village:
                     if block & frozen:
                         continue
                     trial = {**plan, **{u: dst for u in block}}
-                    d = self._delta(trial)
+                    d = self.delta_of(trial)
                     h_after = self._dist(load[h] + d.get(h, 0.0))
                     if relaxed:
                         if max(h_after, self._dist(load[g] + d.get(g, 0.0))) >= self._dist(now):
@@ -267,9 +267,9 @@ class _Village:
             if best is None:
                 return best_relaxed[1] if relaxed else None
             plan = best[1]
-        if self.loads_ok(self._delta(plan)):
+        if self.loads_ok(self.delta_of(plan)):
             return plan
-        if relaxed and self.excess(self._delta(plan)) < best_relaxed[0] - 1e-9:
+        if relaxed and self.excess(self.delta_of(plan)) < best_relaxed[0] - 1e-9:
             return plan
         return best_relaxed[1] if relaxed else None
 
@@ -303,7 +303,8 @@ class _Village:
             out.append(set(block))
         return out
 
-    def _delta(self, moves: dict[int, int]) -> dict[int, float]:
+    def delta_of(self, moves: dict[int, int]) -> dict[int, float]:
+        """Change of each grid's load were ``moves`` (unit → grid) made."""
         delta: dict[int, float] = {}
         for u, g in moves.items():
             here = int(self.state.labels[u])
@@ -327,7 +328,7 @@ def repair_shapes(
     """Rejoin needlessly split settlements and remove thin strips from the grids ``labels``
     (grid per unit) of one village; ``limit`` is the largest settlement a grid must hold whole
     (the target), ``initial`` each unit's current grid (moves home are preferred)."""
-    village = _Village(cells, labels, initial, settlement, lo, hi, limit)
+    village = RepairVillage(cells, labels, initial, settlement, lo, hi, limit)
     start = village.state.labels.copy()
     start_load = dict(village.state.load)
     split: dict[int, tuple[list[int], str]] = {}

@@ -73,7 +73,7 @@ def rejoin_settlements(village) -> tuple[bool, dict[int, tuple[list[int], str]]]
         if best is None:
             left[s] = (sorted(parts), REASON_CONNECTED)
             continue
-        village.note_pushed(village._delta(best[1]), RULE_SETTLEMENT)
+        village.note_pushed(village.delta_of(best[1]), RULE_SETTLEMENT)
         village.apply(best[1])
         changed = True
     return changed, left
@@ -86,14 +86,14 @@ def _rejoin_option(village, moves: dict[int, int]):
     if not village.connected_after(moves):
         return None
     plan = moves
-    if not village.loads_ok(village._delta(moves)):
+    if not village.loads_ok(village.delta_of(moves)):
         plan = village.rebalance(moves) or village.rebalance(moves, relaxed=True)
     touched = {*plan.values(), *(int(village.state.labels[u]) for u in plan)}
     before = _thin_count(village, touched)
     back = village.apply(plan)
     strip = _thin_count(village, touched) > before
     village.apply(back)
-    excess = round(village.excess(village._delta(plan)), 6)
+    excess = round(village.excess(village.delta_of(plan)), 6)
     return (strip, excess, _moved_delta(village, plan)), plan
 
 
@@ -159,7 +159,7 @@ def _attempt(village, r: int, moves: dict[int, int], g: int) -> bool:
     blocked = None
     if not village.connected_after(moves):
         blocked = REASON_CONNECTED
-    elif not village.loads_ok(village._delta(moves)):
+    elif not village.loads_ok(village.delta_of(moves)):
         plan = village.rebalance(moves, prefer=r if g in moves.values() else g)
         if plan is None:
             blocked = REASON_BALANCE
@@ -206,13 +206,13 @@ def _try_relaxed(village, r: int, piece) -> bool:
                 notes.add(REASON_SETTLEMENT)
             if not helps or splits:
                 continue
-            key = (round(village.excess(village._delta(plan)), 6), _moved_delta(village, plan))
+            key = (round(village.excess(village.delta_of(plan)), 6), _moved_delta(village, plan))
             if best is None or key < best[0]:
                 best = (key, plan)
     notes.discard(REASON_BALANCE)
     if best is None:
         return False
-    village.note_pushed(village._delta(best[1]), RULE_MIN_WIDTH)
+    village.note_pushed(village.delta_of(best[1]), RULE_MIN_WIDTH)
     village.apply(best[1])
     return True
 

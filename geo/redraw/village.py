@@ -24,8 +24,10 @@ from geo.redraw.metrics import grid_metrics
 from geo.redraw.partition import choose_region_count, household_band, repair_partition
 from geo.redraw.regions import UNASSIGNED
 from geo.redraw.repair import ShapeRepair, repair_shapes
+from geo.redraw.repair_passes import RULE_MIN_WIDTH
 from geo.redraw.reshape import PP_PER_HOUSEHOLD, UnitShapes
 from geo.redraw.shapes import settlements
+from geo.redraw.strip_homes import clear_strip_homes
 
 
 @dataclass(frozen=True)
@@ -243,20 +245,32 @@ def propose_village(village: VillageInput, params: RedrawParams) -> VillagePlan:
     regions = sorted(code_of, key=code_of.get)
     index_of = {r: i for i, r in enumerate(regions)}
     unit_grid = np.array([index_of[int(r)] for r in unit_labels], dtype=np.int64)
-    plan = assemble_village(
-        village=village,
-        params=params,
-        cells=cells,
-        initial=initial,
-        current_codes=codes,
-        unit_grid=unit_grid,
-        grid_codes=[code_of[r] for r in regions],
-        parent_of={code_of[r]: p for r, p in parent_of.items()},
-        feasible=feasible,
-        settlement=settlement,
-        unbalanced=len(part.unbalanced),
-    )
+    grid_codes = [code_of[r] for r in regions]
+
+    def assemble(labels: np.ndarray) -> VillagePlan:
+        return assemble_village(
+            village=village,
+            params=params,
+            cells=cells,
+            initial=initial,
+            current_codes=codes,
+            unit_grid=labels,
+            grid_codes=grid_codes,
+            parent_of={code_of[r]: p for r, p in parent_of.items()},
+            feasible=feasible,
+            settlement=settlement,
+            unbalanced=len(part.unbalanced),
+        )
+
+    plan = assemble(unit_grid)
     if repaired is not None:
+        index_of_code = {c: i for i, c in enumerate(grid_codes)}
+        current = np.array([index_of_code.get(codes[g], -1) if g >= 0 else -1 for g in initial])
+        plan, pushed = clear_strip_homes(
+            plan, assemble, initial=current, lo=lo, hi=hi, limit=params.target
+        )
+        for i in pushed:
+            repaired.pushed[regions[i]] = RULE_MIN_WIDTH
         _note_exceptions(plan, repaired, code_of, cells.weight)
     return plan
 
