@@ -7,7 +7,7 @@ split (and how many of those splits the grid size forces), share of grids within
 (over all grids, and over those the shape rules did not take out of the band), households moved.
 
     uv run --frozen python bench/redraw_county.py [--seed 623021] [--tolerance 0.15]
-        [--keep-households]
+        [--keep-households] [--pp-per-household 0.004] [--metres-per-household M]
 """
 
 from __future__ import annotations
@@ -87,6 +87,12 @@ def main() -> None:
         "--metres-per-household", type=float, default=None, help="the tightening's exchange rate"
     )
     parser.add_argument(
+        "--pp-per-household",
+        type=float,
+        default=None,
+        help="the reshaping's exchange rate (Polsby–Popper per household moved)",
+    )
+    parser.add_argument(
         "--keep-households", action="store_true", help="balance by the fewest households moved"
     )
     args = parser.parse_args()
@@ -117,6 +123,8 @@ def main() -> None:
         )
         if args.metres_per_household is not None:
             params = replace(params, metres_per_household=args.metres_per_household)
+        if args.pp_per_household is not None:
+            params = replace(params, pp_per_household=args.pp_per_household)
         plan = propose_village(village, params)
         seconds += time.perf_counter() - t0
         m = plan.metrics

@@ -53,6 +53,9 @@ def desk_html(
   </div>
   <p class="wg-desk-message" id="wg-desk-message" role="status"></p>
   <div id="wg-desk-grids"></div>
+  <p class="wg-desk-note">紧凑度在此按单元计算；保存后按穿过空地绘制的边界计算，通常略高
+    · PP here is measured on the units' cells; the saved plan measures the outlines drawn
+    through empty land, usually a little higher.</p>
   <p class="wg-desk-links"><a href="/maps/redraw/{plan}">对比现行网格 compare with current</a></p>
 </aside>
 <script type="application/json" id="wg-desk-data">{payload}</script>

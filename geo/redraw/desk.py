@@ -23,6 +23,9 @@ from geo.redraw.regions import UNASSIGNED
 
 # Coordinates sent to the desk are rounded to this many decimals (about 1 cm).
 DESK_DECIMALS = 7
+# Why a hand-edited plan splits a settlement a grid could hold (geo.redraw.explain words them).
+REASON_HAND = "hand"  # the edit split it
+REASON_LEFT_SPLIT = "left_split"  # the plan edited already split it
 
 
 def unit_grid_from_plan(
@@ -166,3 +169,34 @@ def check_assignment(
             raise InvalidRequest(
                 f"网格「{name}」将不再连通 / grid {code} would no longer be contiguous"
             )
+
+
+def note_hand_splits(
+    *, grids: list[dict], settlement: np.ndarray, unit_grid: np.ndarray, before: np.ndarray,
+    weight: np.ndarray, limit: float,
+) -> int:  # fmt: skip
+    """Name on ``grids`` (the edited plan's, in ``unit_grid`` order) each settlement that a grid
+    could hold (at most ``limit`` households) and that the edit leaves split across grids, so
+    the plan's summary says so; a settlement the plan ``before`` the edit already split keeps
+    being named as such. Returns how many the edit split that were whole before."""
+    load = np.bincount(settlement, weights=weight)
+    by_hand = 0
+    for s in np.unique(settlement):
+        if load[s] > limit:
+            continue
+        members = settlement == s
+        held = sorted({int(g) for g in unit_grid[members]})
+        if len(held) < 2:
+            continue
+        was_whole = len(np.unique(before[members])) == 1
+        by_hand += was_whole
+        codes = [grids[g]["code"] for g in held]
+        grids[held[0]].setdefault("shape_exceptions", []).append(
+            {
+                "rule": "settlement",
+                "reason": REASON_HAND if was_whole else REASON_LEFT_SPLIT,
+                "grids": codes,
+                "households": round(float(load[s])),
+            }
+        )
+    return by_hand

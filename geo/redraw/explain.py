@@ -42,6 +42,8 @@ SHAPE_REASONS = {
     "strip": "合并会产生过窄的狭长部分 (rejoining leaves a thin strip)",
     "address": "狭长部分内有住户 (households live in the thin part)",
     "neighbour": "相邻网格接收后会出现狭长部分 (no neighbouring grid can take the thin part)",
+    "hand": "系手工调整拆分 (split by a hand edit)",
+    "left_split": "调整前的方案已将其拆分 (already split in the plan edited)",
 }
 # Shape exceptions named one by one in the summary; the rest are counted.
 SHAPE_LISTED = 5

@@ -154,4 +154,8 @@ def combine(per_village: list[dict], *, target_of: list[float]) -> dict:
     ):
         if per_village and key in per_village[0]:
             out[key] = int(sum(m[key] for m in per_village))
+    if any("settlements_split_by_hand" in m for m in per_village):
+        out["settlements_split_by_hand"] = sum(
+            int(m.get("settlements_split_by_hand", 0)) for m in per_village
+        )
     return out

@@ -24,6 +24,7 @@ from geo.redraw.cells import build_cells
 from geo.redraw.desk import (
     check_assignment,
     desk_village,
+    note_hand_splits,
     unit_grid_from_plan,
     unit_grid_from_request,
 )
@@ -164,6 +165,14 @@ def save_version(
             },
             feasible=bool(plan_village.get("balance_feasible", True)),
             settlement=settlement,
+        )
+        plan.metrics["settlements_split_by_hand"] = note_hand_splits(
+            grids=plan.grids,
+            settlement=settlement,
+            unit_grid=unit_grid,
+            before=default,
+            weight=cells.weight,
+            limit=redraw.target,
         )
         proposal.append(plan_json(plan, village, villages))
         metrics.append(plan.metrics)

@@ -24,7 +24,16 @@ _MOVES = """
   const desk = wangge.desk;
   const v = desk.villages[0];
   const box = desk.map.getContainer().getBoundingClientRect();
+  const load = {};
+  v.units.forEach(u => { load[u.settlement] = (load[u.settlement] || 0) + u.households; });
+  // Whether unit i lies in a settlement a grid could hold, whole in i's grid with other units.
+  const splitsWhole = i => {
+    const s = v.units[i].settlement;
+    const same = v.units.map((u, j) => j).filter(j => v.units[j].settlement === s);
+    return same.length > 1 && load[s] <= v.target && same.every(j => v.grid[j] === v.grid[i]);
+  };
   for (let i = 0; i < v.units.length; i++) {
+    if (wanted.split && !splitsWhole(i)) continue;
     const layer = v.layers[i];
     const p = desk.map.latLngToContainerPoint(layer.getBounds().getCenter());
     const x = box.left + p.x, y = box.top + p.y;
@@ -43,6 +52,24 @@ _MOVES = """
   return null;
 }
 """
+
+
+def _splits_shown(page) -> int:
+    return int(page.locator(".wg-desk-splits").first.get_attribute("data-count"))
+
+
+def _splits_expected(page) -> int:
+    """Settlements a grid could hold lying in several grids, counted here from the page's data."""
+    units = page.evaluate(
+        "() => { const v = wangge.desk.villages[0];"
+        " return {target: v.target, units: v.units.map((u, i) =>"
+        " [u.settlement, u.households, v.grid[i]])}; }"
+    )
+    load, grids = {}, {}
+    for settlement, households, grid in units["units"]:
+        load[settlement] = load.get(settlement, 0) + households
+        grids.setdefault(settlement, set()).add(grid)
+    return sum(len(g) > 1 and load[s] <= units["target"] for s, g in grids.items())
 
 
 def _households(page, grid_index: int) -> int:
@@ -85,7 +112,9 @@ def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "desk-before.png"))
 
-    legal = page.evaluate(_MOVES, {"legal": True, "reason": ""})
+    splits_before = _splits_shown(page)
+    assert splits_before == _splits_expected(page)
+    legal = page.evaluate(_MOVES, {"legal": True, "reason": "", "split": True})
     assert legal is not None
     before_from, before_to = _households(page, legal["from"]), _households(page, legal["to"])
     page.mouse.click(legal["x"], legal["y"])
@@ -96,10 +125,12 @@ def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
     moved = round(legal["households"])
     assert abs(_households(page, legal["from"]) - (before_from - moved)) <= 1
     assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
+    # the unit left a settlement that fits a grid: the desk counts the split at once
+    assert _splits_shown(page) == _splits_expected(page) == splits_before + 1
     page.screenshot(path=str(SHOTS / "desk-after.png"))
 
     # a move that would cut a grid in two is refused and changes nothing
-    illegal = page.evaluate(_MOVES, {"legal": False, "reason": "连通"})
+    illegal = page.evaluate(_MOVES, {"legal": False, "reason": "连通", "split": False})
     assert illegal is not None
     shown = page.locator(".wg-desk-table").inner_text()
     page.mouse.click(illegal["x"], illegal["y"])
@@ -127,3 +158,5 @@ def test_redraw_desk_by_real_clicks(page, fresh_demo_url, start_server):
     unit_grid = page.evaluate(f"wangge.desk.villages[0].grid[{legal['unit']}]")
     assert unit_grid == legal["to"]
     assert abs(_households(page, legal["to"]) - (before_to + moved)) <= 1
+    # the saved plan's summary names the settlement the edit split
+    assert "系手工调整拆分" in page.locator("#wg-desk-summary").inner_text()

@@ -212,11 +212,19 @@
       title.textContent = v.name + "（目标 target " + v.target + " 户，±" + Math.round(tolerance * 100) +
         "%：" + within.length + "/" + figures.length + "）";
       box.appendChild(title);
+      const splits = document.createElement("p");
+      splits.className = "wg-desk-splits";
+      const split = splitSettlements(v);
+      splits.dataset.count = String(split);
+      splits.textContent = "可避免的居民点拆分 settlements split that fit a grid: " + split +
+        (split ? "（保存后在方案说明中列出 / named in the saved plan's summary）" : "");
+      if (split) splits.classList.add("wg-off");
+      box.appendChild(splits);
       const table = document.createElement("table");
       table.className = "wg-desk-table";
       table.dataset.village = v.code;
       const head = document.createElement("tr");
-      ["网格 grid", "户数 households", "偏差 deviation", "连通 contiguous", "紧凑度 PP"].forEach(
+      ["网格 grid", "户数 households", "偏差 deviation", "连通 contiguous", "紧凑度 PP（按单元 by cells）"].forEach(
         function (t) { const th = document.createElement("th"); th.textContent = t; head.appendChild(th); });
       table.appendChild(head);
       figures.forEach(function (g) {
@@ -240,6 +248,21 @@
       });
       box.appendChild(table);
     });
+  }
+
+  /* Settlements that a grid could hold (households ≤ the village's target) lying in more than
+   * one grid: the redraw never leaves one so, a hand edit may. */
+  function splitSettlements(v) {
+    const load = new Map();
+    const grids = new Map();
+    v.units.forEach(function (u, i) {
+      load.set(u.settlement, (load.get(u.settlement) || 0) + u.households);
+      if (!grids.has(u.settlement)) grids.set(u.settlement, new Set());
+      grids.get(u.settlement).add(v.grid[i]);
+    });
+    let count = 0;
+    grids.forEach(function (held, s) { if (held.size > 1 && load.get(s) <= v.target) count += 1; });
+    return count;
   }
 
   function renderSelection() {

@@ -145,3 +145,58 @@ def test_check_assignment_refuses_a_grid_that_falls_apart():
             grid_codes=["A", "B"],
             grid_names=["A", "B"],
         )
+
+
+def test_an_edit_that_splits_a_settlement_is_named_in_the_summary(db, village):
+    load_village(db, village)
+    plan = propose(session=db, scope=village.code, target=TARGET)
+    desk = desk_data(session=db, plan_id=plan["plan"])
+    v = desk["villages"][0]
+    props = [u["properties"] for u in v["units"]]
+    load = {}
+    for p in props:
+        load[p["settlement"]] = load.get(p["settlement"], 0.0) + p["households"]
+    grid = np.array([p["grid"] for p in props])
+    neighbours = [np.array(p["neighbours"], dtype=np.int64) for p in props]
+    codes = [g["code"] for g in v["grids"]]
+    chosen = None
+    for p in props:
+        s = p["settlement"]
+        whole = {q["grid"] for q in props if q["settlement"] == s} == {p["grid"]}
+        others = sum(q["settlement"] == s for q in props) > 1
+        if not (whole and others and load[s] <= TARGET):
+            continue
+        for other in {int(grid[n]) for n in p["neighbours"]} - {p["grid"]}:
+            trial = grid.copy()
+            trial[p["unit"]] = other
+            try:
+                check_assignment(
+                    neighbours=neighbours, unit_grid=trial, grid_codes=codes, grid_names=codes
+                )
+            except InvalidRequest:
+                continue
+            chosen = (p, other)
+            break
+        if chosen:
+            break
+    assert chosen, "the fixture has a whole settlement with a unit on a grid boundary"
+    unit, to = chosen
+    saved = save_version(
+        session=db,
+        plan_id=plan["plan"],
+        assignment={codes[to]: unit["addresses"]},
+        edited_by="desk_user",
+    )
+    row = get_plan(session=db, plan_id=saved["plan"])
+    stored = row["proposal"]["villages"][0]
+    notes = [
+        e
+        for g in stored["grids"]
+        for e in g.get("shape_exceptions", [])
+        if e["rule"] == "settlement" and e["reason"] == "hand"
+    ]
+    assert len(notes) == 1
+    assert codes[to] in notes[0]["grids"] and codes[unit["grid"]] in notes[0]["grids"]
+    assert notes[0]["households"] == round(load[unit["settlement"]])
+    assert "系手工调整拆分" in saved["summary"]
+    assert saved["settlements_split_by_hand"] == 1
