@@ -36,7 +36,7 @@ def _lane_village():
     pts += LANE
     grid += [0] * len(LANE)
     n = len(pts)
-    xy = np.array(pts, float) + (X0, Y0)
+    xy = np.array(pts, float) + np.array([X0, Y0])
     village = geoms_to_lonlat(np.array([shapely.box(X0, Y0, X0 + 1000, Y0 + 600)]), LINTAN_EPSG)[0]
     points = geoms_to_lonlat(shapely.points(xy), LINTAN_EPSG)
     codes = np.array(["623021100299001" if g == 0 else "623021100299002" for g in grid], object)
