@@ -10,6 +10,10 @@ On one township of the demo county (every village of it):
                  same tolerance around each village's mean, --steps steps from --seed
 Shapes for each: mean and minimum Polsby–Popper, the thinnest strip (m, geo.redraw.shapes), and
 settlements split (in brackets: split settlements larger than a grid's target, which must split).
+Every method's grids are drawn as the proposal's are (the units' cells dissolved, thin parts
+holding no address given to a neighbour: geo.redraw.draw; not counted in its time) before they
+are measured; PP_cells is the mean Polsby–Popper of the dissolved cells before that drawing.
+The current grids are measured on their stored outlines.
 spopt households moved are counted under the best one-to-one matching of its regions to the
 current grids. Then the whole county is proposed through the database (plan stored, rolled back)
 and timed.
@@ -30,6 +34,9 @@ from geo.database.engine import database_url, make_engine, session_factory
 from geo.redraw import propose
 from geo.redraw.cells import dissolve, geoms_to_metric
 from geo.redraw.compare import compare_village, labels_metrics
+from geo.redraw.draw import draw_grids
+from geo.redraw.metrics import polsby_popper
+from geo.redraw.regions import UNASSIGNED
 from geo.redraw.shapes import settlements_split, thinnest_strip
 from geo.redraw.store import default_targets, load_scope
 from geo.redraw.village import RedrawParams
@@ -42,6 +49,7 @@ COLUMNS = (
     ("in_tol", "within_tolerance"),
     ("PP_mean", "polsby_popper_mean"),
     ("PP_min", "polsby_popper_min"),
+    ("PP_cells", "polsby_popper_cells"),
     ("strip_m", "thinnest_strip_m"),
     ("split", "settlements_split"),
     ("contig", "contiguous"),
@@ -68,6 +76,15 @@ def aggregate(rows: list[dict], key: str, tolerance: float, seconds: float) -> d
         "within_tolerance": f"{(np.abs(deviation) <= tolerance + 1e-9).mean():.0%}",
         "polsby_popper_mean": round(float(pp.mean()), 3),
         "polsby_popper_min": round(float(pp.min()), 3),
+        "polsby_popper_cells": round(
+            float(
+                np.average(
+                    [m.get("pp_cells", np.nan) for m in parts],
+                    weights=[len(m["polsby_popper"]) for m in parts],
+                )
+            ),
+            3,
+        ),
         "thinnest_strip_m": min((min(m.get("strips", [np.inf])) for m in parts), default=np.inf),
         "settlements_split": "{} ({})".format(
             sum(m.get("split", 0) for m in parts), sum(m.get("forced", 0) for m in parts)
@@ -81,14 +98,48 @@ def aggregate(rows: list[dict], key: str, tolerance: float, seconds: float) -> d
 
 
 def shape_figures(plan, labels: np.ndarray) -> dict:
-    """Thinnest strip per grid and settlements split (and forced splits) of one labelling."""
+    """Polsby–Popper and thinnest strip per grid, settlements split (and forced splits) of one
+    method's labelling. Every method's grids are drawn the same way before they are measured:
+    the units' cells dissolved, then thin parts holding no address given to a neighbour
+    (``geo.redraw.draw``), as the proposal's are. ``pp_cells``: mean Polsby–Popper of the
+    dissolved cells, before drawing."""
     cells = plan.cells
     ids, unit_grid = np.unique(labels, return_inverse=True)
-    geoms = np.array([dissolve(cells.cells[unit_grid == i]) for i in range(len(ids))])
+    cell_geoms = np.array([dissolve(cells.cells[unit_grid == i]) for i in range(len(ids))])
+    drawn = draw_grids(
+        cell_geoms, village=cells.village, epsg=cells.epsg, unit_xy=cells.xy, unit_grid=unit_grid
+    )
     village_m = geoms_to_metric(np.array([cells.village]), cells.epsg)[0]
-    strips = [thinnest_strip(g, village_m) for g in geoms_to_metric(geoms, cells.epsg)]
+    outlines_m = geoms_to_metric(drawn.geoms, cells.epsg)
     split, forced = settlements_split(plan.settlement, unit_grid, cells.weight, plan.target)
-    return {"strips": strips, "split": split, "forced": forced}
+    return {
+        "strips": [thinnest_strip(g, village_m) for g in outlines_m],
+        "split": split,
+        "forced": forced,
+        "polsby_popper": polsby_popper(outlines_m).tolist(),
+        "pp_cells": float(polsby_popper(geoms_to_metric(cell_geoms, cells.epsg)).mean()),
+    }
+
+
+def current_shapes(plan, village) -> dict:
+    """The same figures for the current grids, measured on their stored outlines."""
+    cells = plan.cells
+    if not plan.current_codes:
+        return {}
+    outlines = np.array([village.current_grids[c] for c in plan.current_codes], dtype=object)
+    village_m = geoms_to_metric(np.array([cells.village]), cells.epsg)[0]
+    outlines_m = geoms_to_metric(outlines, cells.epsg)
+    ok = plan.initial_unit_grid != UNASSIGNED
+    split, forced = settlements_split(
+        plan.settlement[ok], plan.initial_unit_grid[ok], cells.weight[ok], plan.target
+    )
+    pp = polsby_popper(outlines_m)
+    return {
+        "strips": [thinnest_strip(g, village_m) for g in outlines_m],
+        "split": split,
+        "forced": forced,
+        "pp_cells": float(pp.mean()),
+    }
 
 
 def print_table(title: str, table: dict[str, dict]) -> None:
@@ -144,8 +195,10 @@ def main() -> None:
         row["gerrychain"]["chain_failed"] = failed
         row["labels"]["gerrychain"] = labels
         for method, found in row["labels"].items():
-            key = {"spopt_kmeans": "spopt_kmeans", "spopt_maxp": "spopt_maxp"}.get(method, method)
-            row[key].update(shape_figures(plan, found))
+            if method == "current":
+                row[method].update(current_shapes(plan, village))
+            else:
+                row[method].update(shape_figures(plan, found))
         for k, v in row["seconds"].items():
             seconds[k] += v
         rows.append(row)
