@@ -9,10 +9,13 @@ Per client (any account): after ``client_limit`` failures the address backs off 
 ``client_wait``), but only up to ``client_cap`` (a minute): many people may sit behind one
 government NAT address, and one of them guessing must never lock the others out for long.
 
-A success clears the account's count. Counts are forgotten ``window`` seconds after their last
-failure. They are kept in the database (:mod:`geo.accounts.throttle_store`), so every server
-process and machine counts together: ``wangge serve --workers N`` gives no more attempts than
-one process.
+An attempt is counted as a failure the moment it is let through, in the same locked
+transaction as the check (:meth:`LoginThrottle.admit`), and given back when the password proves
+right: attempts sent at the same instant, from one process or many, are let through one by one
+and never more than the limit. A success clears the account's count. Counts are forgotten
+``window`` seconds after their last failure. They are kept in the database
+(:mod:`geo.accounts.throttle_store`), so every server process and machine counts together:
+``wangge serve --workers N`` gives no more attempts than one process.
 """
 
 from __future__ import annotations
@@ -70,13 +73,7 @@ class LoginThrottle:
         backoff = min(cap, first * 2 ** min(found.count - limit, 32))
         return max(0.0, found.last.timestamp() + backoff - now)
 
-    def retry_after(self, *, username: str, client: str) -> float:
-        """Seconds to wait before this name may be tried from this client (0: now)."""
-        now = self._clock()
-        with self.engine.begin() as conn:
-            found = throttle_store.login_failures(
-                conn, account=username.lower(), client=client, now=moment(now), window=self.window
-            )
+    def _wait_for(self, found: dict[str, Failures], now: float) -> float:
         return max(
             self._wait(
                 found.get("account"), self.account_limit, self.account_wait, self.account_cap, now
@@ -86,21 +83,35 @@ class LoginThrottle:
             ),
         )
 
-    def failed(self, *, username: str, client: str) -> None:
-        """Count one failed attempt against the account and the client."""
+    def admit(self, *, username: str, client: str) -> float:
+        """Seconds to wait before this name may be tried from this client; when 0 the attempt
+        may go ahead and is already counted as a failure against both (:meth:`succeeded` gives
+        it back). Check and count run under one lock of both counts, so concurrent attempts
+        are judged one after another."""
         now = self._clock()
         with self.engine.begin() as conn:
+            account = username.lower()
+            found = throttle_store.lock_login_counts(
+                conn, account=account, client=client, now=moment(now), window=self.window
+            )
+            wait = self._wait_for(found, now)
+            if wait > 0:
+                return wait
             throttle_store.count_login_failure(
-                conn, account=username.lower(), client=client, now=moment(now), window=self.window
+                conn, account=account, client=client, now=moment(now), window=self.window
             )
             if now >= self._next_sweep:
                 self._next_sweep = now + SWEEP_SECONDS
                 throttle_store.forget_login_failures(conn, before=moment(now - self.window))
+        return 0.0
 
     def succeeded(self, *, username: str, client: str) -> None:
-        """Forget the account's failures (the client's stay: a guesser may own an account)."""
+        """The attempt :meth:`admit` let through was right: forget the account's failures and
+        give the client back the attempt (its other failures stay: a guesser may own an
+        account)."""
         with self.engine.begin() as conn:
             throttle_store.clear_account(conn, account=username.lower())
+            throttle_store.refund_client(conn, client=client)
 
 
 def client_address(request: Request, trusted_proxies) -> str:

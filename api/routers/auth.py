@@ -49,7 +49,7 @@ def token(
     settings = request.app.state.settings
     throttle = request.app.state.login_throttle
     username, client = form.username[:64], _client(request)
-    wait = throttle.retry_after(username=username, client=client)
+    wait = throttle.admit(username=username, client=client)
     if wait > 0:
         raise HTTPException(
             status_code=429,
@@ -57,8 +57,7 @@ def token(
             headers={"Retry-After": str(math.ceil(wait))},
         )
     account = auth.authenticate(session=session, username=username, password=form.password)
-    if account is None:
-        throttle.failed(username=username, client=client)
+    if account is None:  # the attempt was counted as a failure when it was admitted
         audit.record(
             session=session,
             username=username,

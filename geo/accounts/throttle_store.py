@@ -37,6 +37,16 @@ def login_failures(
     return {row.kind: Failures(row.failures, row.last_failed_at) for row in rows}
 
 
+def lock_login_counts(
+    conn: Connection, *, account: str, client: str, now: dt.datetime, window: float
+) -> dict[str, Failures]:
+    """:func:`login_failures`, with the counting of both the account and the client locked
+    until ``conn``'s transaction ends: whoever checks them next waits for this check and the
+    count it leads to (:func:`count_login_failure` in the same transaction)."""
+    conn.execute(sql("throttle_login_lock"), {"account": account, "client": client})
+    return login_failures(conn, account=account, client=client, now=now, window=window)
+
+
 def count_login_failure(
     conn: Connection, *, account: str, client: str, now: dt.datetime, window: float
 ) -> dict[str, int]:
@@ -51,6 +61,11 @@ def count_login_failure(
 def clear_account(conn: Connection, *, account: str) -> None:
     """Forget the failures of ``account``."""
     conn.execute(sql("throttle_login_clear"), {"account": account})
+
+
+def refund_client(conn: Connection, *, client: str) -> None:
+    """Take back one failure counted against ``client`` (an attempt that proved correct)."""
+    conn.execute(sql("throttle_login_refund"), {"client": client})
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ account and per client, the client being the peer unless a configured proxy vouc
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import httpx
@@ -82,14 +83,14 @@ def test_account_back_off_grows_and_success_clears(engine):
     throttle = _throttle(engine, now, account_limit=3, account_wait=1, client_limit=100)
     name, clients = f"Li{tag}", [f"10.0.0.{n}-{tag}" for n in range(10)]
     for client in clients[1:4]:
-        throttle.failed(username=name, client=client)
-    assert throttle.retry_after(username=name.lower(), client=clients[9]) == pytest.approx(1)
+        throttle.admit(username=name, client=client)
+    assert throttle.admit(username=name.lower(), client=clients[9]) == pytest.approx(1)
     now[0] = 1.0
-    throttle.failed(username=name.lower(), client=clients[4])
-    assert throttle.retry_after(username=name.lower(), client=clients[9]) == pytest.approx(2)
-    assert throttle.retry_after(username=f"wang{tag}", client=clients[4]) == 0
+    throttle.admit(username=name.lower(), client=clients[4])
+    assert throttle.admit(username=name.lower(), client=clients[9]) == pytest.approx(2)
+    assert throttle.admit(username=f"wang{tag}", client=clients[4]) == 0
     throttle.succeeded(username=name.lower(), client=clients[9])
-    assert throttle.retry_after(username=name.lower(), client=clients[4]) == 0
+    assert throttle.admit(username=name.lower(), client=clients[4]) == 0
 
 
 def test_one_address_never_locks_out_everyone_behind_it(engine):
@@ -97,22 +98,22 @@ def test_one_address_never_locks_out_everyone_behind_it(engine):
     throttle = _throttle(engine, now)
     nat, other = f"10.0.0.1-{tag}", f"10.0.0.2-{tag}"
     for attempt in range(200):
-        throttle.failed(username=f"guess{attempt}-{tag}", client=nat)
-    wait = throttle.retry_after(username=f"colleague{tag}", client=nat)
+        throttle.admit(username=f"guess{attempt}-{tag}", client=nat)
+    wait = throttle.admit(username=f"colleague{tag}", client=nat)
     assert 0 < wait <= throttle.client_cap
     now[0] += wait
-    assert throttle.retry_after(username=f"colleague{tag}", client=nat) == 0
-    assert throttle.retry_after(username=f"colleague{tag}", client=other) == 0
+    assert throttle.admit(username=f"colleague{tag}", client=nat) == 0
+    assert throttle.admit(username=f"colleague{tag}", client=other) == 0
 
 
 def test_counts_are_forgotten_after_the_window(engine):
     now, tag = [0.0], uuid.uuid4().hex[:8]
     throttle = _throttle(engine, now, account_limit=2, account_wait=600, window=900)
     for _ in range(3):
-        throttle.failed(username=f"zhao{tag}", client=f"c-{tag}")
-    assert throttle.retry_after(username=f"zhao{tag}", client=f"c-{tag}") > 0
+        throttle.admit(username=f"zhao{tag}", client=f"c-{tag}")
+    assert throttle.admit(username=f"zhao{tag}", client=f"c-{tag}") > 0
     now[0] = 900.0
-    assert throttle.retry_after(username=f"zhao{tag}", client=f"c-{tag}") == 0
+    assert throttle.admit(username=f"zhao{tag}", client=f"c-{tag}") == 0
 
 
 def _login(http, username, password, address):
@@ -143,3 +144,35 @@ def test_failures_from_one_address_do_not_lock_another_account(demo_url, role_us
         assert _login(http, colleague.username, colleague.password, "10.1.1.1").status_code == 200
         assert _login(http, colleague.username, colleague.password, "10.2.2.2").status_code == 200
         assert _login(http, victim.username, victim.password, "10.2.2.2").status_code == 429
+
+
+def test_attempts_sent_at_the_same_instant_are_let_through_one_by_one(engine):
+    """Twelve attempts on one account at once, each from its own throttle (standing in for a
+    server process) and its own address: exactly the account's limit may go ahead; a correct
+    one among them gives its attempt back to its client."""
+    tag, callers, limit = uuid.uuid4().hex[:8], 12, 5
+    start = threading.Barrier(callers)
+    waits: list[float] = []
+
+    def attempt(n: int) -> None:
+        throttle = _throttle(engine, [0.0], account_limit=limit, account_wait=30)
+        start.wait()
+        waits.append(throttle.admit(username=f"sun{tag}", client=f"10.8.0.{n}-{tag}"))
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(waits) == callers
+    assert waits.count(0.0) == limit
+    assert all(w == pytest.approx(30) for w in waits if w > 0)
+
+    throttle = _throttle(engine, [0.0], client_limit=2, client_wait=5)
+    address = f"10.8.1.1-{tag}"
+    assert throttle.admit(username=f"qian{tag}", client=address) == 0
+    throttle.succeeded(username=f"qian{tag}", client=address)
+    assert throttle.admit(username=f"qian{tag}", client=address) == 0
+    throttle.succeeded(username=f"qian{tag}", client=address)
+    # two correct logins in a row leave the address no failures: a third attempt goes ahead
+    assert throttle.admit(username=f"qian{tag}", client=address) == 0
