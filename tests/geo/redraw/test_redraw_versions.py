@@ -19,14 +19,17 @@ def village():
     return synthetic_village(n_addresses=300, n_grids=4, seed=5)
 
 
-def _legal_move(desk: dict) -> tuple[dict, int]:
-    """A boundary unit and the neighbouring grid it may move to without breaking a grid."""
+def _legal_move(desk: dict, wanted=lambda unit: True) -> tuple[dict, int]:
+    """A boundary unit (one ``wanted`` accepts) and the neighbouring grid it may move to
+    without breaking a grid."""
     v = desk["villages"][0]
     props = [u["properties"] for u in v["units"]]
     grid = np.array([p["grid"] for p in props])
     neighbours = [np.array(p["neighbours"], dtype=np.int64) for p in props]
     codes = [g["code"] for g in v["grids"]]
     for p in props:
+        if not wanted(p):
+            continue
         for other in {int(grid[n]) for n in p["neighbours"]} - {p["grid"]}:
             trial = grid.copy()
             trial[p["unit"]] = other
@@ -156,31 +159,14 @@ def test_an_edit_that_splits_a_settlement_is_named_in_the_summary(db, village):
     load = {}
     for p in props:
         load[p["settlement"]] = load.get(p["settlement"], 0.0) + p["households"]
-    grid = np.array([p["grid"] for p in props])
-    neighbours = [np.array(p["neighbours"], dtype=np.int64) for p in props]
     codes = [g["code"] for g in v["grids"]]
-    chosen = None
-    for p in props:
-        s = p["settlement"]
-        whole = {q["grid"] for q in props if q["settlement"] == s} == {p["grid"]}
-        others = sum(q["settlement"] == s for q in props) > 1
-        if not (whole and others and load[s] <= TARGET):
-            continue
-        for other in {int(grid[n]) for n in p["neighbours"]} - {p["grid"]}:
-            trial = grid.copy()
-            trial[p["unit"]] = other
-            try:
-                check_assignment(
-                    neighbours=neighbours, unit_grid=trial, grid_codes=codes, grid_names=codes
-                )
-            except InvalidRequest:
-                continue
-            chosen = (p, other)
-            break
-        if chosen:
-            break
-    assert chosen, "the fixture has a whole settlement with a unit on a grid boundary"
-    unit, to = chosen
+
+    def splits_a_whole_settlement(p: dict) -> bool:
+        same = [q for q in props if q["settlement"] == p["settlement"]]
+        whole = {q["grid"] for q in same} == {p["grid"]}
+        return whole and len(same) > 1 and load[p["settlement"]] <= TARGET
+
+    unit, to = _legal_move(desk, splits_a_whole_settlement)
     saved = save_version(
         session=db,
         plan_id=plan["plan"],
