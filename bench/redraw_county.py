@@ -65,7 +65,7 @@ def summarise(name: str, rows: list[dict], tolerance: float, total: float) -> No
         why = ", ".join(f"{k} {thin_forced.count(k)}" for k in sorted(set(thin_forced)))
         forced_note = f", forced {len(thin_forced)}: {why}"
     print(
-        f"{name:10} grids {len(pp):4}  PP mean {pp.mean():.3f} min {pp.min():.3f}  "
+        f"{name:10} grids {len(pp):4}  PP mean {pp.mean():.4f} min {pp.min():.3f}  "
         f"thinnest {strips.min():5.0f} m (grids < {MIN_STRIP_WIDTH_M:.0f} m: "
         f"{(strips < MIN_STRIP_WIDTH_M).sum():3}{forced_note})  "
         f"settlements split {sum(r['split'] for r in rows):3} "

@@ -34,7 +34,7 @@ from geo.redraw.shapes import (
 )
 
 # Rounds over all grids before giving up (each accepted move shrinks the total thin area).
-MAX_ROUNDS = 6
+MAX_ROUNDS = 12
 # A piece is grown by this much (degrees, about 1 cm) before it is cut out, so that no sliver
 # of the grid lingers along the edges it shares with its neighbours.
 CUT_DEG = 1e-7
@@ -45,7 +45,7 @@ EDGE_M = 0.05
 MIN_GAIN_M2 = 1.0
 # Notches (what the opening removes from a grid that keeps the width rule) smaller than this
 # (m²) stay: the gain is a rounding of corners, not worth the overlays.
-NOTCH_MIN_M2 = 400.0
+NOTCH_MIN_M2 = 50.0
 # Sum of both grids' Polsby–Popper a notch's move must add.
 PP_GAIN = 0.002
 
@@ -103,13 +103,19 @@ class _Drawing:
             for i in range(len(self.geoms))
         ]
         self.blocked: dict[int, str] = {}
+        # The same outline is measured again and again (each neighbour tried for each piece):
+        # its thin pieces are kept by its exact coordinates.
+        self._thin: dict[bytes, list[BaseGeometry]] = {}
 
     def thin(self, geom_m: BaseGeometry) -> list[BaseGeometry]:
         """Thin pieces of a grid at every width up to the minimum (metres)."""
-        found = []
-        for w in self.widths:
-            found.extend(thin_pieces(geom_m, w, self.loss[w]))
-        return found
+        key = shapely.to_wkb(geom_m)
+        if key not in self._thin:
+            found = []
+            for w in self.widths:
+                found.extend(thin_pieces(geom_m, w, self.loss[w]))
+            self._thin[key] = found
+        return self._thin[key]
 
     def thin_area(self, geom_m: BaseGeometry) -> float:
         """Area (m²) of a grid's thin pieces, overlaps counted once."""
