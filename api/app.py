@@ -53,7 +53,9 @@ def create_app(*, database_url: str | None = None, settings: ApiSettings | None 
         from geo.database.engine import make_engine, session_factory
 
         url = database_url or resolve_url()
-        app.state.engine = make_engine(url)
+        app.state.engine = make_engine(
+            url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_overflow
+        )
         app.state.sessions = session_factory(app.state.engine)
         app.state.settings = settings
         check_accounts(settings=settings, sessions=app.state.sessions)

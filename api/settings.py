@@ -29,6 +29,10 @@ class ApiSettings(BaseSettings):
     token_minutes: int = 480
     max_body_bytes: int = 5_000_000
     tile_cache_mb: int = 64
+    # database connections per server process: a few, so that under load requests queue here
+    # (in order) rather than as dozens of queries sharing the database's cores
+    db_pool_size: int = 4
+    db_pool_overflow: int = 4
     # origins allowed to call the API from a browser page elsewhere: comma-separated or a JSON list
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     # addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed,
