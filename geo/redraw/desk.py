@@ -20,6 +20,7 @@ from core.errors import InvalidRequest
 from geo.redraw.cells import VillageCells, geoms_to_metric
 from geo.redraw.groups import majority_label
 from geo.redraw.regions import UNASSIGNED
+from geo.redraw.shapes import split_settlement_ids
 
 # Coordinates sent to the desk are rounded to this many decimals (about 1 cm).
 DESK_DECIMALS = 7
@@ -181,13 +182,11 @@ def note_hand_splits(
     being named as such. Returns how many the edit split that were whole before."""
     load = np.bincount(settlement, weights=weight)
     by_hand = 0
-    for s in np.unique(settlement):
+    for s in split_settlement_ids(settlement, unit_grid):
         if load[s] > limit:
             continue
         members = settlement == s
         held = sorted({int(g) for g in unit_grid[members]})
-        if len(held) < 2:
-            continue
         was_whole = len(np.unique(before[members])) == 1
         by_hand += was_whole
         codes = [grids[g]["code"] for g in held]

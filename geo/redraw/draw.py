@@ -25,13 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.redraw.cells import MIN_SHARED_EDGE_DEG, geoms_to_lonlat, geoms_to_metric
 from geo.redraw.metrics import polsby_popper
-from geo.redraw.shapes import (
-    MIN_STRIP_WIDTH_M,
-    WIDTH_STEPS_M,
-    opening_loss,
-    thin_pieces,
-    village_loss,
-)
+from geo.redraw.shapes import MIN_STRIP_WIDTH_M, opening_loss, rule_pieces, village_losses
 
 # Rounds over all grids before giving up (each accepted move shrinks the total thin area).
 MAX_ROUNDS = 12
@@ -94,8 +88,7 @@ class _Drawing:
         self.epsg = epsg
         self.geoms_m = geoms_to_metric(self.geoms, epsg)
         village_m = geoms_to_metric(np.array([village]), epsg)[0]
-        self.widths = tuple(w for w in WIDTH_STEPS_M if w <= MIN_STRIP_WIDTH_M)
-        self.loss = {w: village_loss(village_m, w) for w in self.widths}
+        self.loss = village_losses(village_m)
         self.wide_loss = self.loss[MIN_STRIP_WIDTH_M].buffer(1.0)
         unit_grid = np.asarray(unit_grid)
         self.homes = [
@@ -111,10 +104,7 @@ class _Drawing:
         """Thin pieces of a grid at every width up to the minimum (metres)."""
         key = shapely.to_wkb(geom_m)
         if key not in self._thin:
-            found = []
-            for w in self.widths:
-                found.extend(thin_pieces(geom_m, w, self.loss[w]))
-            self._thin[key] = found
+            self._thin[key] = rule_pieces(geom_m, self.loss)
         return self._thin[key]
 
     def thin_area(self, geom_m: BaseGeometry) -> float:

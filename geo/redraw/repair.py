@@ -31,7 +31,7 @@ import shapely
 from geo.redraw.cells import VillageCells, dissolve, geoms_to_metric
 from geo.redraw.regions import RegionState
 from geo.redraw.repair_passes import rejoin_settlements, remove_strips, thin_exceptions
-from geo.redraw.shapes import MIN_STRIP_WIDTH_M, WIDTH_STEPS_M, thin_pieces, village_loss
+from geo.redraw.shapes import RULE_WIDTHS_M, rule_pieces, village_losses
 
 # Passes of both rules before giving up on a village.
 MAX_ROUNDS = 4
@@ -82,8 +82,8 @@ class RepairVillage:
         self.cell_area = shapely.area(self.cells_m)
         self.tree = shapely.STRtree(self.cells_m)
         self.village_m = geoms_to_metric(np.array([cells.village]), cells.epsg)[0]
-        self.widths = tuple(w for w in WIDTH_STEPS_M if w <= MIN_STRIP_WIDTH_M)
-        self.village_loss = {w: village_loss(self.village_m, w) for w in self.widths}
+        self.widths = RULE_WIDTHS_M
+        self.village_loss = village_losses(self.village_m)
         self._pieces: dict[int, list] = {}
         self.notes: dict[int, set[str]] = {}
         # Per grid, the last rule whose move took it further out of the band.
@@ -95,9 +95,7 @@ class RepairVillage:
         if r not in self._pieces:
             idx = np.fromiter(self.state.members[r], dtype=np.int64)
             geom = dissolve(self.cells_m[idx])
-            found = []
-            for w in self.widths:
-                found.extend(thin_pieces(geom, w, self.village_loss[w]))
+            found = rule_pieces(geom, self.village_loss)
             if found:
                 found = list(shapely.get_parts(shapely.union_all(found)))
             self._pieces[r] = found

@@ -37,6 +37,8 @@ SETTLEMENT_GAP_M = 150.0
 MIN_STRIP_WIDTH_M = 100.0
 # Widths (metres) tried when measuring a grid's thinnest strip.
 WIDTH_STEPS_M = (25.0, 50.0, 75.0, 100.0, 125.0, 150.0, 200.0, 300.0)
+# Widths (metres) at which the width rule is tested: the steps up to the minimum.
+RULE_WIDTHS_M = tuple(w for w in WIDTH_STEPS_M if w <= MIN_STRIP_WIDTH_M)
 
 
 def settlements(xy: np.ndarray, neighbours: list[np.ndarray], gap: float = SETTLEMENT_GAP_M):
@@ -53,14 +55,19 @@ def settlements(xy: np.ndarray, neighbours: list[np.ndarray], gap: float = SETTL
     return connected_components(graph, directed=False)[1].astype(np.int64)
 
 
+def split_settlement_ids(settlement: np.ndarray, unit_grid: np.ndarray) -> np.ndarray:
+    """The settlements whose units lie in more than one grid."""
+    pairs = np.unique(np.stack([settlement, unit_grid], axis=1), axis=0)
+    ids, count = np.unique(pairs[:, 0], return_counts=True)
+    return ids[count > 1]
+
+
 def settlements_split(
     settlement: np.ndarray, unit_grid: np.ndarray, weight: np.ndarray, limit: float
 ) -> tuple[int, int]:
     """``(split, forced)``: settlements whose units lie in more than one grid, and how many of
     those hold more than ``limit`` households (a split the grid size forces)."""
-    pairs = np.unique(np.stack([settlement, unit_grid], axis=1), axis=0)
-    ids, count = np.unique(pairs[:, 0], return_counts=True)
-    split = ids[count > 1]
+    split = split_settlement_ids(settlement, unit_grid)
     load = np.bincount(settlement, weights=weight)
     forced = int((load[split] > limit).sum())
     return len(split), forced
@@ -88,6 +95,20 @@ def thin_pieces(
 def village_loss(village_m: BaseGeometry, width: float) -> BaseGeometry:
     """The village's own parts narrower than ``width`` (metric CRS)."""
     return opening_loss(village_m, width)
+
+
+def village_losses(village_m: BaseGeometry) -> dict[float, BaseGeometry]:
+    """The village's own narrow parts (metric CRS) at each width the rule tests."""
+    return {w: village_loss(village_m, w) for w in RULE_WIDTHS_M}
+
+
+def rule_pieces(geom_m: BaseGeometry, losses: dict[float, BaseGeometry]) -> list[BaseGeometry]:
+    """A grid's thin pieces (metric CRS) at every width the rule tests, the village's own
+    narrow parts (``losses``, from :func:`village_losses`) left out; overlaps not merged."""
+    found = []
+    for width, loss in losses.items():
+        found.extend(thin_pieces(geom_m, width, loss))
+    return found
 
 
 def thinnest_strip(

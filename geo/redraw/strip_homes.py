@@ -22,7 +22,7 @@ from geo.redraw.cells import geoms_to_metric
 from geo.redraw.draw import REASON_ADDRESS
 from geo.redraw.repair import RepairVillage
 from geo.redraw.repair_passes import RULE_MIN_WIDTH
-from geo.redraw.shapes import thin_pieces
+from geo.redraw.shapes import rule_pieces
 
 # Rounds of moves per village (each must lessen the grids breaking the width rule).
 MAX_ROUNDS = 4
@@ -42,9 +42,7 @@ def _thin_grids(plan) -> dict[int, str]:
 
 def _homes_in_strips(village: RepairVillage, geom_m, grid: int) -> set[int]:
     """Units of ``grid`` whose points lie in the thin parts of its drawn outline ``geom_m``."""
-    found = []
-    for w in village.widths:
-        found.extend(thin_pieces(geom_m, w, village.village_loss[w]))
+    found = rule_pieces(geom_m, village.village_loss)
     if not found:
         return set()
     thin = shapely.union_all(found).buffer(IN_PART_M)
